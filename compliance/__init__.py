@@ -1,0 +1,73 @@
+"""Prevent Compliance Register: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import BASE_DIR, Config, config_for
+
+from .extensions import db, migrate
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    """Build the app. APP_ENV picks the configuration unless one is given."""
+    config = config or config_for(os.environ.get("APP_ENV"))
+    app = Flask(
+        __name__,
+        static_url_path="/assets",
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_object(config)
+    _check_config(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _register_extensions(app)
+    _register_templates(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    if app.config["APP_ENV"] != "production":
+        return
+    missing = [name for name, key in (("SECRET_KEY", "SECRET_KEY"), ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
+               if not app.config.get(key)]
+    if missing:
+        raise RuntimeError(f"APP_ENV=production needs {' and '.join(missing)} set in the environment")
+
+
+def _register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+
+
+def _register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.globals["service_name"] = app.config["SERVICE_NAME"]
+    app.jinja_env.globals["protective_marking"] = app.config["PROTECTIVE_MARKING"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from .cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,57 @@
+"""ORM models. Every model is imported here so Alembic's autogenerate sees every table."""
+
+from .agreement import (
+    ART28_CLAUSES,
+    DSA_CHECKLIST,
+    Dsa,
+    DsaParty,
+    DsaRedaction,
+    JointControllerArrangement,
+    Mou,
+    ProcessingContract,
+)
+from .area import Area, AreaDesignation
+from .audit import AuditEvent
+from .base import Base
+from .data_flow import DataFlow, LawfulBasis
+from .dpia import Dpia
+from .finding import Finding, FindingEvent
+from .organisation import Organisation, PartnerTypeInfo
+from .panel import ConfidentialityRecord, MeetingAttendee, Panel, PanelMeeting
+from .register_info import RegisterInfo
+from .rule import LegalReference, Rule
+from .storage import PRIVACY_NOTICE_CHECKLIST, PrivacyNotice, StorageSystem
+from .user import User
+
+__all__ = [
+    "ART28_CLAUSES",
+    "DSA_CHECKLIST",
+    "PRIVACY_NOTICE_CHECKLIST",
+    "Area",
+    "AreaDesignation",
+    "AuditEvent",
+    "Base",
+    "ConfidentialityRecord",
+    "DataFlow",
+    "Dpia",
+    "Dsa",
+    "DsaParty",
+    "DsaRedaction",
+    "Finding",
+    "FindingEvent",
+    "JointControllerArrangement",
+    "LawfulBasis",
+    "LegalReference",
+    "MeetingAttendee",
+    "Mou",
+    "Organisation",
+    "Panel",
+    "PanelMeeting",
+    "PartnerTypeInfo",
+    "PrivacyNotice",
+    "ProcessingContract",
+    "RegisterInfo",
+    "Rule",
+    "StorageSystem",
+    "User",
+]

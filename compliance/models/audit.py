@@ -1,0 +1,29 @@
+"""The audit trail: append-only, one entry per created, changed or deleted record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, enum_column, utcnow
+from .enums import AuditAction
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_record", "record_type", "record_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(sa.String(320))
+    # Where the change came from: cli, import, seed, web.
+    source: Mapped[str] = mapped_column(sa.String(50))
+    action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction))
+    record_type: Mapped[str] = mapped_column(sa.String(64))
+    record_ref: Mapped[str] = mapped_column(sa.String(200))
+    # The record as the exchange format writes it, before and after the change.
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

@@ -1,0 +1,52 @@
+"""Declarative base, constraint naming convention and shared column helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints make migrations reviewable and let batch mode on SQLite alter tables.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+REF_LENGTH = 64
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_column(enum: type[StrEnum], **kwargs) -> sa.Enum:
+    """An Enum column type stored by value (not by member name), with a named CHECK constraint."""
+    return sa.Enum(
+        enum,
+        name=enum.__name__.lower(),
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(member.value) for member in enum),
+        values_callable=lambda e: [member.value for member in e],
+        validate_strings=True,
+        **kwargs,
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+def ref_column() -> Mapped[str]:
+    """The record's ref: its natural key in the exchange format, unique per record type."""
+    return mapped_column(sa.String(REF_LENGTH), unique=True)

@@ -1,0 +1,19 @@
+"""Facts about the register as a whole."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+
+class RegisterInfo(Base):
+    """A single row. as_of: the date the register describes (from an imported file), used as the
+    default evaluation date; None means "today"."""
+
+    __tablename__ = "register_info"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[date | None]

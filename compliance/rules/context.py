@@ -1,0 +1,233 @@
+"""The loaded register the rules read: records plus indexes built once per evaluation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from ..models import (
+    Area,
+    DataFlow,
+    Dpia,
+    Dsa,
+    JointControllerArrangement,
+    LawfulBasis,
+    Mou,
+    Organisation,
+    Panel,
+    PanelMeeting,
+    PartnerTypeInfo,
+    PrivacyNotice,
+    ProcessingContract,
+    StorageSystem,
+)
+from ..models.enums import PartnerType, Relationship, SubjectType
+
+
+@dataclass(eq=False)
+class RuleContext:
+    as_of: date
+    partner_types: Mapping[PartnerType, PartnerTypeInfo]
+    areas: Sequence[Area] = ()
+    organisations: Sequence[Organisation] = ()
+    storage_systems: Sequence[StorageSystem] = ()
+    privacy_notices: Sequence[PrivacyNotice] = ()
+    data_flows: Sequence[DataFlow] = ()
+    dsas: Sequence[Dsa] = ()
+    dpias: Sequence[Dpia] = ()
+    processing_contracts: Sequence[ProcessingContract] = ()
+    mous: Sequence[Mou] = ()
+    joint_controller_arrangements: Sequence[JointControllerArrangement] = ()
+    panels: Sequence[Panel] = ()
+
+    # --- partner-type facts -------------------------------------------------------------
+    def partner_type(self, organisation: Organisation) -> PartnerTypeInfo | None:
+        return self.partner_types.get(organisation.partner_type)
+
+    def is_competent_authority(self, organisation: Organisation) -> bool:
+        """DPA 2018 Part 3: as recorded, else the partner type's default (police)."""
+        if organisation.competent_authority is not None:
+            return organisation.competent_authority
+        info = self.partner_type(organisation)
+        return bool(info and info.competent_authority_by_default)
+
+    def owes_panel_confidentiality(self, organisation: Organisation) -> bool:
+        """A Schedule 7 partner or a panel member (s37/s38 CTSA 2015)."""
+        info = self.partner_type(organisation)
+        return bool(info and (info.schedule_7 or info.panel_member))
+
+    def mou_can_count_as_dsa(self, organisation: Organisation) -> bool:
+        info = self.partner_type(organisation)
+        return bool(info and info.mou_can_count_as_dsa)
+
+    # --- subjects -----------------------------------------------------------------------
+    @cached_property
+    def meetings(self) -> list[PanelMeeting]:
+        return [meeting for panel in self.panels for meeting in panel.meetings]
+
+    def subjects(self, subject_type: SubjectType) -> Sequence:
+        return {
+            SubjectType.DATA_FLOW: self.data_flows,
+            SubjectType.DSA: self.dsas,
+            SubjectType.DPIA: self.dpias,
+            SubjectType.PROCESSING_CONTRACT: self.processing_contracts,
+            SubjectType.MOU: self.mous,
+            SubjectType.ORGANISATION: self.organisations,
+            SubjectType.STORAGE_SYSTEM: self.storage_systems,
+            SubjectType.PRIVACY_NOTICE: self.privacy_notices,
+            SubjectType.PANEL: self.panels,
+            SubjectType.PANEL_MEETING: self.meetings,
+            SubjectType.AREA: self.areas,
+        }[subject_type]
+
+    # --- indexes ------------------------------------------------------------------------
+    @cached_property
+    def live_flows(self) -> list[DataFlow]:
+        return [flow for flow in self.data_flows if flow.is_live]
+
+    # Indexes are keyed by the records themselves (identity), so they work the same for
+    # records loaded from the database and for records built in memory by the unit tests.
+    @cached_property
+    def notice_controllers(self) -> frozenset[Organisation]:
+        return frozenset(notice.controller for notice in self.privacy_notices)
+
+    @cached_property
+    def live_bases_by_party(self) -> Mapping[Organisation, list[tuple[DataFlow, LawfulBasis]]]:
+        index: dict[Organisation, list[tuple[DataFlow, LawfulBasis]]] = defaultdict(list)
+        for flow in self.live_flows:
+            for basis in flow.lawful_bases:
+                index[basis.party].append((flow, basis))
+        return index
+
+    @cached_property
+    def live_flows_by_storage_system(self) -> Mapping[StorageSystem, list[DataFlow]]:
+        index: dict[StorageSystem, list[DataFlow]] = defaultdict(list)
+        for flow in self.live_flows:
+            for system in flow.storage_systems:
+                index[system].append(flow)
+        return index
+
+    @cached_property
+    def flows_by_dsa(self) -> Mapping[Dsa, list[DataFlow]]:
+        return _group(self.data_flows, "dsa")
+
+    @cached_property
+    def flows_by_mou(self) -> Mapping[Mou, list[DataFlow]]:
+        return _group(self.data_flows, "mou")
+
+    @cached_property
+    def flows_by_dpia(self) -> Mapping[Dpia, list[DataFlow]]:
+        return _group(self.data_flows, "dpia")
+
+    @cached_property
+    def contracts_by_pair(self) -> Mapping[tuple[Organisation, Organisation], list[ProcessingContract]]:
+        index: dict[tuple[Organisation, Organisation], list[ProcessingContract]] = defaultdict(list)
+        for contract in self.processing_contracts:
+            index[(contract.controller, contract.processor)].append(contract)
+        return index
+
+    def processor_pairs(self, flow: DataFlow) -> list[tuple[Organisation, Organisation]]:
+        """(controller, processor) pairs a flow involves: a controller-to-processor flow (its sender
+        and recipient) and every storage system it uses that a supplier hosts for its owner."""
+        pairs: list[tuple[Organisation, Organisation]] = []
+        if flow.relationship_ == Relationship.CONTROLLER_TO_PROCESSOR:
+            pairs.append((flow.sender, flow.recipient))
+        for system in flow.storage_systems:
+            if system.processor is not None:
+                pairs.append((system.owner or flow.recipient, system.processor))
+        return list(dict.fromkeys(pairs))
+
+    @cached_property
+    def live_processor_pairs(self) -> frozenset[tuple[Organisation, Organisation]]:
+        return frozenset(pair for flow in self.live_flows for pair in self.processor_pairs(flow))
+
+    @cached_property
+    def arrangements_by_party(self) -> Mapping[Organisation, list[JointControllerArrangement]]:
+        index: dict[Organisation, list[JointControllerArrangement]] = defaultdict(list)
+        for arrangement in self.joint_controller_arrangements:
+            for party in arrangement.parties:
+                index[party].append(arrangement)
+        return index
+
+    @cached_property
+    def ungoverned_panel_areas(self) -> Mapping[Organisation, list[str]]:
+        """Per organisation, the areas where it attends panel meetings but no flow, DSA or MOU involves it."""
+        attending: dict[str, set[Organisation]] = defaultdict(set)
+        for panel in self.panels:
+            attendees = {attendee.organisation for meeting in panel.meetings for attendee in meeting.attendees}
+            for area in panel.areas:
+                attending[area.ref].update(attendees)
+        index: dict[Organisation, list[str]] = defaultdict(list)
+        for area in sorted(attending):
+            governed = self.governed_organisations_by_area.get(area, frozenset())
+            for organisation in attending[area] - governed:
+                index[organisation].append(area)
+        return index
+
+    @cached_property
+    def governed_organisations_by_area(self) -> Mapping[str, frozenset[Organisation]]:
+        """Per area ref, the organisations a flow, a DSA or an MOU involves there."""
+        index: dict[str, set[Organisation]] = defaultdict(set)
+        for flow in self.data_flows:
+            index[flow.area.ref].update((flow.sender, flow.recipient))
+        for dsa in self.dsas:
+            for area in self.areas_of_dsa(dsa):
+                index[area].update(party.organisation for party in dsa.parties)
+        for mou in self.mous:
+            for area in self.areas_of_mou(mou):
+                index[area].update(mou.parties)
+        return {area: frozenset(orgs) for area, orgs in index.items()}
+
+    # --- which areas a subject belongs to -------------------------------------------------
+    def areas_of(self, subject_type: SubjectType, subject) -> tuple[str, ...]:
+        match subject_type:
+            case SubjectType.DATA_FLOW:
+                refs = [subject.area.ref]
+            case SubjectType.DSA:
+                refs = self.areas_of_dsa(subject)
+            case SubjectType.MOU:
+                refs = self.areas_of_mou(subject)
+            case SubjectType.DPIA:
+                refs = [flow.area.ref for flow in self.flows_by_dpia.get(subject, ())] or _org_areas(
+                    subject.controller
+                )
+            case SubjectType.PROCESSING_CONTRACT:
+                refs = _org_areas(subject.controller) or _org_areas(subject.processor)
+            case SubjectType.ORGANISATION:
+                refs = _org_areas(subject)
+            case SubjectType.STORAGE_SYSTEM:
+                refs = [flow.area.ref for flow in self.live_flows_by_storage_system.get(subject, ())]
+                refs = refs or (_org_areas(subject.owner) if subject.owner else [])
+            case SubjectType.PRIVACY_NOTICE:
+                refs = _org_areas(subject.controller)
+            case SubjectType.PANEL:
+                refs = [area.ref for area in subject.areas]
+            case SubjectType.PANEL_MEETING:
+                refs = [area.ref for area in subject.panel.areas]
+            case SubjectType.AREA:
+                refs = [subject.ref]
+        return tuple(sorted(set(refs)))
+
+    def areas_of_dsa(self, dsa: Dsa) -> list[str]:
+        refs = [flow.area.ref for flow in self.flows_by_dsa.get(dsa, ())]
+        return refs or [ref for party in dsa.parties for ref in _org_areas(party.organisation)]
+
+    def areas_of_mou(self, mou: Mou) -> list[str]:
+        refs = [flow.area.ref for flow in self.flows_by_mou.get(mou, ())]
+        return refs or [ref for party in mou.parties for ref in _org_areas(party)]
+
+
+def _org_areas(organisation: Organisation) -> list[str]:
+    return [area.ref for area in organisation.areas]
+
+
+def _group(flows: Sequence[DataFlow], key: str) -> Mapping:
+    index: dict = defaultdict(list)
+    for flow in flows:
+        value = getattr(flow, key)
+        if value is not None:
+            index[value].append(flow)
+    return index

@@ -1,0 +1,71 @@
+"""Configuration classes, chosen by APP_ENV (development, testing, production).
+
+Values come from the environment. Only development and testing have defaults for secrets;
+production refuses to start without SECRET_KEY and DATABASE_URL (see compliance.create_app).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _sqlite_default() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'register.sqlite3'}"
+
+
+class Config:
+    APP_ENV = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_ENABLED = True
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    SERVICE_NAME = "Prevent Compliance Register"
+    PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+
+
+class DevelopmentConfig(Config):
+    APP_ENV = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    # The development server speaks plain HTTP on 127.0.0.1.
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(app_env: str | None) -> type[Config]:
+    """The configuration class for APP_ENV; development when unset."""
+    name = (app_env or "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}; got {app_env!r}") from None
