@@ -34,15 +34,18 @@ def create_app(config: type[Config] | None = None) -> Flask:
 def _check_config(app: Flask) -> None:
     if app.config["APP_ENV"] != "production":
         return
-    missing = [name for name, key in (("SECRET_KEY", "SECRET_KEY"), ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
-               if not app.config.get(key)]
+    missing = [
+        name
+        for name, key in (("SECRET_KEY", "SECRET_KEY"), ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
+        if not app.config.get(key)
+    ]
     if missing:
         raise RuntimeError(f"APP_ENV=production needs {' and '.join(missing)} set in the environment")
 
 
 def _register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
 
 
 def _register_templates(app: Flask) -> None:

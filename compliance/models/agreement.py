@@ -153,9 +153,7 @@ class ProcessingContract(TimestampMixin, Base):
 joint_controller_party = sa.Table(
     "joint_controller_party",
     Base.metadata,
-    sa.Column(
-        "arrangement_id", sa.ForeignKey("joint_controller_arrangement.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("arrangement_id", sa.ForeignKey("joint_controller_arrangement.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True),
 )
 
@@ -170,6 +168,4 @@ class JointControllerArrangement(TimestampMixin, Base):
     responsibilities_allocated: Mapped[bool | None]
     essence_published_url: Mapped[str | None] = mapped_column(sa.String(2000))
 
-    parties: Mapped[list[Organisation]] = relationship(
-        secondary=joint_controller_party, order_by="Organisation.ref"
-    )
+    parties: Mapped[list[Organisation]] = relationship(secondary=joint_controller_party, order_by="Organisation.ref")

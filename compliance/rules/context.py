@@ -191,9 +191,7 @@ class RuleContext:
             case SubjectType.MOU:
                 refs = self.areas_of_mou(subject)
             case SubjectType.DPIA:
-                refs = [flow.area.ref for flow in self.flows_by_dpia.get(subject, ())] or _org_areas(
-                    subject.controller
-                )
+                refs = [flow.area.ref for flow in self.flows_by_dpia.get(subject, ())] or _org_areas(subject.controller)
             case SubjectType.PROCESSING_CONTRACT:
                 refs = _org_areas(subject.controller) or _org_areas(subject.processor)
             case SubjectType.ORGANISATION:

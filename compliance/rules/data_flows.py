@@ -57,8 +57,9 @@ def shared_outside_agreement(flow: DataFlow, ctx: RuleContext) -> Hit | None:
 def retention_missing(flow: DataFlow, ctx: RuleContext) -> Hit | None:
     if not flow.is_live:
         return None
-    missing = [name for name, value in (("period", flow.retention_period), ("trigger", flow.retention_trigger))
-               if not value]
+    missing = [
+        name for name, value in (("period", flow.retention_period), ("trigger", flow.retention_trigger)) if not value
+    ]
     if missing:
         return Hit(f"{describe(flow)} has no retention {listing(missing)} recorded.")
     return None

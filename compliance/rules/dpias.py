@@ -79,6 +79,8 @@ def children_no_best_interests(flow: DataFlow, ctx: RuleContext) -> Hit | None:
     if flow.dpia is None:
         return Hit(f"{describe(flow)} carries children's data and no DPIA records the children's best interests.")
     if flow.dpia.best_interests_recorded is not True:
-        return Hit(f"{describe(flow)} carries children's data and DPIA {flow.dpia.ref} does not record "
-                   "the compelling reason and the children's best interests.")
+        return Hit(
+            f"{describe(flow)} carries children's data and DPIA {flow.dpia.ref} does not record "
+            "the compelling reason and the children's best interests."
+        )
     return None

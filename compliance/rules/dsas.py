@@ -24,8 +24,9 @@ def dsa_unsigned(dsa: Dsa, ctx: RuleContext) -> Hit | None:
     if unsigned:
         problems.append(f"{listing(unsigned)} {'has' if len(unsigned) == 1 else 'have'} not signed it")
     if outsiders:
-        problems.append(f"{listing(list(outsiders))} share{'s' if len(outsiders) == 1 else ''} data under it "
-                        "without being a party")
+        problems.append(
+            f"{listing(list(outsiders))} share{'s' if len(outsiders) == 1 else ''} data under it without being a party"
+        )
     if problems:
         return Hit(f"DSA {dsa.ref} is in force but {listing(problems)}.")
     return None

@@ -58,8 +58,9 @@ def criminal_data_no_condition(flow: DataFlow, ctx: RuleContext) -> Hit | None:
         basis.party.name for basis in flow.lawful_bases if basis.regime == Regime.UK_GDPR and basis.art10 is None
     ]
     if without:
-        return Hit(f"{describe(flow)} carries alleged criminal offence data, but {listing(without)} "
-                   "names no Art 10 basis.")
+        return Hit(
+            f"{describe(flow)} carries alleged criminal offence data, but {listing(without)} names no Art 10 basis."
+        )
     return None
 
 

@@ -36,11 +36,14 @@ def confidentiality_unrecorded(meeting: PanelMeeting, ctx: RuleContext) -> Hit |
     if not missing:
         return None
     outsiders = [attendee for attendee in missing if not ctx.owes_panel_confidentiality(attendee.organisation)]
-    detail = (f"Meeting {meeting.ref} of {meeting.panel.name} on {meeting.held_on.isoformat()} discussed cases, "
-              f"but there is no record that {listing(_who(a) for a in missing)} accepted confidentiality.")
+    detail = (
+        f"Meeting {meeting.ref} of {meeting.panel.name} on {meeting.held_on.isoformat()} discussed cases, "
+        f"but there is no record that {listing(_who(a) for a in missing)} accepted confidentiality."
+    )
     if outsiders:
-        detail += (f" {listing(_who(a) for a in outsiders)} owe no statutory duty as a Schedule 7 partner "
-                   "or panel member.")
+        detail += (
+            f" {listing(_who(a) for a in outsiders)} owe no statutory duty as a Schedule 7 partner or panel member."
+        )
     return Hit(detail, severity=Severity.HIGH if outsiders else None)
 
 
@@ -55,8 +58,10 @@ def confidentiality_verbal_only(meeting: PanelMeeting, ctx: RuleContext) -> Hit 
         return None
     total = len(meeting.attendees)
     everyone = "every attendee" if len(verbal) == total else f"{len(verbal)} of {total} attendees"
-    return Hit(f"At meeting {meeting.ref} of {meeting.panel.name} on {meeting.held_on.isoformat()}, {everyone} "
-               "accepted confidentiality verbally, recorded in the minutes, not by a signed agreement.")
+    return Hit(
+        f"At meeting {meeting.ref} of {meeting.panel.name} on {meeting.held_on.isoformat()}, {everyone} "
+        "accepted confidentiality verbally, recorded in the minutes, not by a signed agreement."
+    )
 
 
 @rule("PANEL_CONSTITUTION", "G26", SubjectType.PANEL, Severity.HIGH)
@@ -76,6 +81,9 @@ def panel_constitution(panel: Panel, ctx: RuleContext) -> Hit | None:
 def panel_partner_ungoverned(organisation: Organisation, ctx: RuleContext) -> Hit | None:
     areas = ctx.ungoverned_panel_areas.get(organisation)
     if areas:
-        return Hit(f"{organisation.name} attends panel meetings in {listing(areas)} but no data flow, DSA or MOU "
-                   "involving it is recorded there.", areas=tuple(areas))
+        return Hit(
+            f"{organisation.name} attends panel meetings in {listing(areas)} but no data flow, DSA or MOU "
+            "involving it is recorded there.",
+            areas=tuple(areas),
+        )
     return None

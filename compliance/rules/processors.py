@@ -30,8 +30,9 @@ def processor_no_contract(flow: DataFlow, ctx: RuleContext) -> Hit | None:
         if not any(in_force(contract, ctx.as_of) for contract in ctx.contracts_by_pair.get((controller, processor), ()))
     ]
     if uncovered:
-        return Hit(f"{describe(flow)} involves a processor, but no Art 28 contract is in force between "
-                   f"{listing(uncovered)}.")
+        return Hit(
+            f"{describe(flow)} involves a processor, but no Art 28 contract is in force between {listing(uncovered)}."
+        )
     return None
 
 
@@ -66,6 +67,8 @@ def joint_controllers_no_arrangement(flow: DataFlow, ctx: RuleContext) -> Hit | 
     if not arrangements:
         return Hit(f"{describe(flow)} is between joint controllers with no Art 26 arrangement between them.")
     if not any(jca.essence_published_url for jca in arrangements):
-        return Hit(f"{describe(flow)}: the essence of the joint-controller arrangement "
-                   f"({listing(jca.ref for jca in arrangements)}) is not published.")
+        return Hit(
+            f"{describe(flow)}: the essence of the joint-controller arrangement "
+            f"({listing(jca.ref for jca in arrangements)}) is not published."
+        )
     return None

@@ -27,8 +27,10 @@ def storage_unapproved(system: StorageSystem, ctx: RuleContext) -> Hit | None:
     if system.kind in UNSUITABLE_KINDS:
         problems.append(f"is a {humanise(system.kind.value)}")
     if problems:
-        return Hit(f"Storage system {system.name} {listing(problems)}, yet live flows keep data in it "
-                   f"({_used_by(system, ctx)}).")
+        return Hit(
+            f"Storage system {system.name} {listing(problems)}, yet live flows keep data in it "
+            f"({_used_by(system, ctx)})."
+        )
     return None
 
 
