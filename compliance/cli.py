@@ -1,0 +1,217 @@
+"""The `compliance` command: Flask's CLI (run, routes, shell, db ...) plus the register's own.
+
+Exit codes: 0 success; 1 ran, but a --fail-on threshold was met; 2 bad input (nothing written,
+and a message on stderr that names what was wrong).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from .models.enums import Role, Severity
+
+BAD_INPUT = 2
+THRESHOLD_MET = 1
+
+
+def actor() -> str:
+    """Who is running the command, for the audit trail."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = f"uid-{os.getuid()}"
+    return f"cli:{name}"
+
+
+def fail(*lines: str) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    raise click.exceptions.Exit(BAD_INPUT)
+
+
+def parse_date(ctx: click.Context, param: click.Parameter, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        fail(f"Cannot read {path}: {error.strerror}")
+        raise  # unreachable: fail() exits
+
+
+def write_output(path: str, text: str) -> None:
+    """Write to stdout, or to a file atomically (no half-written file on failure)."""
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent or ".", delete=False) as tmp:
+            tmp.write(text)
+        os.replace(tmp.name, target)
+    except OSError as error:
+        fail(f"Cannot write {path}: {error.strerror}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(gaps_command)
+    app.cli.add_command(users)
+
+
+@click.group(help="Load reference data or the demo register.")
+def seed() -> None:
+    pass
+
+
+@seed.command("demo", help="Load the demo register of Riverford City Council and its users (idempotent).")
+def seed_demo() -> None:
+    from .exchange.validate import InvalidDocument
+    from .services import seeding
+
+    try:
+        seeded = seeding.seed_demo(actor())
+    except seeding.SeedRefused as error:
+        fail(str(error))
+    except InvalidDocument as error:
+        fail(f"The demo register {seeding.DEMO_FILE} is not valid:", *(f"  {p}" for p in error.problems))
+    click.echo(seeded.result.summary())
+    for email in seeded.users_created:
+        click.echo(f"Created user {email}")
+    if seeded.password:
+        click.echo("Sign in as any of: " + ", ".join(email for email, *_ in seeding.DEMO_USERS))
+        click.echo(f"Demo password: {seeded.password}")
+
+
+@seed.command("reference", help="Load or update the legal references, rule catalogue and partner types.")
+def seed_reference() -> None:
+    from .services import reference, seeding
+
+    try:
+        counts = seeding.seed_reference(actor())
+    except reference.ReferenceDataError as error:
+        fail(f"Reference data not loaded: {error}")
+    click.echo(", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))
+
+
+@click.command("import", help="Import an exchange file (- for stdin). All or nothing.")
+@click.argument("file")
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would change; write nothing.")
+def import_command(file: str, dry_run: bool) -> None:
+    from .services import exchange
+
+    text = read_input(file)
+    try:
+        result = exchange.import_text(text, actor=actor(), source="import", dry_run=dry_run)
+    except exchange.InvalidDocument as error:
+        fail(
+            f"{file}: not imported, nothing was written. {len(error.problems)} problem(s):",
+            *(f"  {problem}" for problem in error.problems),
+        )
+    click.echo(result.summary())
+    if result.refreshed:
+        refreshed = result.refreshed
+        click.echo(
+            f"Findings as of {refreshed.as_of}: {len(refreshed.raised)} raised "
+            f"({refreshed.opened} new, {refreshed.reopened} reopened, {refreshed.closed} closed)"
+        )
+
+
+@click.command("export", help="Write the register, or one area, as an exchange file (- for stdout).")
+@click.argument("file")
+@click.option("--area", help="Only this area (its flows, panels and what they rest on).")
+@click.option("--redact", is_flag=True, help="Leave out personal data (signatory and attendee names).")
+def export_command(file: str, area: str | None, redact: bool) -> None:
+    from .exchange.serialise import dumps
+    from .services import exchange
+
+    try:
+        doc = exchange.export_document(area, redact=redact)
+    except exchange.UnknownArea:
+        fail(f"There is no area {area!r} in the register.")
+    write_output(file, dumps(doc))
+
+
+@click.command("gaps", help="Run every gap rule and print the findings, worst first.")
+@click.option("--area", help="Only findings about this area.")
+@click.option(
+    "--as-of", callback=parse_date, help="Evaluation date, YYYY-MM-DD (default: the register's date, else today)."
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    help="Exit 1 when an open finding at or above this severity remains.",
+)
+def gaps_command(area: str | None, as_of: date | None, output_format: str, fail_on: str | None) -> None:
+    from .extensions import db
+    from .services import gaps
+
+    try:
+        result = gaps.report(actor=actor(), as_of=as_of, area=area)
+        db.session.commit()
+    except gaps.UnknownArea:
+        db.session.rollback()
+        fail(f"There is no area {area!r} in the register.")
+    render = {"text": gaps.as_text, "json": gaps.as_json, "csv": gaps.as_csv}[output_format]
+    sys.stdout.write(render(result))
+    if fail_on and result.open_at_or_above(Severity(fail_on)):
+        raise click.exceptions.Exit(THRESHOLD_MET)
+
+
+@click.group(help="Manage the people who use the register.")
+def users() -> None:
+    pass
+
+
+@users.command("create", help="Create a user. The password is read from stdin (never an argument).")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--area", "areas", multiple=True, help="An area the user may see (repeat for more).")
+@click.option("--panel", "panels", multiple=True, help="A panel the user chairs (repeat for more).")
+def users_create(email: str, role: str, areas: tuple[str, ...], panels: tuple[str, ...]) -> None:
+    from .extensions import db
+    from .services import users as user_service
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user_service.create_user(
+            email, role, password, area_refs=list(areas), panel_refs=list(panels), actor=actor(), source="cli"
+        )
+        db.session.commit()
+    except user_service.UserError as error:
+        db.session.rollback()
+        fail(f"User not created: {error}.")
+    click.echo(f"Created {role} {email.strip().lower()}")
+
+
+def main() -> None:
+    from . import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="The Prevent Compliance Register.")
+    cli.main(prog_name="compliance")

@@ -1,0 +1,245 @@
+"""Checking an exchange document before anything is written.
+
+Two stages, both pure (no database): the JSON Schema shipped in the package, then the checks a
+schema cannot express (unique refs, refs that point at nothing, real financial years). Every
+problem is reported with its JSON path (`data_flows[3].lawful_bases[0].art6`) and a plain message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from . import fields as f
+
+SCHEMA_RESOURCE = "schemas/register-v1.schema.json"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class InvalidDocument(Exception):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the register file")
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads((files("compliance") / SCHEMA_RESOURCE).read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def json_path(parts: Iterable[Any]) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
+
+
+def parse(text: str | bytes) -> Any:
+    """The JSON text as Python data, or InvalidDocument naming where the text stops making sense."""
+    try:
+        return json.loads(text)
+    except UnicodeDecodeError as error:
+        raise InvalidDocument([Problem("(file)", f"is not UTF-8 text ({error.reason})")]) from None
+    except json.JSONDecodeError as error:
+        what = "ends before the JSON is complete" if error.pos >= len(text.rstrip()) else "is not valid JSON"
+        message = f"{what}: {error.msg} at line {error.lineno}, column {error.colno}"
+        raise InvalidDocument([Problem("(file)", message)]) from None
+
+
+def _message(error: ValidationError) -> str:
+    value = error.instance
+    match error.validator:
+        case "enum":
+            return f"{json.dumps(value)} is not allowed; use one of: {', '.join(map(str, error.validator_value))}"
+        case "const":
+            return f"must be {json.dumps(error.validator_value)}, not {json.dumps(value)}"
+        case "required":
+            missing = [key for key in error.validator_value if key not in value]
+            return f"is missing the required key {', '.join(repr(k) for k in missing)}"
+        case "additionalProperties":
+            allowed = sorted(error.schema.get("properties", {}))
+            unknown = sorted(key for key in value if key not in allowed)
+            return f"has the unknown key {', '.join(repr(k) for k in unknown)}; allowed keys: {', '.join(allowed)}"
+        case "type":
+            expected = error.validator_value
+            expected = " or ".join(expected) if isinstance(expected, list) else expected
+            article = "an" if str(expected)[0] in "aeiou" else "a"
+            return f"must be {article} {expected}, not {json.dumps(value)}"
+        case "format" if error.validator_value == "date":
+            return f"{json.dumps(value)} is not a real date in the form YYYY-MM-DD"
+        case "pattern":
+            return f"{json.dumps(value)} {_pattern_hint(error.validator_value)}"
+        case "minLength":
+            return "must not be empty"
+        case "maxLength":
+            return f"is longer than {error.validator_value} characters"
+        case "minimum":
+            return f"must be at least {error.validator_value}"
+        case "uniqueItems":
+            return "lists the same value more than once"
+    return error.message
+
+
+def _pattern_hint(pattern: str) -> str:
+    if "a-z0-9-" in pattern:
+        return "is not a valid ref: use 1 to 64 characters of a-z, 0-9 and -"
+    if "/" in pattern:
+        return 'is not a financial year in the form "2021/22"'
+    if r"\d{4}-" in pattern:
+        return "is not a date in the form YYYY-MM-DD"
+    return f"does not match the pattern {pattern}"
+
+
+def schema_problems(doc: Any) -> list[Problem]:
+    problems = {Problem(json_path(error.absolute_path), _message(error)) for error in _validator().iter_errors(doc)}
+    return sorted(problems, key=lambda p: (_path_key(p.path), p.message))
+
+
+def _path_key(path: str) -> list:
+    return [int(token) if token.isdigit() else token for token in re.split(r"[.\[\]]+", path) if token]
+
+
+# --- checks the schema cannot express ---------------------------------------------------------
+
+
+def _pointers(record_key: str, record: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:
+    """(relative path, target list, ref) for every ref a record points at."""
+    record_type = f.BY_KEY[record_key]
+    for field in record_type.fields:
+        if field.kind == "ref" and field.key in record:
+            yield field.key, field.target, record[field.key]
+        elif field.kind == "refs":
+            for index, ref in enumerate(record.get(field.key, ())):
+                yield f"{field.key}[{index}]", field.target, ref
+    nested_pointers = {
+        "data_flows": [("lawful_bases", "party")],
+        "dsas": [("parties", "organisation")],
+    }
+    for list_key, ref_key in nested_pointers.get(record_key, ()):
+        for index, item in enumerate(record.get(list_key, ())):
+            yield f"{list_key}[{index}].{ref_key}", "organisations", item[ref_key]
+    if record_key == "panels":
+        for m, meeting in enumerate(record.get("meetings", ())):
+            for a, attendee in enumerate(meeting.get("attendees", ())):
+                yield f"meetings[{m}].attendees[{a}].organisation", "organisations", attendee["organisation"]
+
+
+def referenced_refs(doc: Mapping[str, Any]) -> dict[str, set[str]]:
+    """Per list name, the refs the document points at that it does not itself hold."""
+    held = {key: {record["ref"] for record in doc.get(key, ())} for key in f.BY_KEY}
+    wanted: dict[str, set[str]] = {key: set() for key in f.BY_KEY}
+    for key in f.BY_KEY:
+        for record in doc.get(key, ()):
+            for _, target, ref in _pointers(key, record):
+                if ref not in held[target]:
+                    wanted[target].add(ref)
+    return wanted
+
+
+def semantic_problems(
+    doc: Mapping[str, Any],
+    existing: Mapping[str, set[str]],
+    meeting_owner: Callable[[str], str | None] = lambda ref: None,
+) -> list[Problem]:
+    """Problems in a schema-valid document. `existing`: per list name, the refs the database
+    already holds (only those the document points at need be given). `meeting_owner`: the ref of
+    the panel a meeting ref already belongs to in the database, if any."""
+    problems: list[Problem] = []
+    held = {key: {record["ref"] for record in doc.get(key, ())} for key in f.BY_KEY}
+    for key in f.BY_KEY:
+        records = doc.get(key, ())
+        counts = Counter(record["ref"] for record in records)
+        for index, record in enumerate(records):
+            if counts[record["ref"]] > 1:
+                problems.append(Problem(f"{key}[{index}].ref", f"{record['ref']!r} is used by more than one record"))
+            for relative, target, ref in _pointers(key, record):
+                if ref not in held[target] and ref not in existing.get(target, set()):
+                    what = f.BY_KEY[target].subject.replace("_", " ")
+                    problems.append(
+                        Problem(
+                            f"{key}[{index}].{relative}",
+                            f"points at {what} {ref!r}, which is neither in the file nor in the register",
+                        )
+                    )
+            problems.extend(_record_problems(key, index, record, meeting_owner))
+    problems.extend(_meeting_refs(doc))
+    return problems
+
+
+def _record_problems(key: str, index: int, record: Mapping[str, Any], meeting_owner) -> Iterable[Problem]:
+    at = f"{key}[{index}]"
+    if key == "areas":
+        yield from _designation_problems(at, record.get("designations", ()))
+    elif key == "data_flows":
+        yield from _one_per_party(f"{at}.lawful_bases", record.get("lawful_bases", ()), "party")
+    elif key == "dsas":
+        yield from _one_per_party(f"{at}.parties", record.get("parties", ()), "organisation")
+    elif key == "panels":
+        for m, meeting in enumerate(record.get("meetings", ())):
+            owner = meeting_owner(meeting["ref"])
+            if owner is not None and owner != record["ref"]:
+                yield Problem(
+                    f"{at}.meetings[{m}].ref", f"meeting {meeting['ref']!r} already belongs to panel {owner!r}"
+                )
+
+
+def _designation_problems(at: str, designations) -> Iterable[Problem]:
+    seen = set()
+    for d, designation in enumerate(designations):
+        year = designation["financial_year"]
+        start, end = int(year[:4]), int(year[5:])
+        if end != (start + 1) % 100:
+            yield Problem(
+                f"{at}.designations[{d}].financial_year",
+                f'"{year}" is not a financial year: write "{start}/{(start + 1) % 100:02d}"',
+            )
+        if (designation["kind"], year) in seen:
+            yield Problem(f"{at}.designations[{d}]", f"repeats the {designation['kind']} designation for {year}")
+        seen.add((designation["kind"], year))
+
+
+def _one_per_party(at: str, items, ref_key: str) -> Iterable[Problem]:
+    seen = set()
+    for i, item in enumerate(items):
+        if item[ref_key] in seen:
+            yield Problem(f"{at}[{i}].{ref_key}", f"{item[ref_key]!r} is listed twice: give one entry per party")
+        seen.add(item[ref_key])
+
+
+def _meeting_refs(doc: Mapping[str, Any]) -> Iterable[Problem]:
+    seen: dict[str, str] = {}
+    for p, panel in enumerate(doc.get("panels", ())):
+        for m, meeting in enumerate(panel.get("meetings", ())):
+            path = f"panels[{p}].meetings[{m}].ref"
+            if meeting["ref"] in seen:
+                yield Problem(
+                    path,
+                    f"{meeting['ref']!r} is already used by {seen[meeting['ref']]}: "
+                    "meeting refs are unique across the register",
+                )
+            else:
+                seen[meeting["ref"]] = path

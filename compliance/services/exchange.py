@@ -1,0 +1,245 @@
+"""Import and export of exchange files: validate everything first, then write in one transaction.
+
+An import is all-or-nothing: a problem anywhere raises InvalidDocument before anything is written,
+and a failure while writing rolls the whole transaction back. A record whose ref exists is
+replaced in place (it keeps its id, and its meetings keep theirs); records not in the file are
+kept. Every created or changed record gets an audit entry, and the findings are refreshed in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..exchange import apply, serialise, validate
+from ..exchange import fields as f
+from ..exchange.validate import InvalidDocument, Problem
+from ..extensions import db
+from ..models import PanelMeeting
+from . import audit, findings, reference, register
+
+CHUNK = 500
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    refreshed: findings.Refreshed | None = None
+
+    def summary(self) -> str:
+        parts = []
+        for key in f.BY_KEY:
+            counts = [
+                (self.created.get(key, 0), "new"),
+                (self.updated.get(key, 0), "replaced"),
+                (self.unchanged.get(key, 0), "unchanged"),
+            ]
+            described = ", ".join(f"{n} {what}" for n, what in counts if n)
+            if described:
+                parts.append(f"{key.replace('_', ' ')}: {described}")
+        verb = "Would import" if self.dry_run else "Imported"
+        return f"{verb} " + ("; ".join(parts) if parts else "nothing")
+
+
+def _by_refs(key: str, refs: Iterable[str]) -> dict[str, Any]:
+    model, options = register.LOAD_OPTIONS[key]
+    refs = sorted(set(refs))
+    found: dict[str, Any] = {}
+    for start in range(0, len(refs), CHUNK):
+        statement = sa.select(model).options(*options).where(model.ref.in_(refs[start : start + CHUNK]))
+        found.update((obj.ref, obj) for obj in db.session.scalars(statement))
+    return found
+
+
+def _meeting_owners(doc: dict[str, Any]) -> dict[str, str]:
+    refs = sorted({m["ref"] for panel in doc.get("panels", ()) for m in panel.get("meetings", ())})
+    owners: dict[str, str] = {}
+    for start in range(0, len(refs), CHUNK):
+        statement = sa.select(PanelMeeting).where(PanelMeeting.ref.in_(refs[start : start + CHUNK]))
+        owners.update((m.ref, m.panel.ref) for m in db.session.scalars(statement))
+    return owners
+
+
+def check(text: str | bytes) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Parse and validate a document against the schema and the register; return it and the
+    stored records it names or points at. Raises InvalidDocument with every problem found."""
+    doc = validate.parse(text)
+    problems = validate.schema_problems(doc)
+    if problems:
+        raise InvalidDocument(problems)
+    wanted = validate.referenced_refs(doc)
+    stored: dict[str, dict[str, Any]] = {}
+    # Load in the register's order so links between stored records resolve without queries.
+    for key in register.LOAD_OPTIONS:
+        refs = {record["ref"] for record in doc.get(key, ())} | wanted[key]
+        stored[key] = _by_refs(key, refs) if refs else {}
+    owners = _meeting_owners(doc)
+    problems = validate.semantic_problems(doc, {k: set(v) for k, v in stored.items()}, owners.get)
+    if problems:
+        raise InvalidDocument(sorted(set(problems), key=lambda p: validate._path_key(p.path)))
+    return doc, stored
+
+
+def import_text(text: str | bytes, *, actor: str, source: str = "import", dry_run: bool = False) -> ImportResult:
+    """Import a document in one transaction (committed, or rolled back for a dry run)."""
+    try:
+        result = load_text(text, actor=actor, source=source, dry_run=dry_run)
+    except BaseException:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return result
+
+
+def load_text(text: str | bytes, *, actor: str, source: str, dry_run: bool = False) -> ImportResult:
+    """Validate and write a document into the session's transaction, without committing."""
+    doc, stored = check(text)
+    reference.ensure_loaded(actor=actor, source="seed")
+    result = ImportResult(dry_run=dry_run)
+    before: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, record_type in f.BY_KEY.items():
+        for record in doc.get(key, ()):
+            obj = stored[key].get(record["ref"])
+            if obj is not None:
+                before[(key, record["ref"])] = serialise.record(record_type, obj)
+                apply.clear_children(key, obj)
+    db.session.flush()
+
+    index: dict[str, dict[str, Any]] = {key: dict(objs) for key, objs in stored.items()}
+    new: list[tuple[str, Any]] = []
+    for key, record_type in f.BY_KEY.items():
+        for record in doc.get(key, ()):
+            if record["ref"] not in index[key]:
+                obj = record_type.model()
+                index[key][record["ref"]] = obj
+                new.append((key, obj))
+
+    def resolve(target: str, ref: str) -> Any:
+        return index[target][ref]
+
+    with db.session.no_autoflush:
+        for key, record_type in f.BY_KEY.items():
+            for record in doc.get(key, ()):
+                apply.apply_record(record_type, index[key][record["ref"]], record, resolve)
+        db.session.add_all(obj for _, obj in new)
+    if "as_of" in doc:
+        register.register_info().as_of = date.fromisoformat(doc["as_of"])
+    db.session.flush()
+
+    _audit(doc, index, before, result, actor, source)
+    result.refreshed = findings.refresh(actor=actor)
+    return result
+
+
+def _audit(doc, index, before, result: ImportResult, actor: str, source: str) -> None:
+    for key, record_type in f.BY_KEY.items():
+        for record in doc.get(key, ()):
+            after = serialise.record(record_type, index[key][record["ref"]])
+            previous = before.get((key, record["ref"]))
+            tally = result.created if previous is None else (result.updated if previous != after else result.unchanged)
+            tally[key] = tally.get(key, 0) + 1
+            audit.record_change(
+                actor=actor,
+                source=source,
+                record_type=record_type.subject,
+                record_ref=record["ref"],
+                before=previous,
+                after=after,
+            )
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+class UnknownArea(LookupError):
+    pass
+
+
+def export_document(area_ref: str | None = None, redact: bool = False) -> dict[str, Any]:
+    """The register, or one area and every record its flows and panels rest on."""
+    loaded = register.load()
+    as_of = register.register_info().as_of
+    if area_ref is None:
+        return serialise.document(loaded.records, as_of=as_of, redact=redact)
+    area = next((a for a in loaded["areas"] if a.ref == area_ref), None)
+    if area is None:
+        raise UnknownArea(area_ref)
+    return serialise.document(area_records(loaded, area), as_of=as_of, redact=redact)
+
+
+def area_records(loaded: register.LoadedRegister, area: Any) -> dict[str, list[Any]]:
+    """The records of one area: its flows and panels, the organisations in it, and everything
+    those point at (so the document imports on its own), plus the privacy notices, processing
+    contracts and joint-controller arrangements of those organisations that the area's flows use."""
+    flows = [flow for flow in loaded["data_flows"] if flow.area is area]
+    picked = _Closure()
+    picked.add("areas", area)
+    for organisation in loaded["organisations"]:
+        if area in organisation.areas:
+            picked.add("organisations", organisation)
+    for flow in flows:
+        picked.add("data_flows", flow)
+    for panel in loaded["panels"]:
+        if area in panel.areas:
+            picked.add("panels", panel)
+    organisations = set(picked.records["organisations"].values())
+    for notice in loaded["privacy_notices"]:
+        if notice.controller in organisations:
+            picked.add("privacy_notices", notice)
+    pairs = {(flow.sender, flow.recipient) for flow in flows} | {
+        (system.owner or flow.recipient, system.processor)
+        for flow in flows
+        for system in flow.storage_systems
+        if system.processor is not None
+    }
+    for contract in loaded["processing_contracts"]:
+        if (contract.controller, contract.processor) in pairs:
+            picked.add("processing_contracts", contract)
+    for arrangement in loaded["joint_controller_arrangements"]:
+        if any({a, b} <= set(arrangement.parties) for a, b in pairs):
+            picked.add("joint_controller_arrangements", arrangement)
+    return {key: list(objs.values()) for key, objs in picked.records.items()}
+
+
+class _Closure:
+    """Records picked for a partial export, with everything they point at."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[int, Any]] = {key: {} for key in f.BY_KEY}
+
+    def add(self, key: str, obj: Any) -> None:
+        if obj is None or id(obj) in self.records[key]:
+            return
+        self.records[key][id(obj)] = obj
+        for field_ in f.BY_KEY[key].fields:
+            if field_.kind == "ref":
+                self.add(field_.target, getattr(obj, field_.attribute))
+            elif field_.kind == "refs":
+                for item in getattr(obj, field_.attribute):
+                    self.add(field_.target, item)
+        for organisation in _nested_organisations(key, obj):
+            self.add("organisations", organisation)
+
+
+def _nested_organisations(key: str, obj: Any) -> list[Any]:
+    if key == "data_flows":
+        return [basis.party for basis in obj.lawful_bases]
+    if key == "dsas":
+        return [party.organisation for party in obj.parties]
+    if key == "panels":
+        return [attendee.organisation for meeting in obj.meetings for attendee in meeting.attendees]
+    return []
+
+
+__all__ = ["ImportResult", "InvalidDocument", "Problem", "UnknownArea", "check", "export_document", "import_text"]

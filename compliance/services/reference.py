@@ -1,0 +1,156 @@
+"""Reference data kept as data, not code: legal references, the rule catalogue, partner types.
+
+Loaded from `seeds/reference/*.json`, which a DPO can edit (ICO guidance is under review after
+the Data (Use and Access) Act 2025). Loading is an upsert by code, so running it again after
+editing a file updates the table in place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from config import BASE_DIR
+
+from ..extensions import db
+from ..models import LegalReference, PartnerTypeInfo, Rule
+from ..models.enums import PartnerType, Severity, SubjectType
+from ..models.rule import rule_legal_reference
+from ..rules.base import REGISTRY
+from . import audit
+
+REFERENCE_DIR = BASE_DIR / "seeds" / "reference"
+
+
+class ReferenceDataError(Exception):
+    pass
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ReferenceDataError(f"{path}: {error}") from None
+
+
+def is_loaded() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Rule)) == len(REGISTRY)
+
+
+def ensure_loaded(actor: str = "system", source: str = "seed") -> None:
+    """Load the reference data if the database has none yet (the rules need it to run)."""
+    if not is_loaded():
+        load(actor=actor, source=source)
+
+
+def load(directory: Path = REFERENCE_DIR, actor: str = "system", source: str = "seed") -> dict[str, int]:
+    """Upsert every reference file; returns how many records of each kind were written."""
+    partner_types = _read(directory / "partner_types.json")
+    references = _read(directory / "legal_references.json")
+    rules = _read(directory / "rules.json")
+    _check_rules(rules, {ref["code"] for ref in references})
+
+    for item in partner_types:
+        row = db.session.get(PartnerTypeInfo, PartnerType(item["code"])) or PartnerTypeInfo(
+            code=PartnerType(item["code"])
+        )
+        _assign(
+            row, item, ("label", "schedule_7", "panel_member", "mou_can_count_as_dsa", "competent_authority_by_default")
+        )
+        db.session.add(row)
+
+    stored = {row.code: row for row in db.session.scalars(sa.select(LegalReference))}
+    for item in references:
+        row = stored.get(item["code"]) or LegalReference(code=item["code"])
+        before = _reference_dict(row) if row.id else None
+        _assign(row, item, ("citation", "title", "url", "source", "note"))
+        db.session.add(row)
+        stored[row.code] = row
+        audit.record_change(
+            actor=actor,
+            source=source,
+            record_type="legal_reference",
+            record_ref=row.code,
+            before=before,
+            after=_reference_dict(row),
+        )
+    db.session.flush()
+
+    existing_rules = {row.code: row for row in db.session.scalars(sa.select(Rule))}
+    for item in rules:
+        row = existing_rules.get(item["code"]) or Rule(code=item["code"])
+        before = _rule_dict(row) if row.code in existing_rules else None
+        _assign(row, item, ("gnn", "title", "severity_note", "why", "remediation"))
+        row.subject_type = SubjectType(item["subject_type"])
+        row.severity = Severity(item["severity"])
+        db.session.add(row)
+        db.session.flush()
+        db.session.execute(rule_legal_reference.delete().where(rule_legal_reference.c.rule_code == row.code))
+        db.session.execute(
+            rule_legal_reference.insert(),
+            [
+                {"rule_code": row.code, "legal_reference_id": stored[code].id, "position": position}
+                for position, code in enumerate(item["references"])
+            ],
+        )
+        db.session.expire(row, ["references"])
+        audit.record_change(
+            actor=actor,
+            source=source,
+            record_type="rule",
+            record_ref=row.code,
+            before=before,
+            after=_rule_dict(row, item["references"]),
+        )
+    db.session.flush()
+    return {"partner_types": len(partner_types), "legal_references": len(references), "rules": len(rules)}
+
+
+def _check_rules(rules: list[dict[str, Any]], reference_codes: set[str]) -> None:
+    """The catalogue must describe exactly the rules the code implements, as the code has them."""
+    problems = []
+    codes = {item["code"] for item in rules}
+    for missing in sorted(set(REGISTRY) - codes):
+        problems.append(f"rules.json has no entry for rule {missing}")
+    for item in rules:
+        spec = REGISTRY.get(item["code"])
+        if spec is None:
+            problems.append(f"rules.json describes {item['code']}, which no rule implements")
+            continue
+        if (item["gnn"], item["subject_type"], item["severity"]) != (
+            spec.gnn,
+            spec.subject_type.value,
+            spec.severity.value,
+        ):
+            problems.append(f"rules.json: {item['code']} gnn/subject/severity differ from the rule's code")
+        for code in item["references"]:
+            if code not in reference_codes:
+                problems.append(f"rules.json: {item['code']} cites {code!r}, not in legal_references.json")
+    if problems:
+        raise ReferenceDataError("; ".join(problems))
+
+
+def _assign(row: Any, item: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        setattr(row, key, item.get(key))
+
+
+def _reference_dict(row: LegalReference) -> dict[str, Any]:
+    return {key: getattr(row, key) for key in ("code", "citation", "title", "url", "source", "note")}
+
+
+def _rule_dict(row: Rule, references: list[str] | None = None) -> dict[str, Any]:
+    out = {key: getattr(row, key) for key in ("code", "gnn", "title", "severity_note", "why", "remediation")}
+    out["subject_type"] = row.subject_type.value if row.subject_type else None
+    out["severity"] = row.severity.value if row.severity else None
+    out["references"] = references if references is not None else [ref.code for ref in row.references]
+    return out
+
+
+def rules_by_code() -> dict[str, Rule]:
+    """The catalogue with its references, in two queries."""
+    statement = sa.select(Rule).options(sa.orm.selectinload(Rule.references))
+    return {row.code: row for row in db.session.scalars(statement)}

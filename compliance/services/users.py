@@ -1,0 +1,79 @@
+"""People who use the register: creation with a hashed password, role and assignments."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from ..extensions import db
+from ..models import Area, Panel, User
+from ..models.enums import Role
+from . import audit
+
+MIN_PASSWORD_LENGTH = 12
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class UserError(ValueError):
+    """Bad input for a user; the message names what is wrong."""
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def user_dict(user: User) -> dict:
+    """A user as the audit trail records it (never the password hash)."""
+    return {
+        "email": user.email,
+        "role": user.role.value,
+        "is_active": user.is_active,
+        "areas": [area.ref for area in user.areas],
+        "panels": [panel.ref for panel in user.panels],
+    }
+
+
+def create_user(
+    email: str,
+    role: str,
+    password: str,
+    *,
+    area_refs: list[str] = (),
+    panel_refs: list[str] = (),
+    actor: str,
+    source: str,
+) -> User:
+    email = email.strip().lower()
+    problems = []
+    if not EMAIL_PATTERN.match(email):
+        problems.append(f"{email!r} is not an email address")
+    elif db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        problems.append(f"a user with the email {email} already exists")
+    try:
+        role_value = Role(role)
+    except ValueError:
+        problems.append(f"role {role!r} is not allowed; use one of: {', '.join(r.value for r in Role)}")
+        role_value = None
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    areas = list(db.session.scalars(sa.select(Area).where(Area.ref.in_(area_refs)))) if area_refs else []
+    panels = list(db.session.scalars(sa.select(Panel).where(Panel.ref.in_(panel_refs)))) if panel_refs else []
+    for ref in sorted(set(area_refs) - {area.ref for area in areas}):
+        problems.append(f"there is no area {ref!r}")
+    for ref in sorted(set(panel_refs) - {panel.ref for panel in panels}):
+        problems.append(f"there is no panel {ref!r}")
+    if problems:
+        raise UserError("; ".join(problems))
+    user = User(email=email, role=role_value, password_hash=hash_password(password), areas=areas, panels=panels)
+    db.session.add(user)
+    db.session.flush()
+    audit.record_change(
+        actor=actor, source=source, record_type="user", record_ref=email, before=None, after=user_dict(user)
+    )
+    return user
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
