@@ -1,0 +1,61 @@
+# Two commands: `make run` (serve the app with the demo register) and `make test` (every test).
+# Both work on a fresh clone with Python 3.11+, Node/npm and make.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STATIC := compliance/static
+FRONTEND := node_modules/govuk-frontend/dist/govuk
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test assets lint format db demo clean
+
+run: install assets db demo
+	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C to stop)"
+	$(BIN)/compliance run --host $(HOST) --port $(PORT)
+
+test: install-test assets
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+# GOV.UK Frontend's compiled assets, from npm at the pinned version, copied flat into the
+# static folder (served under /assets, the path the compiled CSS expects).
+assets: $(STATIC)/govuk-frontend.min.css
+$(STATIC)/govuk-frontend.min.css: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	cp -r $(FRONTEND)/assets/fonts $(FRONTEND)/assets/images $(FRONTEND)/assets/manifest.json $(STATIC)/
+	cp $(FRONTEND)/govuk-frontend.min.js $(STATIC)/
+	cp $(FRONTEND)/govuk-frontend.min.css $(STATIC)/
+
+db: install
+	$(BIN)/compliance db upgrade
+
+demo: install
+	$(BIN)/compliance seed demo
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC)/fonts $(STATIC)/images $(STATIC)/manifest.json $(STATIC)/govuk-frontend.min.*

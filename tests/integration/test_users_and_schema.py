@@ -1,0 +1,106 @@
+"""`compliance users create`, and the migrations against the models, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from compliance.extensions import db
+from compliance.models import AuditEvent, User
+from tests.conftest import ROOT, make_app
+from tests.integration.test_exchange import import_doc, load_fixture
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_create_user_reads_the_password_from_stdin_and_hashes_it(cli):
+    assert import_doc(cli, load_fixture("spec-example.json")).exit_code == 0
+    result = cli(
+        [
+            "users",
+            "create",
+            "Chair@City.example.gov.uk",
+            "--role",
+            "panel_chair",
+            "--area",
+            "city",
+            "--panel",
+            "city-channel",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "chair@city.example.gov.uk"))
+    assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+    assert [a.ref for a in user.areas] == ["city"] and [p.ref for p in user.panels] == ["city-channel"]
+    entry = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.record_type == "user"))
+    assert entry.after["role"] == "panel_chair" and "password" not in str(entry.after)
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "message"),
+    [
+        (["someone@example.org", "--role", "dpo", "--area", "atlantis"], PASSWORD, "there is no area 'atlantis'"),
+        (["someone@example.org", "--role", "dpo", "--panel", "none"], PASSWORD, "there is no panel 'none'"),
+        (["someone@example.org", "--role", "dpo"], "short", "at least 12 characters"),
+        (["not-an-email", "--role", "dpo"], PASSWORD, "is not an email address"),
+        (["someone@example.org", "--role", "superuser"], PASSWORD, "'superuser' is not one of"),
+    ],
+)
+def test_bad_user_input_exits_2_and_creates_nobody(cli, args, password, message):
+    result = cli(["users", "create", *args], input=password + "\n")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_a_second_user_with_the_same_email_is_refused(cli):
+    assert cli(["users", "create", "a@example.org", "--role", "admin"], input=PASSWORD).exit_code == 0
+    result = cli(["users", "create", "A@example.org", "--role", "auditor"], input=PASSWORD)
+    assert result.exit_code == 2 and "already exists" in result.stderr
+
+
+@pytest.fixture
+def empty_database_url(database_url: str, tmp_path):
+    """A database with no tables at all, for building the schema from the migrations."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS register_migrations"))
+        connection.execute(sa.text("CREATE DATABASE register_migrations"))
+    yield database_url.rsplit("/", 1)[0] + "/register_migrations"
+    with admin.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS register_migrations WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_migrations_build_the_schema_the_models_describe(empty_database_url):
+    """`db upgrade` from nothing, then Alembic's comparison finds nothing left to migrate."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        tables = sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+    assert differences == []
+    assert {"data_flow", "finding", "audit_event", "alembic_version"} <= set(tables)
+
+
+def test_the_compliance_command_is_installed():
+    script = Path(sys.executable).parent / "compliance"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    for command in ("db", "seed", "import", "export", "gaps", "users"):
+        assert f"  {command}" in result.stdout
