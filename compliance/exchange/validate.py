@@ -65,9 +65,29 @@ def parse(text: str | bytes) -> Any:
     except UnicodeDecodeError as error:
         raise InvalidDocument([Problem("(file)", f"is not UTF-8 text ({error.reason})")]) from None
     except json.JSONDecodeError as error:
-        what = "ends before the JSON is complete" if error.pos >= len(text.rstrip()) else "is not valid JSON"
+        what = "ends before the JSON is complete" if _unfinished(error.doc) else "is not valid JSON"
         message = f"{what}: {error.msg} at line {error.lineno}, column {error.colno}"
         raise InvalidDocument([Problem("(file)", message)]) from None
+
+
+def _unfinished(text: str) -> bool:
+    """True if the text stops inside a string or with brackets still open: a truncated file."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return in_string or depth > 0 or not text.strip()
 
 
 def _message(error: ValidationError) -> str:

@@ -70,8 +70,15 @@ def test_export_of_one_area_holds_what_its_records_point_at(cli):
     assert [flow["ref"] for flow in doc["data_flows"]] == ["eastvale-statistics"]
     assert "panels" not in doc
     refs = {key: {record["ref"] for record in doc.get(key, ())} for key in ("areas", "organisations")}
-    # The area's partners, the flow's parties, and the areas those organisations name.
-    assert refs["organisations"] == {"eastvale-council", "home-office", "mentor-trust", "shire-police"}
+    # The area's partners, the flow's parties, the areas those organisations name, and those
+    # areas' responsible authorities (westford's council, named by the westford area record).
+    assert refs["organisations"] == {
+        "eastvale-council",
+        "home-office",
+        "mentor-trust",
+        "shire-police",
+        "westford-council",
+    }
     assert refs["areas"] == {"eastvale", "westford"}
     # It imports on its own into an empty register.
     db.session.remove()
