@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, Config, config_for
 
-from .extensions import db, migrate
+from . import login, security
+from .extensions import csrf, db, migrate
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -25,6 +27,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _check_config(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _register_extensions(app)
+    security.init_app(app)
+    login.init_app(app)
+    csrf.init_app(app)
+    WTFormsHelpers(app)
     _register_templates(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -65,9 +71,13 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .views.auth import bp as auth_bp
     from .views.main import bp as main_bp
+    from .views.main import register_error_pages
 
+    app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    register_error_pages(app)
 
 
 def _register_commands(app: Flask) -> None:

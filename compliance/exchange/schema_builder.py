@@ -78,22 +78,26 @@ def _enum_name(enum_cls) -> str:
 
 
 def _property(struct: str, field: f.Field, defs: dict[str, Any]) -> dict[str, Any]:
+    prop = _typed(struct, field, defs)
+    if (struct, field.key) in PERSONAL:
+        prop["x-personal-data"] = True
+        prop["description"] = "Personal data (FOIA s40(2)): left out of public and FOI outputs and by export --redact."
+    if field.key in DESCRIPTIONS and "description" not in prop:
+        prop["description"] = DESCRIPTIONS[field.key]
+    return prop
+
+
+def _typed(struct: str, field: f.Field, defs: dict[str, Any]) -> dict[str, Any]:
     key = field.key
-    if field.kind == "date":
-        prop: dict[str, Any] = {"$ref": "#/$defs/date"}
-    elif field.kind == "enum":
+    if field.kind in ("enum", "enums"):
         name = _enum_name(field.enum)
         defs[name] = {"enum": [member.value for member in field.enum]}
-        prop = {"$ref": f"#/$defs/{name}"}
-    elif field.kind == "enums":
-        name = _enum_name(field.enum)
-        defs[name] = {"enum": [member.value for member in field.enum]}
-        prop = {"type": "array", "items": {"$ref": f"#/$defs/{name}"}, "uniqueItems": True}
-    elif field.kind == "ref" or key == "ref":
-        prop = {"$ref": "#/$defs/ref"}
-        if field.kind == "ref":
-            prop = {"$ref": "#/$defs/ref", "description": f"The ref of a record in {field.target}."}
-    elif field.kind == "refs":
+        if field.kind == "enum":
+            return {"$ref": f"#/$defs/{name}"}
+        return {"type": "array", "items": {"$ref": f"#/$defs/{name}"}, "uniqueItems": True}
+    if field.kind == "ref":
+        return {"$ref": "#/$defs/ref", "description": f"The ref of a record in {field.target}."}
+    if field.kind == "refs":
         prop = {
             "type": "array",
             "items": {"$ref": "#/$defs/ref"},
@@ -102,26 +106,20 @@ def _property(struct: str, field: f.Field, defs: dict[str, Any]) -> dict[str, An
         }
         if key in REQUIRED.get(struct, ()):
             prop["minItems"] = 1
-    elif field.kind == "checklist":
-        prop = {
-            "type": "object",
-            "properties": {item: {"type": "boolean"} for item in field.items},
-            "additionalProperties": False,
-        }
-    elif key in BOOLEANS:
-        prop = {"type": "boolean"}
-    elif key in INTEGERS:
-        prop = {"type": "integer", "minimum": INTEGERS[key]}
-    elif key == "financial_year":
-        prop = {"$ref": "#/$defs/financial_year"}
-    else:
-        prop = {"type": "string", "minLength": 1, "maxLength": 2000 if key in LONG_TEXT else 500}
-    if (struct, key) in PERSONAL:
-        prop["x-personal-data"] = True
-        prop["description"] = "Personal data (FOIA s40(2)): left out of public and FOI outputs and by export --redact."
-    if key in DESCRIPTIONS and "description" not in prop:
-        prop["description"] = DESCRIPTIONS[key]
-    return prop
+        return prop
+    if field.kind == "checklist":
+        properties = {item: {"type": "boolean"} for item in field.items}
+        return {"type": "object", "properties": properties, "additionalProperties": False}
+    simple = {"ref": {"$ref": "#/$defs/ref"}, "financial_year": {"$ref": "#/$defs/financial_year"}}
+    if field.kind == "date":
+        return {"$ref": "#/$defs/date"}
+    if key in simple:
+        return dict(simple[key])
+    if key in BOOLEANS:
+        return {"type": "boolean"}
+    if key in INTEGERS:
+        return {"type": "integer", "minimum": INTEGERS[key]}
+    return {"type": "string", "minLength": 1, "maxLength": 2000 if key in LONG_TEXT else 500}
 
 
 def _object(struct: str, fields_: tuple[f.Field, ...], defs: dict[str, Any], extra=None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from .panel import ConfidentialityRecord, MeetingAttendee, Panel, PanelMeeting
 from .register_info import RegisterInfo
 from .rule import LegalReference, Rule
 from .storage import PRIVACY_NOTICE_CHECKLIST, PrivacyNotice, StorageSystem
-from .user import User
+from .user import SignInAttempt, User
 
 __all__ = [
     "ART28_CLAUSES",
@@ -52,6 +52,7 @@ __all__ = [
     "ProcessingContract",
     "RegisterInfo",
     "Rule",
+    "SignInAttempt",
     "StorageSystem",
     "User",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -17,3 +18,5 @@ class RegisterInfo(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     as_of: Mapped[date | None]
+    # Set by an admin: every user must sign in with an authenticator app as well as a password.
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, TimestampMixin, enum_column
+from .base import Base, TimestampMixin, enum_column, utcnow
 from .enums import Role
 
 if TYPE_CHECKING:
@@ -38,6 +39,41 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Base32 secret of the user's authenticator app (TOTP, RFC 6238); None until they set one up.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by="Area.ref")
     panels: Mapped[list[Panel]] = relationship(secondary=user_panel, order_by="Panel.ref")
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
+
+    # Flask-Login's interface.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class SignInAttempt(Base):
+    """One sign-in attempt, for throttling failures per account and per address."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        sa.Index("ix_sign_in_attempt_email_at", "email", "at"),
+        sa.Index("ix_sign_in_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    email: Mapped[str] = mapped_column(sa.String(320))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    succeeded: Mapped[bool]

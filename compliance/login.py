@@ -1,0 +1,43 @@
+"""Every page needs a signed-in user, except the few that must not: sign-in, the accessibility
+statement and the assets. Sessions end after a period of inactivity."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
+
+from .services import auth
+
+login_manager = LoginManager()
+
+PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.two_factor", "main.accessibility", "static"})
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    return auth.load_user(user_id)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.session_protection = "strong"
+
+    @app.before_request
+    def require_sign_in():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        now = int(time.time())
+        idle = now - int(session.get("last_seen", 0))
+        if idle > app.config["IDLE_TIMEOUT_SECONDS"]:
+            logout_user()
+            session.clear()
+            flash("You were signed out because you had not done anything for a while. Sign in again.")
+            return redirect(url_for("auth.sign_in"))
+        session["last_seen"] = now
+        return None
