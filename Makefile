@@ -34,12 +34,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-# GOV.UK Frontend's compiled assets, from npm at the pinned version, copied flat into the
-# static folder (served under /assets, the path the compiled CSS expects).
+# GOV.UK Frontend's compiled assets from npm at the pinned version, copied flat into the static
+# folder (served under /assets, the path the compiled CSS expects). Not its font: GDS Transport
+# is for gov.uk only, and app.css maps it to the system's sans-serif.
 assets: $(STATIC)/govuk-frontend.min.css
 $(STATIC)/govuk-frontend.min.css: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	cp -r $(FRONTEND)/assets/fonts $(FRONTEND)/assets/images $(FRONTEND)/assets/manifest.json $(STATIC)/
+	cp -r $(FRONTEND)/assets/images $(FRONTEND)/assets/manifest.json $(STATIC)/
 	cp $(FRONTEND)/govuk-frontend.min.js $(STATIC)/
 	cp $(FRONTEND)/govuk-frontend.min.css $(STATIC)/
 

@@ -28,6 +28,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_ENABLED = True
+    # Signed-cookie sessions; a user idle for this long is signed out.
+    IDLE_TIMEOUT_SECONDS = int(os.environ.get("IDLE_TIMEOUT_SECONDS", 30 * 60))
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     SERVICE_NAME = "Prevent Compliance Register"
     PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
