@@ -6,7 +6,6 @@
 set -euo pipefail
 action=${1:?start or stop}
 dir=${2:?directory for the cluster}
-port=${PG_TEST_PORT:-5433}
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 as_pg() {
@@ -15,6 +14,8 @@ as_pg() {
 
 case $action in
   start)
+    # A free port unless one is asked for, so it never collides with another cluster.
+    port=${PG_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     if [ ! -d "$dir/data" ]; then
