@@ -71,13 +71,13 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views.auth import bp as auth_bp
-    from .views.main import bp as main_bp
-    from .views.main import register_error_pages
+    from .services.audit import changed_fields
+    from .views import audit, auth, findings, main, meetings, records, transfer
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    register_error_pages(app)
+    for module in (auth, main, records, findings, meetings, audit, transfer):
+        app.register_blueprint(module.bp)
+    main.register_error_pages(app)
+    app.jinja_env.globals["changed_fields"] = changed_fields
 
 
 def _register_commands(app: Flask) -> None:

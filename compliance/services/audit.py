@@ -44,6 +44,68 @@ def record_change(
     return event
 
 
+RECORD_TYPES = (
+    "area",
+    "organisation",
+    "storage_system",
+    "privacy_notice",
+    "data_flow",
+    "dsa",
+    "dpia",
+    "processing_contract",
+    "mou",
+    "joint_controller_arrangement",
+    "panel",
+    "user",
+    "rule",
+    "legal_reference",
+)
+PAGE_SIZE = 50
+
+
+def changed_fields(event: AuditEvent) -> list[str]:
+    """The top-level fields an entry changed, in the record's order."""
+    before, after = event.before or {}, event.after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [key.replace("_", " ") for key in keys if before.get(key) != after.get(key)]
+
+
+def log(scope, *, page: int = 1, record_type: str = "", record_ref: str = "", actor: str = ""):
+    """Entries, newest first. Auditors see entries about records in their areas and their own
+    entries; an admin sees everything. Returns (entries, total, page, pages)."""
+    from .records import Page
+
+    condition = sa.true()
+    if record_type:
+        condition = sa.and_(condition, AuditEvent.record_type == record_type)
+    if record_ref:
+        condition = sa.and_(condition, AuditEvent.record_ref == record_ref)
+    if actor:
+        condition = sa.and_(condition, AuditEvent.actor.contains(actor))
+    if not scope.sees_everything:
+        condition = sa.and_(condition, _visible(scope))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(condition)) or 0
+    statement = (
+        sa.select(AuditEvent)
+        .where(condition)
+        .order_by(AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    )
+    return Page(list(db.session.scalars(statement)), total, max(page, 1), PAGE_SIZE)
+
+
+def _visible(scope):
+    """Entries about records the user can see now (by type and ref)."""
+    from ..exchange import fields as f
+
+    conditions = []
+    for kind in f.RECORD_TYPES:
+        refs = sa.select(kind.model.ref).where(scope.where(kind.model))
+        conditions.append(sa.and_(AuditEvent.record_type == kind.subject, AuditEvent.record_ref.in_(refs)))
+    return sa.or_(*conditions)
+
+
 def history(record_type: str, record_ref: str) -> list[AuditEvent]:
     statement = (
         sa.select(AuditEvent)

@@ -136,3 +136,27 @@ def accept_risk(finding: Finding, *, actor: str, reason: str, review_on: date, t
     finding.review_on = review_on
     _event(finding, FindingEventKind.RISK_ACCEPTED, actor, today, finding.severity, note=finding.accepted_reason)
     db.session.flush()
+
+
+def mark_remediated(finding: Finding, *, actor: str) -> None:
+    """Close a finding by hand once the record is fixed. Refused while the rules still raise it:
+    the rules, not a click, decide whether a gap exists."""
+    refresh(actor=actor)
+    if finding.status != FindingStatus.REMEDIATED:
+        raise FindingError(
+            "The rules still find this gap. Fix the record (the finding says what is missing) and it will close."
+        )
+
+
+def get(finding_id: int, scope) -> Finding:
+    from .access import NotVisible
+
+    statement = (
+        sa.select(Finding)
+        .options(selectinload(Finding.areas), selectinload(Finding.events))
+        .where(Finding.id == finding_id, scope.where(Finding))
+    )
+    finding = db.session.scalar(statement)
+    if finding is None:
+        raise NotVisible(f"finding {finding_id}")
+    return finding

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, Flask, render_template, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import Forbidden as HTTPForbidden
+from werkzeug.exceptions import NotFound
 
-from ..services import gaps
+from ..exchange import fields as f
+from ..services import dashboard, records
+from ..services.access import Forbidden, NotVisible
+from .common import scope
 
 bp = Blueprint("main", __name__)
 
@@ -19,13 +25,38 @@ class NavItem:
 
 
 def navigation_items() -> list[NavItem]:
-    return [NavItem(url_for("main.index"), "Dashboard")]
+    items = [
+        NavItem(url_for("main.index"), "Dashboard"),
+        NavItem(url_for("records.list_page", key="data_flows"), "Data flows"),
+        NavItem(url_for("main.register"), "Register"),
+        NavItem(url_for("meetings.index"), "Panel meetings"),
+    ]
+    if scope().can_read_audit:
+        items.append(NavItem(url_for("audit.log"), "Audit trail"))
+    items.append(NavItem(url_for("transfer.index"), "Import and export"))
+    return items
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    summary = gaps.summary_of_open_findings()
-    return render_template("main/index.html", summary=summary)
+    user_scope = scope()
+    return render_template(
+        "main/index.html",
+        summary=dashboard.by_severity(user_scope),
+        worst=dashboard.worst(user_scope),
+        rules=dashboard.by_rule(user_scope),
+        areas=dashboard.by_area(user_scope),
+        trend=dashboard.trend(user_scope),
+        reviews=dashboard.reviews_due(user_scope),
+        today=date.today(),
+        record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
+    )
+
+
+@bp.get("/register")
+def register() -> ResponseReturnValue:
+    """Every record type of the register, with how many of each the user can see."""
+    return render_template("main/register.html", counts=records.counts(scope()), titles=records.TITLES)
 
 
 @bp.get("/accessibility")
@@ -51,4 +82,8 @@ def register_error_pages(app: Flask) -> None:
 
     for code in ERRORS:
         app.register_error_handler(code, render_error)
+    # Scoping in the services: a record outside the user's areas does not exist for them (404);
+    # an action their role may not take is refused (403).
+    app.register_error_handler(NotVisible, lambda error: render_error(NotFound()))
+    app.register_error_handler(Forbidden, lambda error: render_error(HTTPForbidden()))
     app.jinja_env.globals["navigation_items"] = navigation_items

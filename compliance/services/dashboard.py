@@ -1,0 +1,143 @@
+"""The gap dashboard: open findings by severity, rule and area, worst first; the trend; reviews due.
+
+A fixed number of queries whatever the register's size: counts are grouped in SQL, the worst
+findings are one limited query, the trend is one grouped query over the findings' history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Area, Dpia, Dsa, Finding, FindingEvent, Mou, ProcessingContract, Rule
+from ..models.enums import DpiaStatus, DsaStatus, FindingEventKind, FindingStatus, Severity
+from ..models.finding import finding_area
+from .access import Scope
+
+WORST_FIRST = sa.case({"high": 0, "medium": 1, "low": 2}, value=Finding.severity)
+REVIEW_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Review:
+    kind: str
+    key: str
+    ref: str
+    title: str
+    due: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due < date.today()
+
+
+def _open(scope: Scope):
+    return sa.and_(Finding.status == FindingStatus.OPEN, scope.where(Finding))
+
+
+def by_severity(scope: Scope) -> dict[str, int]:
+    counts = {severity.value: 0 for severity in Severity}
+    statement = sa.select(Finding.severity, sa.func.count()).where(_open(scope)).group_by(Finding.severity)
+    for severity, count in db.session.execute(statement):
+        counts[severity.value] = count
+    return counts
+
+
+def by_rule(scope: Scope) -> list[dict[str, Any]]:
+    statement = (
+        sa.select(Finding.rule_code, Rule.title, Rule.gnn, Finding.severity, sa.func.count())
+        .join(Rule, Rule.code == Finding.rule_code)
+        .where(_open(scope))
+        .group_by(Finding.rule_code, Rule.title, Rule.gnn, Finding.severity)
+    )
+    rows = [dict(code=c, title=t, gnn=g, severity=s.value, count=n) for c, t, g, s, n in db.session.execute(statement)]
+    rank = {"high": 0, "medium": 1, "low": 2}
+    return sorted(rows, key=lambda row: (rank[row["severity"]], -row["count"], row["gnn"]))
+
+
+def by_area(scope: Scope) -> list[dict[str, Any]]:
+    statement = (
+        sa.select(Area.ref, Area.name, Finding.severity, sa.func.count())
+        .join(finding_area, finding_area.c.area_id == Area.id)
+        .join(Finding, Finding.id == finding_area.c.finding_id)
+        .where(Finding.status == FindingStatus.OPEN, scope.where(Area))  # the area condition scopes it
+        .group_by(Area.ref, Area.name, Finding.severity)
+    )
+    areas: dict[str, dict[str, Any]] = {}
+    for ref, name, severity, count in db.session.execute(statement):
+        row = areas.setdefault(ref, {"ref": ref, "name": name, "high": 0, "medium": 0, "low": 0})
+        row[severity.value] = count
+    return sorted(areas.values(), key=lambda r: (-r["high"], -r["medium"], -r["low"], r["ref"]))
+
+
+def worst(scope: Scope, limit: int = 20) -> list[Finding]:
+    statement = (
+        sa.select(Finding)
+        .options(selectinload(Finding.rule), selectinload(Finding.areas))
+        .where(_open(scope))
+        .order_by(WORST_FIRST, Finding.rule_code, Finding.subject_ref)
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def trend(scope: Scope, months: int = 12, today: date | None = None) -> list[dict[str, Any]]:
+    """Per month: findings raised (or reopened), closed, and open at the month's end."""
+    today = today or date.today()
+    month = sa.func.substr(sa.cast(FindingEvent.on, sa.String), 1, 7)
+    statement = (
+        sa.select(month, FindingEvent.kind, sa.func.count())
+        .join(Finding, Finding.id == FindingEvent.finding_id)
+        .where(scope.where(Finding), FindingEvent.kind.in_(_TREND_KINDS))
+        .group_by(month, FindingEvent.kind)
+    )
+    changes: dict[str, dict[str, int]] = defaultdict(lambda: {"raised": 0, "closed": 0})
+    for when, kind, count in db.session.execute(statement):
+        changes[when]["closed" if kind in _CLOSING else "raised"] += count
+    running, rows = 0, []
+    for key in sorted(k for k in changes if k < _month_key(today, -months + 1)):
+        running += changes[key]["raised"] - changes[key]["closed"]
+    for offset in range(-months + 1, 1):
+        key = _month_key(today, offset)
+        running += changes[key]["raised"] - changes[key]["closed"]
+        rows.append({"month": key, **changes[key], "open": running})
+    return rows
+
+
+_CLOSING = {FindingEventKind.CLOSED, FindingEventKind.MARKED_REMEDIATED}
+_TREND_KINDS = [FindingEventKind.RAISED, FindingEventKind.REOPENED, *_CLOSING]
+
+
+def _month_key(today: date, offset: int) -> str:
+    index = today.year * 12 + today.month - 1 + offset
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def reviews_due(scope: Scope, today: date | None = None) -> list[Review]:
+    """DSA, DPIA, contract and MOU reviews due within 90 days, and those overdue."""
+    today = today or date.today()
+    horizon = today + timedelta(days=REVIEW_WINDOW_DAYS)
+    queries = [
+        ("DSA review", "dsas", Dsa, Dsa.title, Dsa.review_due, Dsa.status == DsaStatus.IN_FORCE),
+        ("DPIA review", "dpias", Dpia, Dpia.title, Dpia.review_due, Dpia.status == DpiaStatus.COMPLETED),
+        (
+            "Contract end",
+            "processing_contracts",
+            ProcessingContract,
+            ProcessingContract.subject_matter,
+            ProcessingContract.ends_on,
+            sa.true(),
+        ),
+        ("MOU review", "mous", Mou, Mou.title, Mou.review_due, sa.true()),
+    ]
+    reviews = []
+    for kind, key, model, title, due, live in queries:
+        statement = sa.select(model.ref, title, due).where(due.is_not(None), due <= horizon, live, scope.where(model))
+        reviews.extend(Review(kind, key, ref, name or ref, when) for ref, name, when in db.session.execute(statement))
+    return sorted(reviews, key=lambda review: (review.due, review.kind, review.ref))

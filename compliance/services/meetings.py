@@ -1,0 +1,169 @@
+"""The panel chair's work: meetings, attendees and how each accepted confidentiality.
+
+Every change is written as the panel's exchange record through the import, so it is validated,
+audited and followed by a findings refresh in one transaction, exactly like a file import.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..exchange import fields as f
+from ..exchange import serialise
+from ..extensions import db
+from ..models import MeetingAttendee, Organisation, Panel, PanelMeeting
+from ..models.organisation import organisation_area
+from ..models.panel import panel_area
+from . import exchange
+from .access import NotVisible, Scope
+
+PANELS = f.BY_KEY["panels"]
+
+
+def panels(scope: Scope) -> list[Panel]:
+    statement = (
+        sa.select(Panel)
+        .options(selectinload(Panel.meetings), selectinload(Panel.areas))
+        .where(scope.where(Panel))
+        .order_by(Panel.name)
+    )
+    return list(db.session.scalars(statement))
+
+
+def get_panel(scope: Scope, ref: str) -> Panel:
+    panel = db.session.scalar(sa.select(Panel).where(Panel.ref == ref, scope.where(Panel)))
+    if panel is None:
+        raise NotVisible(f"panel {ref}")
+    return panel
+
+
+def get_meeting(scope: Scope, ref: str) -> PanelMeeting:
+    statement = (
+        sa.select(PanelMeeting)
+        .options(
+            selectinload(PanelMeeting.panel).selectinload(Panel.areas),
+            selectinload(PanelMeeting.attendees).selectinload(MeetingAttendee.confidentiality),
+            selectinload(PanelMeeting.attendees).selectinload(MeetingAttendee.organisation),
+        )
+        .where(PanelMeeting.ref == ref, scope.where(PanelMeeting))
+    )
+    meeting = db.session.scalar(statement)
+    if meeting is None:
+        raise NotVisible(f"meeting {ref}")
+    return meeting
+
+
+def partner_organisations(panel: Panel) -> list[Organisation]:
+    """The organisations of the panel's areas: who may be added as an attendee."""
+    statement = (
+        sa.select(Organisation)
+        .join(organisation_area, organisation_area.c.organisation_id == Organisation.id)
+        .join(panel_area, panel_area.c.area_id == organisation_area.c.area_id)
+        .where(panel_area.c.panel_id == panel.id)
+        .distinct()
+        .order_by(Organisation.name)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _write_panel(scope: Scope, panel: Panel, change: Callable[[dict[str, Any]], None], actor: str) -> None:
+    scope.require(scope.can_record_meetings_of(panel))
+    record = serialise.record(PANELS, panel)
+    record.setdefault("meetings", [])
+    change(record)
+    doc = {"format": serialise.FORMAT_NAME, "version": serialise.FORMAT_VERSION, "panels": [record]}
+    exchange.import_text(json.dumps(doc), actor=actor, source="web")
+
+
+def _meeting_of(record: dict[str, Any], ref: str) -> dict[str, Any]:
+    return next(m for m in record["meetings"] if m["ref"] == ref)
+
+
+def new_meeting_ref(panel: Panel, held_on: date) -> str:
+    base = f"{panel.ref}-{held_on.isoformat()}"[:60]
+    taken = set(db.session.scalars(sa.select(PanelMeeting.ref).where(PanelMeeting.ref.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, 1000) if f"{base}-{n}" not in taken)
+
+
+def start_meeting(
+    scope: Scope,
+    panel: Panel,
+    *,
+    held_on: date,
+    minutes_ref: str | None,
+    cases_discussed: int | None,
+    police_present: bool | None,
+    copy_attendees: bool,
+    actor: str,
+) -> str:
+    ref = new_meeting_ref(panel, held_on)
+    meeting: dict[str, Any] = {"ref": ref, "held_on": held_on.isoformat()}
+    for key, value in (
+        ("minutes_ref", minutes_ref),
+        ("cases_discussed", cases_discussed),
+        ("resident_area_police_present", police_present),
+    ):
+        if value is not None:
+            meeting[key] = value
+
+    def change(record: dict[str, Any]) -> None:
+        if copy_attendees and record["meetings"]:
+            previous = max(record["meetings"], key=lambda m: (m["held_on"], m["ref"]))
+            meeting["attendees"] = [
+                {k: v for k, v in attendee.items() if k != "confidentiality"}
+                for attendee in previous.get("attendees", ())
+            ]
+        record["meetings"].append(meeting)
+
+    _write_panel(scope, panel, change, actor)
+    return ref
+
+
+def add_attendee(scope: Scope, meeting: PanelMeeting, attendee: dict[str, Any], actor: str) -> None:
+    def change(record: dict[str, Any]) -> None:
+        _meeting_of(record, meeting.ref).setdefault("attendees", []).append(attendee)
+
+    _write_panel(scope, meeting.panel, change, actor)
+
+
+def set_confidentiality(
+    scope: Scope, meeting: PanelMeeting, position: int, confidentiality: dict[str, Any] | None, actor: str
+) -> None:
+    def change(record: dict[str, Any]) -> None:
+        attendee = _meeting_of(record, meeting.ref)["attendees"][position]
+        if confidentiality:
+            attendee["confidentiality"] = confidentiality
+        else:
+            attendee.pop("confidentiality", None)
+
+    _write_panel(scope, meeting.panel, change, actor)
+
+
+def apply_minuted_statement(scope: Scope, meeting: PanelMeeting, minutes_ref: str, actor: str) -> int:
+    """Record the minuted verbal statement for everyone present who has no signed agreement."""
+    applied = 0
+
+    def change(record: dict[str, Any]) -> None:
+        nonlocal applied
+        for attendee in _meeting_of(record, meeting.ref).get("attendees", ()):
+            if attendee.get("confidentiality", {}).get("method") != "signed_agreement":
+                attendee["confidentiality"] = {"method": "verbal_recorded_in_minutes", "minutes_ref": minutes_ref}
+                applied += 1
+
+    _write_panel(scope, meeting.panel, change, actor)
+    return applied
+
+
+def remove_attendee(scope: Scope, meeting: PanelMeeting, position: int, actor: str) -> None:
+    def change(record: dict[str, Any]) -> None:
+        del _meeting_of(record, meeting.ref)["attendees"][position]
+
+    _write_panel(scope, meeting.panel, change, actor)

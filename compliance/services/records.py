@@ -1,0 +1,185 @@
+"""Reading and saving register records for the web pages, always within the user's areas.
+
+Lists are one query for the page of records plus one for the count, whatever the register's size;
+a record's page loads the record with its collections, and the records it links to come from the
+identity map. Saving goes through the exchange import, so a form gets exactly the validation, the
+audit trail and the findings refresh an import gets, in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..exchange import fields as f
+from ..exchange import serialise
+from ..extensions import db
+from ..models import Finding, Rule
+from ..models.enums import FindingStatus
+from . import exchange, register
+from .access import NotVisible, Scope
+
+PAGE_SIZE = 25
+
+# What a list shows and can be sorted and searched by, per record type: (key, heading).
+LIST_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "areas": (("ref", "Ref"), ("name", "Name"), ("nation", "Nation")),
+    "organisations": (("name", "Name"), ("partner_type", "Partner type"), ("ref", "Ref")),
+    "storage_systems": (("name", "Name"), ("kind", "Kind"), ("approved_for_prevent", "Approved")),
+    "privacy_notices": (("ref", "Ref"), ("title", "Title"), ("scope", "Scope")),
+    "data_flows": (("name", "Name"), ("programme", "Programme"), ("status", "Status"), ("ref", "Ref")),
+    "dsas": (("title", "Title"), ("status", "Status"), ("review_due", "Review due")),
+    "dpias": (("title", "Title"), ("status", "Status"), ("review_due", "Review due")),
+    "processing_contracts": (("ref", "Ref"), ("subject_matter", "Subject matter"), ("ends_on", "Ends")),
+    "mous": (("title", "Title"), ("signed_on", "Signed"), ("review_due", "Review due")),
+    "joint_controller_arrangements": (("ref", "Ref"), ("essence_published_url", "Essence published")),
+    "panels": (("name", "Name"), ("kind", "Kind"), ("ref", "Ref")),
+}
+
+TITLES = {
+    "areas": ("Areas", "area"),
+    "organisations": ("Organisations", "organisation"),
+    "storage_systems": ("Storage systems", "storage system"),
+    "privacy_notices": ("Privacy notices", "privacy notice"),
+    "data_flows": ("Data flows", "data flow"),
+    "dsas": ("Data sharing agreements", "data sharing agreement"),
+    "dpias": ("DPIAs", "DPIA"),
+    "processing_contracts": ("Processing contracts", "processing contract"),
+    "mous": ("MOUs", "MOU"),
+    "joint_controller_arrangements": ("Joint controller arrangements", "joint controller arrangement"),
+    "panels": ("Panels", "panel"),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+
+def record_type(key: str) -> f.RecordType:
+    try:
+        return f.BY_KEY[key]
+    except KeyError:
+        raise NotVisible(key) from None
+
+
+def _column(model: type, key: str):
+    attribute = next((field.attribute for field in f.BY_MODEL[model].fields if field.key == key), key)
+    return getattr(model, attribute)
+
+
+def list_records(scope: Scope, key: str, *, search: str = "", sort: str = "", page: int = 1) -> Page:
+    kind = record_type(key)
+    model = kind.model
+    columns = dict(LIST_COLUMNS[key])
+    condition = scope.where(model)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        text_columns = [_column(model, c) for c in columns if isinstance(_column(model, c).type, sa.String)]
+        condition = sa.and_(condition, sa.or_(*(sa.func.lower(c).like(pattern) for c in text_columns)))
+    descending = sort.startswith("-")
+    sort_key = sort.lstrip("-") if sort.lstrip("-") in columns else next(iter(columns))
+    order = _column(model, sort_key)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(condition)) or 0
+    page = max(1, min(page, max(1, math.ceil(total / PAGE_SIZE))))
+    statement = (
+        sa.select(model)
+        .where(condition)
+        .order_by(order.desc() if descending else order, model.ref)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return Page(list(db.session.scalars(statement)), total, page, PAGE_SIZE)
+
+
+def get_record(scope: Scope, key: str, ref: str) -> Any:
+    """One record the user may see, with what its page shows loaded; NotVisible otherwise."""
+    kind = record_type(key)
+    model, options = register.LOAD_OPTIONS[key]
+    statement = sa.select(model).options(*options).where(model.ref == ref, scope.where(model))
+    obj = db.session.scalar(statement)
+    if obj is None:
+        raise NotVisible(f"{kind.subject} {ref}")
+    _preload_links(kind, obj)
+    return obj
+
+
+def _preload_links(kind: f.RecordType, obj: Any) -> None:
+    """Load the organisations and areas a record names in one query each, so that rendering its
+    links does not query once per link."""
+    from ..models import Area, Organisation
+
+    data = serialise.record(kind, obj)
+    wanted: dict[str, set[str]] = {"organisations": set(), "areas": set()}
+    for field in kind.fields:
+        if field.target in wanted and field.key in data:
+            value = data[field.key]
+            wanted[field.target].update(value if isinstance(value, list) else [value])
+    if wanted["organisations"]:
+        list(db.session.scalars(sa.select(Organisation).where(Organisation.ref.in_(wanted["organisations"]))))
+    if wanted["areas"]:
+        list(db.session.scalars(sa.select(Area).where(Area.ref.in_(wanted["areas"]))))
+
+
+def open_findings(scope: Scope, subject_type: str, ref: str) -> list[Finding]:
+    statement = (
+        sa.select(Finding)
+        .options(selectinload(Finding.rule).selectinload(Rule.references))
+        .where(
+            Finding.subject_type == subject_type,
+            Finding.subject_ref == ref,
+            Finding.status != FindingStatus.REMEDIATED,
+            scope.where(Finding),
+        )
+        .order_by(Finding.severity, Finding.rule_code)
+    )
+    return list(db.session.scalars(statement))
+
+
+def choices(scope: Scope, key: str) -> list[tuple[str, str]]:
+    """(ref, label) of every record of a list the user may see, for select boxes."""
+    model = f.BY_KEY[key].model
+    label = getattr(model, "name", None) or getattr(model, "title", None) or model.ref
+    statement = sa.select(model.ref, label).where(scope.where(model)).order_by(label)
+    return [(ref, text or ref) for ref, text in db.session.execute(statement)]
+
+
+def exchange_record(key: str, obj: Any) -> dict[str, Any]:
+    return serialise.record(f.BY_KEY[key], obj)
+
+
+def save(scope: Scope, key: str, record: dict[str, Any], *, actor: str) -> exchange.ImportResult:
+    """Create or replace one record (as an exchange-format dict) in one transaction. The saved
+    record must be in the user's areas, or nothing is written (Forbidden)."""
+    scope.require(scope.can_edit_register)
+    model = f.BY_KEY[key].model
+    doc = {"format": serialise.FORMAT_NAME, "version": serialise.FORMAT_VERSION, key: [record]}
+    try:
+        result = exchange.load_text(json.dumps(doc), actor=actor, source="web")
+        visible = sa.select(model.id).where(model.ref == record["ref"], scope.where(model))
+        scope.require(db.session.scalar(visible) is not None)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result
+
+
+def counts(scope: Scope) -> dict[str, int]:
+    """How many records of each type the user can see (one query per type: a fixed number)."""
+    return {
+        key: db.session.scalar(sa.select(sa.func.count()).select_from(kind.model).where(scope.where(kind.model))) or 0
+        for key, kind in f.BY_KEY.items()
+    }

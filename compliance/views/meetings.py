@@ -1,0 +1,258 @@
+"""The panel chair's meeting page: start a meeting, add attendees, record confidentiality."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..exchange.validate import InvalidDocument
+from ..services import meetings, records
+from .common import actor, require, scope
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+METHODS = [
+    SelectChoice("signed_agreement", "Signed a confidentiality agreement"),
+    SelectChoice("verbal_recorded_in_minutes", "Agreed verbally, recorded in the minutes"),
+    SelectChoice("verbal_not_recorded", "Agreed verbally, not recorded"),
+    SelectChoice("none", "Not recorded"),
+]
+
+
+class StartMeetingForm(FlaskForm):
+    held_on = DateField(
+        "Date of the meeting",
+        format="%d %m %Y",
+        widget=GovDateInput(),
+        validators=[InputRequired(message="Enter the date of the meeting")],
+    )
+    minutes_ref = StringField("Minutes reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    cases_discussed = IntegerField(
+        "Number of cases discussed",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, message="Enter the number of cases discussed, 0 or more")],
+    )
+    police_present = RadioField(
+        "Was the police force for the area where each person discussed lives present?",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select whether the resident area's police were present")],
+    )
+    copy_attendees = BooleanField("Start with the attendees of the last meeting", widget=GovCheckboxInput())
+    submit = SubmitField("Start the meeting", widget=GovSubmitInput())
+
+
+class ConfidentialityFields(FlaskForm):
+    method = RadioField(
+        "How did they accept confidentiality?",
+        choices=METHODS,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select how they accepted confidentiality")],
+    )
+    minutes_ref = StringField("Minute reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    signed_on = DateField(
+        "Date the agreement was signed", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()]
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.method.data == "verbal_recorded_in_minutes" and not (self.minutes_ref.data or "").strip():
+            self.minutes_ref.errors.append("Enter the minute reference where the verbal statement is recorded")
+            valid = False
+        if self.method.data == "signed_agreement" and not self.signed_on.data:
+            self.signed_on.errors = [*self.signed_on.errors, "Enter the date the confidentiality agreement was signed"]
+            valid = False
+        return valid
+
+    def confidentiality(self) -> dict | None:
+        record = {"method": self.method.data}
+        if self.method.data == "verbal_recorded_in_minutes":
+            record["minutes_ref"] = self.minutes_ref.data.strip()
+        if self.method.data == "signed_agreement":
+            record["signed_on"] = self.signed_on.data.isoformat()
+        return record
+
+
+class AttendeeForm(ConfidentialityFields):
+    name = StringField("Name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    role = StringField(
+        "Role", widget=GovTextInput(), validators=[InputRequired(message="Enter the attendee's role"), Length(max=200)]
+    )
+    organisation = SelectField(
+        "Organisation", widget=GovSelect(), validators=[InputRequired(message="Choose the attendee's organisation")]
+    )
+    membership = RadioField(
+        "Membership",
+        widget=GovRadioInput(),
+        default="core",
+        choices=[
+            SelectChoice("core", "Core member"),
+            SelectChoice("invited", "Invited"),
+            SelectChoice("observer", "Observer"),
+        ],
+    )
+    submit = SubmitField("Add the attendee", widget=GovSubmitInput())
+
+
+class MinutedStatementForm(FlaskForm):
+    statement_minutes_ref = StringField(
+        "Minute reference of the confidentiality statement",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the minute reference of the confidentiality statement"),
+            Length(max=200),
+        ],
+    )
+    submit = SubmitField("Apply to everyone present", widget=GovSubmitInput())
+
+
+class ChangeConfidentialityForm(ConfidentialityFields):
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    user_scope = scope()
+    panels = meetings.panels(user_scope)
+    return render_template(
+        "meetings/index.html", panels=panels, can_record={p.ref: user_scope.can_record_meetings_of(p) for p in panels}
+    )
+
+
+@bp.route("/start/<panel_ref>", methods=["GET", "POST"])
+def start(panel_ref: str) -> ResponseReturnValue:
+    panel = meetings.get_panel(scope(), panel_ref)
+    require(scope().can_record_meetings_of(panel))
+    form = StartMeetingForm()
+    if form.validate_on_submit():
+        ref = meetings.start_meeting(
+            scope(),
+            panel,
+            held_on=form.held_on.data,
+            minutes_ref=(form.minutes_ref.data or "").strip() or None,
+            cases_discussed=form.cases_discussed.data,
+            police_present=form.police_present.data == "yes",
+            copy_attendees=form.copy_attendees.data,
+            actor=actor(),
+        )
+        flash("The meeting has been started. Add who attended and how each accepted confidentiality.")
+        return redirect(url_for("meetings.show", meeting_ref=ref))
+    return render_template("meetings/start.html", form=form, panel=panel)
+
+
+def _attendee_form(meeting, formdata=None) -> AttendeeForm:
+    form = AttendeeForm(formdata=formdata, prefix="attendee")
+    organisations = meetings.partner_organisations(meeting.panel)
+    form.organisation.choices = [SelectChoice("", "Choose an organisation")] + [
+        SelectChoice(org.ref, org.name) for org in organisations
+    ]
+    return form
+
+
+def _show(meeting, attendee_form=None, minuted_form=None, status=200) -> ResponseReturnValue:
+    can_record = scope().can_record_meetings_of(meeting.panel)
+    findings = records.open_findings(scope(), "panel_meeting", meeting.ref)
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        findings=findings,
+        can_record=can_record,
+        attendee_form=attendee_form or _attendee_form(meeting, formdata=None),
+        minuted_form=minuted_form or _minuted_form(meeting),
+        form=attendee_form if attendee_form is not None else minuted_form,
+    ), status
+
+
+def _minuted_form(meeting) -> MinutedStatementForm:
+    suggestion = f"{meeting.minutes_ref} item 1" if meeting.minutes_ref else None
+    return MinutedStatementForm(prefix="statement", formdata=None, data={"statement_minutes_ref": suggestion})
+
+
+@bp.get("/<meeting_ref>")
+def show(meeting_ref: str) -> ResponseReturnValue:
+    return _show(meetings.get_meeting(scope(), meeting_ref))
+
+
+@bp.post("/<meeting_ref>/attendees")
+def add_attendee(meeting_ref: str) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    form = _attendee_form(meeting, formdata=request.form)
+    if form.validate():
+        attendee = {
+            "role": form.role.data.strip(),
+            "organisation": form.organisation.data,
+            "membership": form.membership.data,
+            "confidentiality": form.confidentiality(),
+        }
+        if (form.name.data or "").strip():
+            attendee = {"name": form.name.data.strip(), **attendee}
+        try:
+            meetings.add_attendee(scope(), meeting, attendee, actor=actor())
+        except InvalidDocument as error:
+            form.role.errors.append(str(error.problems[0]))
+        else:
+            flash(f"{attendee['role']} added.")
+            return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+    return _show(meeting, attendee_form=form, status=400)
+
+
+@bp.post("/<meeting_ref>/minuted-statement")
+def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    form = MinutedStatementForm(prefix="statement")
+    if form.validate_on_submit():
+        count = meetings.apply_minuted_statement(scope(), meeting, form.statement_minutes_ref.data.strip(), actor())
+        flash(f"The minuted confidentiality statement is recorded for {count} attendee{'s' if count != 1 else ''}.")
+        return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+    return _show(meeting, minuted_form=form, status=400)
+
+
+@bp.route("/<meeting_ref>/attendees/<int:position>", methods=["GET", "POST"])
+def change_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    if position >= len(meeting.attendees):
+        return redirect(url_for("meetings.show", meeting_ref=meeting_ref))
+    attendee = meeting.attendees[position]
+    form = ChangeConfidentialityForm()
+    if request.method == "GET" and attendee.confidentiality is not None:
+        form.method.data = attendee.confidentiality.method.value
+        form.minutes_ref.data = attendee.confidentiality.minutes_ref
+        form.signed_on.data = attendee.confidentiality.signed_on
+    if form.validate_on_submit():
+        meetings.set_confidentiality(scope(), meeting, position, form.confidentiality(), actor())
+        flash(f"Confidentiality recorded for {attendee.role}.")
+        return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+    return render_template("meetings/attendee.html", meeting=meeting, attendee=attendee, form=form, position=position)
+
+
+@bp.post("/<meeting_ref>/attendees/<int:position>/remove")
+def remove_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    if position < len(meeting.attendees):
+        meetings.remove_attendee(scope(), meeting, position, actor())
+        flash("Attendee removed.")
+    return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")

@@ -1,0 +1,170 @@
+"""Forms for a record's own fields, built from the exchange field tables (one form per record type).
+
+A form reads and writes an exchange-format record, so what the user types is saved through the
+same import as a file, with the same checks. Nested lists (lawful bases, parties, meetings...)
+are kept as they are and edited on their own pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from ..exchange import fields as f
+from ..exchange.schema_builder import BOOLEANS, INTEGERS, REQUIRED
+
+LABELS = {
+    "ref": "Reference",
+    "dpo_contact": "DPO contact (a role mailbox)",
+    "apd_ref": "Appropriate policy document reference",
+    "ico_registration": "ICO registration number",
+    "competent_authority": "Competent authority under DPA 2018 Part 3",
+    "approved_for_prevent": "Approved for Prevent data",
+    "ropa_ref": "Record of processing activities reference",
+    "art28_clauses": "Art 28(3) terms the contract contains",
+    "checklist": "What it covers",
+    "dsa": "Data sharing agreement",
+    "mou": "MOU",
+    "dpia": "DPIA",
+    "ico_prior_consultation": "ICO prior consultation",
+    "essence_published_url": "Web address where the essence is published",
+    "sch1_paragraph": "Schedule 1 paragraph",
+}
+
+REF_HINT = "Enter a reference of up to 64 lower-case letters, digits and hyphens"
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+NOT_RECORDED = SelectChoice("", "Not recorded")
+
+
+def label_for(key: str) -> str:
+    return LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0].lower() in "aeiou" else "a"
+
+
+def _field(kind: f.RecordType, field: f.Field, noun: str, choices: dict[str, list[tuple[str, str]]]) -> Field:
+    key, label = field.key, label_for(field.key)
+    required = key in REQUIRED.get(kind.subject, ())
+    if key == "ref":
+        return StringField(
+            label,
+            widget=GovTextInput(),
+            validators=[
+                InputRequired(message=f"Enter a reference for the {noun}"),
+                Regexp(r"^[a-z0-9-]{1,64}$", message=REF_HINT),
+            ],
+        )
+    if field.kind == "date":
+        return DateField(label, format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
+    if field.kind in ("enum", "ref"):
+        options = (
+            [SelectChoice(m.value, m.value.replace("_", " ").capitalize()) for m in field.enum]
+            if field.kind == "enum"
+            else [SelectChoice(ref, text) for ref, text in choices.get(field.target, [])]
+        )
+        first = SelectChoice("", f"Choose {_article(label)} {label.lower()}" if required else "None")
+        validators = [InputRequired(message=f"Choose the {label.lower()} of the {noun}")] if required else []
+        return SelectField(label, choices=[first, *options], widget=GovSelect(), validators=validators)
+    if field.kind in ("refs", "enums", "checklist"):
+        if field.kind == "refs":
+            options = [SelectChoice(ref, text) for ref, text in choices.get(field.target, [])]
+        elif field.kind == "enums":
+            options = [SelectChoice(m.value, m.value.replace("_", " ").capitalize()) for m in field.enum]
+        else:
+            options = [SelectChoice(item, item.replace("_", " ").capitalize()) for item in field.items]
+        validators = [InputRequired(message=f"Choose at least one of the {label.lower()}")] if required else []
+        return SelectMultipleField(label, choices=options, widget=GovCheckboxesInput(), validators=validators)
+    if key in BOOLEANS:
+        options = YES_NO if required else [*YES_NO, NOT_RECORDED]
+        validators = [InputRequired(message=f"Select whether it is {label.lower()}")] if required else [Optional()]
+        return RadioField(label, choices=options, widget=GovRadioInput(), validators=validators)
+    if key in INTEGERS:
+        return IntegerField(
+            label,
+            widget=GovTextInput(),
+            validators=[
+                Optional(),
+                NumberRange(min=INTEGERS[key], message=f"Enter a whole number of {INTEGERS[key]} or more"),
+            ],
+        )
+    validators = [InputRequired(message=f"Enter the {label.lower()} of the {noun}")] if required else [Optional()]
+    return StringField(label, widget=GovTextInput(), validators=[*validators, Length(max=2000)])
+
+
+def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str, str]]]) -> type[FlaskForm]:
+    attributes: dict[str, Any] = {
+        field.key: _field(kind, field, noun, choices) for field in kind.fields if field.kind != "none"
+    }
+    attributes["submit"] = SubmitField("Save", widget=GovSubmitInput())
+    return type(f"{kind.subject.title().replace('_', '')}Form", (FlaskForm,), attributes)
+
+
+def to_form_data(kind: f.RecordType, record: dict[str, Any]) -> dict[str, Any]:
+    """An exchange record as the form's initial values."""
+    data: dict[str, Any] = {}
+    for field in kind.fields:
+        value = record.get(field.key)
+        if value is None:
+            continue
+        if field.kind == "date":
+            data[field.key] = date.fromisoformat(value)
+        elif field.kind == "checklist":
+            data[field.key] = [item for item, ticked in value.items() if ticked]
+        elif field.key in BOOLEANS:
+            data[field.key] = "yes" if value else "no"
+        else:
+            data[field.key] = value
+    return data
+
+
+def _value(field: f.Field, value: Any, had: bool) -> Any:
+    if field.kind == "date":
+        return value.isoformat() if value else None
+    if field.kind == "checklist":
+        return {item: item in (value or []) for item in field.items} if (value or had) else None
+    if field.kind in ("refs", "enums"):
+        value = list(value or [])
+        return value if value or field.keep_empty else None
+    if field.key in BOOLEANS:
+        return {"yes": True, "no": False}.get(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def from_form(kind: f.RecordType, form: FlaskForm, existing: dict[str, Any] | None) -> dict[str, Any]:
+    """The exchange record the form describes; nested lists are kept from the stored record."""
+    record: dict[str, Any] = {}
+    for field in kind.fields:
+        value = _value(field, form[field.key].data, existing is not None and field.key in existing)
+        if value is not None:
+            record[field.key] = value
+    own = {field.key for field in kind.fields}
+    record.update({key: nested for key, nested in (existing or {}).items() if key not in own})
+    if kind.key == "dsas":
+        record.setdefault("parties", [])
+    return record

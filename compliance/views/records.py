@@ -1,0 +1,134 @@
+"""Pages for every record type: list (search, sort, page), detail, create, edit, history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from ..exchange import fields as f
+from ..exchange.validate import InvalidDocument
+from ..services import audit, records
+from . import record_forms
+from .common import actor, require, scope
+
+bp = Blueprint("records", __name__, url_prefix="/records")
+
+
+def _kind(key: str) -> f.RecordType:
+    if key not in f.BY_KEY:
+        abort(404)
+    return f.BY_KEY[key]
+
+
+def _choices(kind: f.RecordType) -> dict[str, list[tuple[str, str]]]:
+    targets = {field.target for field in kind.fields if field.target}
+    return {target: records.choices(scope(), target) for target in sorted(targets)}
+
+
+@bp.get("/<key>")
+def list_page(key: str) -> ResponseReturnValue:
+    kind = _kind(key)
+    search = request.args.get("q", "")[:200]
+    sort = request.args.get("sort", "")
+    page_number = request.args.get("page", "1")
+    page = records.list_records(
+        scope(), key, search=search, sort=sort, page=int(page_number) if page_number.isdigit() else 1
+    )
+    return render_template(
+        "records/list.html",
+        key=key,
+        kind=kind,
+        page=page,
+        search=search,
+        sort=sort,
+        columns=records.LIST_COLUMNS[key],
+        title=records.TITLES[key][0],
+        noun=records.TITLES[key][1],
+        can_edit=scope().can_edit_register,
+    )
+
+
+@bp.get("/<key>/<ref>")
+def detail(key: str, ref: str) -> ResponseReturnValue:
+    kind = _kind(key)
+    obj = records.get_record(scope(), key, ref)
+    return render_template(
+        "records/detail.html",
+        key=key,
+        kind=kind,
+        obj=obj,
+        record=records.exchange_record(key, obj),
+        findings=records.open_findings(scope(), kind.subject, ref),
+        noun=records.TITLES[key][1],
+        title=records.TITLES[key][0],
+        can_edit=scope().can_edit_register,
+        targets={field.key: field.target for field in kind.fields if field.target},
+    )
+
+
+@bp.get("/<key>/<ref>/history")
+def history(key: str, ref: str) -> ResponseReturnValue:
+    kind = _kind(key)
+    obj = records.get_record(scope(), key, ref)  # 404 outside the user's areas
+    return render_template(
+        "records/history.html",
+        key=key,
+        kind=kind,
+        obj=obj,
+        ref=ref,
+        noun=records.TITLES[key][1],
+        title=records.TITLES[key][0],
+        events=audit.history(kind.subject, ref),
+    )
+
+
+@bp.route("/<key>/new", methods=["GET", "POST"])
+def create(key: str) -> ResponseReturnValue:
+    return _edit(key, None)
+
+
+@bp.route("/<key>/<ref>/edit", methods=["GET", "POST"])
+def edit(key: str, ref: str) -> ResponseReturnValue:
+    return _edit(key, ref)
+
+
+def _edit(key: str, ref: str | None) -> ResponseReturnValue:
+    kind = _kind(key)
+    require(scope().can_edit_register)
+    noun = records.TITLES[key][1]
+    existing = records.exchange_record(key, records.get_record(scope(), key, ref)) if ref else None
+    form_class = record_forms.form_class(kind, noun, _choices(kind))
+    form = form_class(data=record_forms.to_form_data(kind, existing) if existing and request.method == "GET" else None)
+    if ref:
+        form.ref.data = ref  # the ref names the record: it is not changed by editing
+    if form.validate_on_submit():
+        record = record_forms.from_form(kind, form, existing)
+        try:
+            records.save(scope(), key, record, actor=actor())
+        except InvalidDocument as error:
+            _attach_problems(form, error)
+        else:
+            flash(f"The {noun} {record['ref']} has been saved.")
+            return redirect(url_for("records.detail", key=key, ref=record["ref"]))
+    return render_template(
+        "records/form.html",
+        key=key,
+        kind=kind,
+        form=form,
+        ref=ref,
+        noun=noun,
+        title=records.TITLES[key][0],
+        fields=[field.key for field in kind.fields],
+    )
+
+
+def _attach_problems(form, error: InvalidDocument) -> None:
+    """Show the import's problems against the form's fields (`dsas[0].review_due` -> review_due)."""
+    for problem in error.problems:
+        parts = problem.path.split(".")
+        name = parts[1].split("[")[0] if len(parts) > 1 else "ref"
+        target = form[name] if name in form else form["ref"]
+        message = problem.message
+        if name not in form:
+            message = f"{problem.path.split('.', 1)[-1]}: {message}"
+        target.errors = [*target.errors, message[0].upper() + message[1:]]

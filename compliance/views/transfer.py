@@ -1,0 +1,74 @@
+"""Import an exchange file from the browser, and download the register or one area."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
+from wtforms import BooleanField, SubmitField
+
+from ..exchange.serialise import dumps
+from ..services import exchange, records
+from .common import actor, require, scope
+
+bp = Blueprint("transfer", __name__, url_prefix="/transfer")
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "Exchange file (JSON)",
+        widget=GovFileInput(),
+        validators=[FileRequired(message="Choose an exchange file to import")],
+    )
+    dry_run = BooleanField("Only check the file: do not import it", widget=GovCheckboxInput())
+    submit = SubmitField("Import", widget=GovSubmitInput())
+
+
+def _areas() -> list[tuple[str, str]]:
+    return records.choices(scope(), "areas")
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    return render_template(
+        "transfer/index.html", form=ImportForm(), areas=_areas(), problems=None, can_import=scope().sees_everything
+    )
+
+
+@bp.post("/import")
+def import_file() -> ResponseReturnValue:
+    # An import can touch any area, so only an admin (who sees every area) may run one.
+    require(scope().sees_everything)
+    form = ImportForm()
+    problems = None
+    if form.validate_on_submit():
+        try:
+            result = exchange.import_text(
+                form.file.data.read(), actor=actor(), source="import", dry_run=form.dry_run.data
+            )
+        except exchange.InvalidDocument as error:
+            problems = error.problems
+        else:
+            flash(result.summary() + ".")
+            return redirect(url_for("transfer.index"))
+    return render_template("transfer/index.html", form=form, areas=_areas(), problems=problems, can_import=True), 400
+
+
+@bp.get("/export")
+def export() -> ResponseReturnValue:
+    area = request.args.get("area") or None
+    allowed = {ref for ref, _ in _areas()}
+    if area is None:
+        require(scope().sees_everything)  # the whole register: every area
+    elif area not in allowed:
+        return redirect(url_for("transfer.index"))
+    redact = request.args.get("redact") == "yes"
+    doc = exchange.export_document(area, redact=redact)
+    name = f"register-{area or 'all'}-{date.today().isoformat()}{'-redacted' if redact else ''}.json"
+    return Response(
+        dumps(doc), mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
