@@ -24,7 +24,9 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to see this page."
-    login_manager.session_protection = "strong"
+    # "basic": a session whose client identifier changes is marked not fresh. ("strong" would
+    # also wipe an anonymous session, losing the messages shown on the sign-in page.)
+    login_manager.session_protection = "basic"
 
     @app.before_request
     def require_sign_in():

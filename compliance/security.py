@@ -31,8 +31,18 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+# Values cached on `g` for one request. Cleared when a request starts, so that they never leak
+# between requests that share an application context (as the tests' requests do).
+PER_REQUEST = ("csp_nonce", "scope", "csrf_token", "_login_user")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.before_request
+    def fresh_request_state() -> None:
+        for name in PER_REQUEST:
+            g.pop(name, None)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

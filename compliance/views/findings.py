@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import DateField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -15,6 +15,7 @@ from ..exchange import fields as f
 from ..extensions import db
 from ..services import findings, reference
 from .common import actor, require, scope
+from .widgets import DateInput
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
 
@@ -33,7 +34,7 @@ class AcceptRiskForm(FlaskForm):
     review_on = DateField(
         "Date to look at it again",
         format="%d %m %Y",
-        widget=GovDateInput(),
+        widget=DateInput(),
         validators=[InputRequired(message="Enter the date to look at the risk again"), _future],
     )
     submit = SubmitField("Accept the risk", widget=GovSubmitInput())

@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -28,6 +27,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ..exchange.validate import InvalidDocument
 from ..services import meetings, records
 from .common import actor, require, scope
+from .widgets import DateInput
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -43,7 +43,7 @@ class StartMeetingForm(FlaskForm):
     held_on = DateField(
         "Date of the meeting",
         format="%d %m %Y",
-        widget=GovDateInput(),
+        widget=DateInput(),
         validators=[InputRequired(message="Enter the date of the meeting")],
     )
     minutes_ref = StringField("Minutes reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
@@ -71,7 +71,7 @@ class ConfidentialityFields(FlaskForm):
     )
     minutes_ref = StringField("Minute reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     signed_on = DateField(
-        "Date the agreement was signed", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()]
+        "Date the agreement was signed", format="%d %m %Y", widget=DateInput(), validators=[Optional()]
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -157,7 +157,7 @@ def start(panel_ref: str) -> ResponseReturnValue:
         )
         flash("The meeting has been started. Add who attended and how each accepted confidentiality.")
         return redirect(url_for("meetings.show", meeting_ref=ref))
-    return render_template("meetings/start.html", form=form, panel=panel)
+    return render_template("meetings/start.html", form=form, panel=panel), (400 if request.method == "POST" else 200)
 
 
 def _attendee_form(meeting, formdata=None) -> AttendeeForm:

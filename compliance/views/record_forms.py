@@ -13,7 +13,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -34,6 +33,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from ..exchange import fields as f
 from ..exchange.schema_builder import BOOLEANS, INTEGERS, REQUIRED
+from .widgets import DateInput
 
 LABELS = {
     "ref": "Reference",
@@ -79,7 +79,7 @@ def _field(kind: f.RecordType, field: f.Field, noun: str, choices: dict[str, lis
             ],
         )
     if field.kind == "date":
-        return DateField(label, format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
+        return DateField(label, format="%d %m %Y", widget=DateInput(), validators=[Optional()])
     if field.kind in ("enum", "ref"):
         options = (
             [SelectChoice(m.value, m.value.replace("_", " ").capitalize()) for m in field.enum]

@@ -119,7 +119,7 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
         noun=noun,
         title=records.TITLES[key][0],
         fields=[field.key for field in kind.fields],
-    )
+    ), (400 if request.method == "POST" else 200)
 
 
 def _attach_problems(form, error: InvalidDocument) -> None:

@@ -1,0 +1,111 @@
+"""Who may reach what: every route of the app against a table of expected access per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import csrf
+
+ROLES = ("anonymous", "admin", "dpo", "panel_chair", "auditor")
+MEETING = "riverford-channel-2026-11"
+FLOW = "council-to-police-referrals"
+
+# endpoint -> (method, path, {role: expected status}); "ok" = 200, "in" = redirect to sign-in.
+R = {"admin": 200, "dpo": 200, "panel_chair": 200, "auditor": 200}
+EDITORS = {"admin": 200, "dpo": 200, "panel_chair": 403, "auditor": 403}
+CHAIRS = {"admin": 200, "dpo": 200, "panel_chair": 200, "auditor": 403}
+ADMIN_AUDITOR = {"admin": 200, "dpo": 403, "panel_chair": 403, "auditor": 200}
+ADMIN = {"admin": 200, "dpo": 403, "panel_chair": 403, "auditor": 403}
+PUBLIC = {role: 200 for role in ROLES}
+
+ACCESS = {
+    "main.index": ("GET", "/", R),
+    "main.register": ("GET", "/register", R),
+    "main.accessibility": ("GET", "/accessibility", PUBLIC),
+    "auth.sign_in": ("GET", "/sign-in", {"anonymous": 200, **{r: 302 for r in R}}),
+    "auth.two_factor": ("GET", "/sign-in/code", {"anonymous": 302, **{r: 302 for r in R}}),
+    "auth.sign_out": ("POST", "/sign-out", {**{r: 302 for r in R}}),
+    "records.list_page": ("GET", "/records/data_flows", R),
+    "records.detail": ("GET", f"/records/data_flows/{FLOW}", R),
+    "records.history": ("GET", f"/records/data_flows/{FLOW}/history", R),
+    "records.create": ("GET", "/records/dpias/new", EDITORS),
+    "records.edit": ("GET", f"/records/data_flows/{FLOW}/edit", EDITORS),
+    "findings.detail": ("GET", "/findings/1", R),
+    "findings.accept": ("POST", "/findings/1/accept", {**EDITORS, "admin": 400, "dpo": 400}),
+    "findings.remediated": ("POST", "/findings/1/remediated", {**EDITORS, "admin": 302, "dpo": 302}),
+    "meetings.index": ("GET", "/meetings/", R),
+    "meetings.start": ("GET", "/meetings/start/riverford-channel", CHAIRS),
+    "meetings.show": ("GET", f"/meetings/{MEETING}", R),
+    "meetings.add_attendee": (
+        "POST",
+        f"/meetings/{MEETING}/attendees",
+        {**CHAIRS, "admin": 400, "dpo": 400, "panel_chair": 400},
+    ),
+    "meetings.minuted_statement": (
+        "POST",
+        f"/meetings/{MEETING}/minuted-statement",
+        {**CHAIRS, "admin": 400, "dpo": 400, "panel_chair": 400},
+    ),
+    "meetings.change_attendee": ("GET", f"/meetings/{MEETING}/attendees/0", CHAIRS),
+    "meetings.remove_attendee": (
+        "POST",
+        f"/meetings/{MEETING}/attendees/99/remove",
+        {**CHAIRS, "admin": 302, "dpo": 302, "panel_chair": 302},
+    ),
+    "audit.log": ("GET", "/audit/", ADMIN_AUDITOR),
+    "transfer.index": ("GET", "/transfer/", R),
+    "transfer.import_file": ("POST", "/transfer/import", {**ADMIN, "admin": 400}),
+    "transfer.export": ("GET", "/transfer/export", ADMIN),
+    "static": ("GET", "/assets/app.css", PUBLIC),
+}
+
+
+def test_every_route_is_in_the_access_table(demo):
+    endpoints = {rule.endpoint for rule in demo.url_map.iter_rules()}
+    assert endpoints == set(ACCESS), {
+        "missing from the table": sorted(endpoints - set(ACCESS)),
+        "no longer routes": sorted(set(ACCESS) - endpoints),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_table_says(demo, client_for, role):
+    client = demo.test_client() if role == "anonymous" else client_for(role)
+    token = csrf(client, "/sign-in") if role == "anonymous" else csrf(client, "/")
+    failures = []
+    for endpoint, (method, path, expected) in ACCESS.items():
+        if endpoint == "auth.sign_out":
+            continue  # signing out would end the session the rest of the loop uses
+        status = expected.get(role, "in")
+        if method == "GET":
+            response = client.get(path)
+        else:
+            response = client.post(path, data={"csrf_token": token})
+        if status == "in":
+            ok = response.status_code == 302 and "/sign-in" in response.headers["Location"]
+        else:
+            ok = response.status_code == status
+        response.close()
+        if not ok:
+            failures.append((endpoint, method, path, response.status_code, status))
+    assert failures == []
+
+
+def test_anonymous_requests_are_sent_to_sign_in_with_where_they_were_going(demo):
+    response = demo.test_client().get("/records/data_flows?q=police")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in?next=/records/data_flows?q%3Dpolice"
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(client_for):
+    client = client_for("dpo")
+    assert client.get("/sign-out").status_code == 405
+    assert client.post("/sign-out", data={"csrf_token": csrf(client, "/")}).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_a_post_without_a_csrf_token_is_refused(client_for):
+    client = client_for("dpo")
+    response = client.post("/findings/1/remediated", data={})
+    assert response.status_code == 400
+    assert "Sorry, there is a problem with the request" in response.data.decode()
