@@ -245,7 +245,10 @@ def change_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
         meetings.set_confidentiality(scope(), meeting, position, form.confidentiality(), actor())
         flash(f"Confidentiality recorded for {attendee.role}.")
         return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
-    return render_template("meetings/attendee.html", meeting=meeting, attendee=attendee, form=form, position=position)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "meetings/attendee.html", meeting=meeting, attendee=attendee, form=form, position=position
+    ), status
 
 
 @bp.post("/<meeting_ref>/attendees/<int:position>/remove")

@@ -88,7 +88,8 @@ def _field(kind: f.RecordType, field: f.Field, noun: str, choices: dict[str, lis
         )
         first = SelectChoice("", f"Choose {_article(label)} {label.lower()}" if required else "None")
         validators = [InputRequired(message=f"Choose the {label.lower()} of the {noun}")] if required else []
-        return SelectField(label, choices=[first, *options], widget=GovSelect(), validators=validators)
+        # default "": a request that leaves the select out means "None", not an invalid choice.
+        return SelectField(label, choices=[first, *options], widget=GovSelect(), validators=validators, default="")
     if field.kind in ("refs", "enums", "checklist"):
         if field.kind == "refs":
             options = [SelectChoice(ref, text) for ref, text in choices.get(field.target, [])]
