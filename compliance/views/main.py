@@ -34,6 +34,8 @@ def navigation_items() -> list[NavItem]:
     if scope().can_read_audit:
         items.append(NavItem(url_for("audit.log"), "Audit trail"))
     items.append(NavItem(url_for("transfer.index"), "Import and export"))
+    if scope().can_manage_users:
+        items.append(NavItem(url_for("admin.index"), "Administration"))
     return items
 
 

@@ -56,6 +56,7 @@ ACCESS = {
     "transfer.index": ("GET", "/transfer/", R),
     "transfer.import_file": ("POST", "/transfer/import", {**ADMIN, "admin": 400}),
     "transfer.export": ("GET", "/transfer/export", ADMIN),
+    "admin.index": ("GET", "/admin/", ADMIN),
     "static": ("GET", "/assets/app.css", PUBLIC),
 }
 

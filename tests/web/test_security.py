@@ -7,7 +7,6 @@ import re
 import pyotp
 import pytest
 
-from compliance.extensions import db
 from compliance.services import register
 
 from .conftest import PASSWORD, USERS, csrf, sign_in
@@ -110,9 +109,11 @@ def test_failed_attempts_are_throttled_per_address(demo):
     assert "Too many failed attempts" in response.data.decode()
 
 
-def test_two_factor_when_an_admin_requires_it(demo):
-    register.register_info().require_two_factor = True
-    db.session.commit()
+def test_two_factor_when_an_admin_requires_it(demo, client_for):
+    admin = client_for("admin")
+    response = admin.post("/admin/", data={"csrf_token": csrf(admin, "/admin/"), "require_two_factor": "y"})
+    assert response.status_code == 302
+    assert register.register_info().require_two_factor is True
     client = demo.test_client()
     response = sign_in(client, USERS["dpo"])
     assert response.headers["Location"] == "/sign-in/code"
