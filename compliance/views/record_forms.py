@@ -120,6 +120,14 @@ def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str,
     attributes: dict[str, Any] = {
         field.key: _field(kind, field, noun, choices) for field in kind.fields if field.kind != "none"
     }
+    if kind.key == "dsas":
+        # The parties are a nested list; here they are chosen, and their signatures kept.
+        attributes["party_organisations"] = SelectMultipleField(
+            "Parties",
+            choices=[SelectChoice(ref, text) for ref, text in choices.get("organisations", [])],
+            widget=GovCheckboxesInput(),
+            validators=[InputRequired(message="Choose the organisations that are party to the agreement")],
+        )
     attributes["submit"] = SubmitField("Save", widget=GovSubmitInput())
     return type(f"{kind.subject.title().replace('_', '')}Form", (FlaskForm,), attributes)
 
@@ -127,6 +135,8 @@ def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str,
 def to_form_data(kind: f.RecordType, record: dict[str, Any]) -> dict[str, Any]:
     """An exchange record as the form's initial values."""
     data: dict[str, Any] = {}
+    if kind.key == "dsas":
+        data["party_organisations"] = [party["organisation"] for party in record.get("parties", ())]
     for field in kind.fields:
         value = record.get(field.key)
         if value is None:
@@ -167,5 +177,6 @@ def from_form(kind: f.RecordType, form: FlaskForm, existing: dict[str, Any] | No
     own = {field.key for field in kind.fields}
     record.update({key: nested for key, nested in (existing or {}).items() if key not in own})
     if kind.key == "dsas":
-        record.setdefault("parties", [])
+        kept = {party["organisation"]: party for party in (existing or {}).get("parties", ())}
+        record["parties"] = [kept.get(ref, {"organisation": ref}) for ref in form["party_organisations"].data]
     return record

@@ -22,6 +22,8 @@ def _kind(key: str) -> f.RecordType:
 
 def _choices(kind: f.RecordType) -> dict[str, list[tuple[str, str]]]:
     targets = {field.target for field in kind.fields if field.target}
+    if kind.key == "dsas":
+        targets.add("organisations")
     return {target: records.choices(scope(), target) for target in sorted(targets)}
 
 
@@ -100,13 +102,15 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
     form_class = record_forms.form_class(kind, noun, _choices(kind))
     form = form_class(data=record_forms.to_form_data(kind, existing) if existing and request.method == "GET" else None)
     if ref:
-        form.ref.data = ref  # the ref names the record: it is not changed by editing
+        # The ref names the record: editing never changes it, whatever a request sends.
+        form.ref.validators = ()
+        form.ref.data = ref
     if form.validate_on_submit():
         record = record_forms.from_form(kind, form, existing)
         try:
             records.save(scope(), key, record, actor=actor())
         except InvalidDocument as error:
-            _attach_problems(form, error)
+            _attach_problems(form, error, editing=ref is not None)
         else:
             flash(f"The {noun} {record['ref']} has been saved.")
             return redirect(url_for("records.detail", key=key, ref=record["ref"]))
@@ -118,16 +122,20 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
         ref=ref,
         noun=noun,
         title=records.TITLES[key][0],
-        fields=[field.key for field in kind.fields],
+        fields=[field.key for field in kind.fields] + (["party_organisations"] if key == "dsas" else []),
     ), (400 if request.method == "POST" else 200)
 
 
-def _attach_problems(form, error: InvalidDocument) -> None:
-    """Show the import's problems against the form's fields (`dsas[0].review_due` -> review_due)."""
+def _attach_problems(form, error: InvalidDocument, editing: bool) -> None:
+    """Show the import's problems against the form's fields (`dsas[0].review_due` -> review_due);
+    the rest against the first field the user can see."""
+    visible = [
+        field for field in form if field.name not in ("csrf_token", "submit") and (field.name != "ref" or not editing)
+    ]
     for problem in error.problems:
         parts = problem.path.split(".")
         name = parts[1].split("[")[0] if len(parts) > 1 else "ref"
-        target = form[name] if name in form else form["ref"]
+        target = form[name] if name in form and (name != "ref" or not editing) else visible[0]
         message = problem.message
         if name not in form:
             message = f"{problem.path.split('.', 1)[-1]}: {message}"

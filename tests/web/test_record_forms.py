@@ -1,0 +1,107 @@
+"""Create and edit forms: GOV.UK error messages that say what to do, typed values kept, nested lists kept."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from compliance.extensions import db
+from compliance.models import Dsa
+
+from .conftest import csrf
+
+EMPTY_DATE = ["", "", ""]
+DSA_DATES = {name: EMPTY_DATE for name in ("effective_from", "review_due", "last_reviewed_on", "expires_on")}
+
+
+def test_a_dsa_is_created_with_its_parties_and_edited_without_losing_signatures(client_for):
+    client = client_for("dpo")
+    token = csrf(client, "/records/dsas/new")
+    response = client.post(
+        "/records/dsas/new",
+        data={
+            "csrf_token": token,
+            "ref": "college-dsa",
+            "title": "College sharing agreement",
+            "status": "in_force",
+            "template_origin": "bespoke",
+            "party_organisations": ["riverford-city-council", "riverford-college"],
+            **DSA_DATES,
+            "review_due": ["31", "3", "2027"],
+        },
+    )
+    assert response.status_code == 302, response.data.decode()[-2000:]
+    dsa = db.session.scalar(sa.select(Dsa).where(Dsa.ref == "college-dsa"))
+    assert [p.organisation.ref for p in dsa.parties] == ["riverford-city-council", "riverford-college"]
+
+    page = client.get("/records/dsas/riverford-prevent-channel-dsa/edit").data.decode()
+    assert 'value="riverford-college" checked' in page
+    before = {
+        p.organisation.ref: p.signed_on
+        for p in db.session.scalar(sa.select(Dsa).where(Dsa.ref == "riverford-prevent-channel-dsa")).parties
+    }
+    db.session.remove()
+    parties = list(before)
+    response = client.post(
+        "/records/dsas/riverford-prevent-channel-dsa/edit",
+        data={
+            "csrf_token": token,
+            "title": "Riverford Prevent and Channel ISA (v2.2)",
+            "status": "in_force",
+            "template_origin": "la_template",
+            "party_organisations": parties,
+            **DSA_DATES,
+            "review_due": ["31", "3", "2027"],
+        },
+    )
+    assert response.status_code == 302, re.findall(r"error-summary__list.*?</ul>", response.data.decode(), re.S)
+    dsa = db.session.scalar(sa.select(Dsa).where(Dsa.ref == "riverford-prevent-channel-dsa"))
+    assert dsa.title == "Riverford Prevent and Channel ISA (v2.2)"
+    assert {p.organisation.ref: p.signed_on for p in dsa.parties} == before
+
+
+def test_errors_say_what_to_do_and_keep_what_was_typed(client_for):
+    client = client_for("dpo")
+    response = client.post(
+        "/records/dsas/new",
+        data={
+            "csrf_token": csrf(client, "/records/dsas/new"),
+            "ref": "Bad Ref",
+            "title": "",
+            "status": "in_force",
+            "template_origin": "",
+            "version": "3.1-draft",
+            **DSA_DATES,
+        },
+    )
+    page = response.data.decode()
+    assert response.status_code == 400
+    assert "<title>Error: Add a data sharing agreement" in page
+    assert "Enter the title of the data sharing agreement" in page
+    assert "Choose the template origin of the data sharing agreement" in page
+    assert "Choose the organisations that are party to the agreement" in page
+    assert "Enter a reference of up to 64 lower-case letters, digits and hyphens" in page
+    assert 'value="3.1-draft"' in page and 'value="Bad Ref"' in page
+    assert 'govuk-error-summary' in page and 'href="#title"' in page
+
+
+def test_an_impossible_date_is_an_error_not_a_crash(client_for):
+    client = client_for("dpo")
+    response = client.post(
+        "/records/dpias/new",
+        data={
+            "csrf_token": csrf(client, "/records/dpias/new"),
+            "ref": "x-dpia",
+            "title": "X",
+            "status": "completed",
+            "controller": "riverford-city-council",
+            "completed_on": ["31", "2", "2026"],
+            "dpo_advice_on": EMPTY_DATE,
+            "review_due": EMPTY_DATE,
+            "last_reviewed_on": EMPTY_DATE,
+            "ico_consulted_on": EMPTY_DATE,
+        },
+    )
+    assert response.status_code == 400
+    assert "Not a valid date value" in response.data.decode() or "real date" in response.data.decode()
