@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from ..exchange import serialise
 from ..extensions import db
 from ..models import Finding, Rule
 from ..models.enums import FindingStatus
-from . import exchange, register
+from . import audit, exchange, findings, register
 from .access import NotVisible, Scope
 
 PAGE_SIZE = 25
@@ -183,3 +184,42 @@ def counts(scope: Scope) -> dict[str, int]:
         key: db.session.scalar(sa.select(sa.func.count()).select_from(kind.model).where(scope.where(kind.model))) or 0
         for key, kind in f.BY_KEY.items()
     }
+
+
+class StillUsed(Exception):
+    """A record other records point at cannot be archived; the message says what uses it."""
+
+
+# Archiving a flow or an agreement keeps it, marked as over, so its history stays readable.
+ARCHIVED_STATUS = {"data_flows": ("status", "ended"), "dsas": ("status", "terminated")}
+
+
+def archive(scope: Scope, key: str, ref: str, *, actor: str) -> str:
+    """Archive a record: flows are marked ended and DSAs terminated; any other record is removed,
+    only if nothing points at it. Audited; findings refreshed; one transaction. Returns what was done."""
+    scope.require(scope.can_edit_register)
+    kind = record_type(key)
+    obj = get_record(scope, key, ref)
+    record = serialise.record(kind, obj)
+    if key in ARCHIVED_STATUS:
+        field, value = ARCHIVED_STATUS[key]
+        record[field] = value
+        if key == "data_flows":
+            record.setdefault("ended_on", date.today().isoformat())
+        save(scope, key, record, actor=actor)
+        return f"marked {value}"
+    try:
+        db.session.delete(obj)
+        db.session.flush()
+        audit.record_change(
+            actor=actor, source="web", record_type=kind.subject, record_ref=ref, before=record, after=None
+        )
+        findings.refresh(actor=actor)
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise StillUsed(f"The {TITLES[key][1]} {ref} is still used by other records: change those first.") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return "removed"

@@ -140,3 +140,18 @@ def _attach_problems(form, error: InvalidDocument, editing: bool) -> None:
         if name not in form:
             message = f"{problem.path.split('.', 1)[-1]}: {message}"
         target.errors = [*target.errors, message[0].upper() + message[1:]]
+
+
+@bp.post("/<key>/<ref>/archive")
+def archive(key: str, ref: str) -> ResponseReturnValue:
+    _kind(key)
+    require(scope().can_edit_register)
+    try:
+        done = records.archive(scope(), key, ref, actor=actor())
+    except records.StillUsed as error:
+        flash(str(error))
+        return redirect(url_for("records.detail", key=key, ref=ref))
+    flash(f"The {records.TITLES[key][1]} {ref} is {done}.")
+    if done == "removed":
+        return redirect(url_for("records.list_page", key=key))
+    return redirect(url_for("records.detail", key=key, ref=ref))

@@ -83,7 +83,7 @@ def test_errors_say_what_to_do_and_keep_what_was_typed(client_for):
     assert "Choose the organisations that are party to the agreement" in page
     assert "Enter a reference of up to 64 lower-case letters, digits and hyphens" in page
     assert 'value="3.1-draft"' in page and 'value="Bad Ref"' in page
-    assert 'govuk-error-summary' in page and 'href="#title"' in page
+    assert "govuk-error-summary" in page and 'href="#title"' in page
 
 
 def test_an_impossible_date_is_an_error_not_a_crash(client_for):
@@ -105,3 +105,20 @@ def test_an_impossible_date_is_an_error_not_a_crash(client_for):
     )
     assert response.status_code == 400
     assert "Not a valid date value" in response.data.decode() or "real date" in response.data.decode()
+
+
+def test_archiving_a_flow_ends_it_and_closes_its_findings(client_for):
+    client = client_for("dpo")
+    response = client.post(
+        "/records/data_flows/council-to-police-referrals/archive", data={"csrf_token": csrf(client, "/")}
+    )
+    assert response.status_code == 302
+    page = client.get("/records/data_flows/council-to-police-referrals").data.decode()
+    assert "is marked ended" in page and "No open findings." in page
+
+
+def test_a_record_still_in_use_is_not_removed(client_for):
+    client = client_for("dpo")
+    response = client.post("/records/storage_systems/pcm/archive", data={"csrf_token": csrf(client, "/")})
+    assert response.status_code == 302
+    assert "is still used by other records" in client.get("/records/storage_systems/pcm").data.decode()
