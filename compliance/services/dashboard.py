@@ -79,9 +79,10 @@ def by_area(scope: Scope) -> list[dict[str, Any]]:
 def worst(scope: Scope, limit: int = 20) -> list[Finding]:
     statement = (
         sa.select(Finding)
+        .join(Rule, Rule.code == Finding.rule_code)
         .options(selectinload(Finding.rule), selectinload(Finding.areas))
         .where(_open(scope))
-        .order_by(WORST_FIRST, Finding.rule_code, Finding.subject_ref)
+        .order_by(WORST_FIRST, Rule.gnn, Finding.subject_ref)
         .limit(limit)
     )
     return list(db.session.scalars(statement))
