@@ -66,9 +66,10 @@ def _article(noun: str) -> str:
     return "an" if noun[0].lower() in "aeiou" else "a"
 
 
-def _field(kind: f.RecordType, field: f.Field, noun: str, choices: dict[str, list[tuple[str, str]]]) -> Field:
+def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, str]]]) -> Field:
+    """`kind`: a RecordType, or the name of a nested structure ("dsa_party", "lawful_basis")."""
     key, label = field.key, label_for(field.key)
-    required = key in REQUIRED.get(kind.subject, ())
+    required = key in REQUIRED.get(getattr(kind, "subject", kind), ())
     if key == "ref":
         return StringField(
             label,
@@ -180,3 +181,50 @@ def from_form(kind: f.RecordType, form: FlaskForm, existing: dict[str, Any] | No
         kept = {party["organisation"]: party for party in (existing or {}).get("parties", ())}
         record["parties"] = [kept.get(ref, {"organisation": ref}) for ref in form["party_organisations"].data]
     return record
+
+
+# Nested structures edited on their own pages: (fields, the key the parent's list uses for the party).
+NESTED = {
+    "parties": ("dsa_party", f.DSA_PARTY, "organisation"),
+    "lawful_bases": ("lawful_basis", f.LAWFUL_BASIS, "party"),
+}
+NESTED_MESSAGES = {
+    "signed_on": "Enter the date the DSA was signed",
+    "recorded_on": "Enter the date the lawful basis was recorded",
+}
+
+
+def nested_form_class(part: str, choices: dict[str, list[tuple[str, str]]]) -> type[FlaskForm]:
+    struct, fields, party_key = NESTED[part]
+    attributes: dict[str, Any] = {
+        field.key: _field(struct, field, "record", choices) for field in fields if field.key != party_key
+    }
+    for key, message in NESTED_MESSAGES.items():
+        if key in attributes:
+            attributes[key] = DateField(
+                label_for(key), format="%d %m %Y", widget=DateInput(), validators=[InputRequired(message=message)]
+            )
+    attributes["submit"] = SubmitField("Save", widget=GovSubmitInput())
+    return type(f"{struct.title().replace('_', '')}Form", (FlaskForm,), attributes)
+
+
+def nested_from_form(part: str, form: FlaskForm, party: str) -> dict[str, Any]:
+    struct, fields, party_key = NESTED[part]
+    item: dict[str, Any] = {party_key: party}
+    for field in fields:
+        if field.key == party_key:
+            continue
+        value = _value(field, form[field.key].data, had=False)
+        if value is not None:
+            item[field.key] = value
+    return item
+
+
+def nested_to_form_data(part: str, item: dict[str, Any]) -> dict[str, Any]:
+    _, fields, _ = NESTED[part]
+    data = {}
+    for field in fields:
+        if field.key in item:
+            value = item[field.key]
+            data[field.key] = date.fromisoformat(value) if field.kind == "date" else value
+    return data

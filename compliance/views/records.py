@@ -155,3 +155,49 @@ def archive(key: str, ref: str) -> ResponseReturnValue:
     if done == "removed":
         return redirect(url_for("records.list_page", key=key))
     return redirect(url_for("records.detail", key=key, ref=ref))
+
+
+NESTED_PARENTS = {"parties": "dsas", "lawful_bases": "data_flows"}
+NESTED_TITLES = {"parties": "Record the signature of {party}", "lawful_bases": "Lawful basis of {party}"}
+
+
+@bp.route("/<key>/<ref>/<part>/<party>", methods=["GET", "POST"])
+def nested(key: str, ref: str, part: str, party: str) -> ResponseReturnValue:
+    """A DSA party's signature, or a party's lawful basis for a flow."""
+    if NESTED_PARENTS.get(part) != key:
+        abort(404)
+    require(scope().can_edit_register)
+    obj = records.get_record(scope(), key, ref)
+    record = records.exchange_record(key, obj)
+    _, _, party_key = record_forms.NESTED[part]
+    items = record.get(part, [])
+    current = next((item for item in items if item[party_key] == party), None)
+    allowed = {item[party_key] for item in items}
+    if key == "data_flows":
+        allowed |= {record["sender"], record["recipient"]}
+    if party not in allowed:
+        abort(404)
+    form_class = record_forms.nested_form_class(part, {})
+    initial = record_forms.nested_to_form_data(part, current) if current and request.method == "GET" else None
+    form = form_class(data=initial)
+    if form.validate_on_submit():
+        item = record_forms.nested_from_form(part, form, party)
+        record[part] = [item if existing[party_key] == party else existing for existing in items]
+        if current is None:
+            record[part].append(item)
+        try:
+            records.save(scope(), key, record, actor=actor())
+        except InvalidDocument as error:
+            _attach_problems(form, error, editing=True)
+        else:
+            flash("Saved.")
+            return redirect(url_for("records.detail", key=key, ref=ref))
+    title = NESTED_TITLES[part].format(party=party)
+    return render_template(
+        "records/nested.html",
+        form=form,
+        key=key,
+        ref=ref,
+        page_title=title,
+        fields=[name for name in form._fields if name not in ("csrf_token", "submit")],
+    ), (400 if request.method == "POST" else 200)

@@ -30,6 +30,7 @@ ACCESS = {
     "records.history": ("GET", f"/records/data_flows/{FLOW}/history", R),
     "records.create": ("GET", "/records/dpias/new", EDITORS),
     "records.edit": ("GET", f"/records/data_flows/{FLOW}/edit", EDITORS),
+    "records.nested": ("GET", "/records/dsas/riverford-prevent-channel-dsa/parties/riverford-college", EDITORS),
     "records.archive": ("POST", "/records/storage_systems/pcm/archive", {**EDITORS, "admin": 302, "dpo": 302}),
     "findings.detail": ("GET", "/findings/1", R),
     "findings.accept": ("POST", "/findings/1/accept", {**EDITORS, "admin": 400, "dpo": 400}),

@@ -122,3 +122,35 @@ def test_a_record_still_in_use_is_not_removed(client_for):
     response = client.post("/records/storage_systems/pcm/archive", data={"csrf_token": csrf(client, "/")})
     assert response.status_code == 302
     assert "is still used by other records" in client.get("/records/storage_systems/pcm").data.decode()
+
+
+def test_recording_a_dsa_signature_and_a_lawful_basis(client_for):
+    client = client_for("dpo")
+    path = "/records/dsas/riverford-prevent-channel-dsa/parties/riverford-college"
+    page = client.get(path).data.decode()
+    assert "Record the signature of riverford-college" in page
+    response = client.post(
+        path, data={"csrf_token": csrf(client, path), "signed_on": EMPTY_DATE, "signatory_role": "Principal"}
+    )
+    assert response.status_code == 400 and "Enter the date the DSA was signed" in response.data.decode()
+    response = client.post(
+        path,
+        data={"csrf_token": csrf(client, path), "signed_on": ["2", "5", "2024"], "signatory_role": "Vice Principal"},
+    )
+    assert response.status_code == 302
+    dsa = db.session.scalar(sa.select(Dsa).where(Dsa.ref == "riverford-prevent-channel-dsa"))
+    college = next(p for p in dsa.parties if p.organisation.ref == "riverford-college")
+    assert (college.signed_on.isoformat(), college.signatory_role) == ("2024-05-02", "Vice Principal")
+
+    path = "/records/data_flows/council-to-police-statistics/lawful_bases/eastshire-police"
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf(client, path),
+            "regime": "dpa_part3",
+            "part3": "s35_2_b_necessary",
+            "recorded_on": ["1", "3", "2023"],
+        },
+    )
+    assert response.status_code == 302, response.data.decode()[-1500:]
+    assert client.get("/records/dsas/riverford-prevent-channel-dsa/parties/nobody").status_code == 404
