@@ -27,3 +27,14 @@ class AuditEvent(Base):
     # The record as the exchange format writes it, before and after the change.
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+
+class AuditTrailIsAppendOnly(Exception):
+    pass
+
+
+@sa.event.listens_for(AuditEvent, "before_update")
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _refuse_changes(mapper, connection, target: AuditEvent) -> None:
+    """The audit trail is append-only: the ORM refuses to change or delete an entry."""
+    raise AuditTrailIsAppendOnly(f"audit entry {target.id} cannot be changed or deleted")

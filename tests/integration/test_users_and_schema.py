@@ -104,3 +104,18 @@ def test_the_compliance_command_is_installed():
     assert result.returncode == 0, result.stderr
     for command in ("db", "seed", "import", "export", "gaps", "users"):
         assert f"  {command}" in result.stdout
+
+
+def test_the_audit_trail_is_append_only(cli):
+    from compliance.models.audit import AuditTrailIsAppendOnly
+
+    assert import_doc(cli, load_fixture("spec-example.json")).exit_code == 0
+    entry = db.session.scalar(sa.select(AuditEvent).limit(1))
+    entry.actor = "someone else"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(sa.select(AuditEvent).limit(1)))
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
