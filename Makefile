@@ -40,7 +40,6 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 assets: $(STATIC)/govuk-frontend.min.css
 $(STATIC)/govuk-frontend.min.css: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	cp -r $(FRONTEND)/assets/images $(FRONTEND)/assets/manifest.json $(STATIC)/
 	cp $(FRONTEND)/govuk-frontend.min.js $(STATIC)/
 	cp $(FRONTEND)/govuk-frontend.min.css $(STATIC)/
 
