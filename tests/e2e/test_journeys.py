@@ -1,0 +1,125 @@
+"""The three journeys of issue 3 in a real browser, with screenshots at each step (test-artifacts/)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from .conftest import screenshot, sign_in
+
+FLOW = "council-to-police-referrals"
+
+
+def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
+    group = page.locator("fieldset", has=page.locator("legend", has_text=legend))
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
+def test_dpo_opens_the_worst_finding_records_the_dpia_and_sees_it_close(server, page, request):
+    sign_in(page, server, "dpo")
+    first = page.locator("#worst-findings tbody tr").first
+    assert "High" in first.inner_text()
+    screenshot(page, request, "1-dashboard")
+    page.goto(f"{server}/records/data_flows/{FLOW}")
+    page.locator("#finding-dpia_missing a", has_text="Accept the risk or mark as remediated").click()
+    assert page.locator("h1").inner_text().startswith("No DPIA for a high-risk flow")
+    screenshot(page, request, "2-finding")
+
+    page.goto(f"{server}/records/dpias/new")
+    page.get_by_label("Reference").fill("referrals-dpia")
+    page.get_by_label("Title").fill("Prevent referrals DPIA")
+    page.get_by_label("Controller").select_option("riverford-city-council")
+    page.get_by_label("Status").select_option("completed")
+    fill_date(page, "Completed on", "1", "3", "2019")
+    fill_date(page, "Review due", "31", "3", "2027")
+    page.locator("fieldset", has=page.locator("legend", has_text="Best interests recorded")).get_by_label("Yes").check()
+    screenshot(page, request, "3-dpia-form")
+    page.get_by_role("button", name="Save").click()
+    assert "has been saved" in page.locator(".govuk-notification-banner").inner_text()
+
+    page.goto(f"{server}/records/data_flows/{FLOW}/edit")
+    page.get_by_label("DPIA", exact=True).select_option("referrals-dpia")
+    page.get_by_role("button", name="Save").click()
+    assert page.locator("#finding-dpia_missing").count() == 0
+    assert page.locator("#finding-children_no_best_interests").count() == 0
+    screenshot(page, request, "4-flow-without-the-finding")
+
+
+def test_panel_chair_logs_eight_attendees_the_minuted_statement_and_a_late_signer(server, page, request):
+    sign_in(page, server, "panel_chair")
+    page.get_by_role("link", name="Panel meetings").click()
+    started = time.perf_counter()
+    page.get_by_role("link", name="Start a meeting").click()
+    fill_date(page, "Date of the meeting", "18", "11", "2026")
+    page.get_by_label("Minutes reference").fill("RCP/2026/11b")
+    page.get_by_label("Number of cases discussed").fill("3")
+    page.get_by_role("radio", name="Yes").check()
+    page.get_by_role("button", name="Start the meeting").click()
+    screenshot(page, request, "1-meeting-started")
+    organisations = ["Riverford City Council", "Eastshire Police", "Riverford and District NHS Foundation Trust"]
+    for n in range(8):
+        page.get_by_label("Role").fill(f"Member {n + 1}")
+        page.get_by_label("Organisation").select_option(label=organisations[n % 3])
+        page.get_by_role("radio", name="Not recorded", exact=True).check()
+        page.get_by_role("button", name="Add the attendee").click()
+    page.get_by_label("Minute reference of the confidentiality statement").fill("RCP/2026/11b item 1")
+    page.get_by_role("button", name="Apply to everyone present").click()
+    page.get_by_label("Role").fill("Late joiner")
+    page.get_by_label("Organisation").select_option(label="Riverford College")
+    page.get_by_role("radio", name="Signed a confidentiality agreement").check()
+    fill_date(page, "Date the agreement was signed", "18", "11", "2026")
+    page.get_by_role("button", name="Add the attendee").click()
+    elapsed = time.perf_counter() - started
+    rows = page.locator("#attendees + div table tbody tr")
+    assert rows.count() == 9
+    assert page.locator("td", has_text="Verbal, minuted").count() == 8
+    assert page.locator("td", has_text="Signed on 18 Nov 2026").count() == 1
+    findings = page.locator("#meeting-findings").inner_text()
+    assert "CONFIDENTIALITY_VERBAL_ONLY" in findings and "CONFIDENTIALITY_UNRECORDED" not in findings
+    screenshot(page, request, "2-meeting-logged")
+    print(f"\nmeeting of 9 logged in the browser in {elapsed:.1f} s")
+
+
+def test_auditor_browses_their_area_sees_no_edit_controls_and_a_forged_post_is_refused(server, page, request):
+    sign_in(page, server, "auditor")
+    for n, path in enumerate(
+        [
+            "/",
+            "/records/data_flows",
+            f"/records/data_flows/{FLOW}",
+            "/records/dsas/riverford-prevent-channel-dsa",
+            "/records/panels/riverford-channel",
+            "/meetings/riverford-channel-2026-11",
+            "/audit/",
+            "/transfer/",
+        ]
+    ):
+        page.goto(server + path)
+        for control in (
+            "Change",
+            "Add ",
+            "Start a meeting",
+            "Remove",
+            "Accept the risk",
+            "Mark as remediated",
+            "Archive",
+            "Apply to everyone present",
+            "Save",
+            "Import",
+        ):
+            name = re.compile(rf"^{re.escape(control)}")
+            buttons = page.locator("main").get_by_role("button", name=name)
+            links = page.locator("main").get_by_role("link", name=name)
+            assert buttons.count() == 0 and links.count() == 0, (path, control)
+        if n in (0, 5):
+            screenshot(page, request, f"{n}-read-only")
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    for path in (
+        "/findings/1/accept",
+        "/meetings/riverford-channel-2026-11/attendees",
+        f"/records/data_flows/{FLOW}/edit",
+    ):
+        response = page.request.post(server + path, form={"csrf_token": token, "reason": "forged"})
+        assert response.status == 403, path
