@@ -51,6 +51,14 @@ LABELS = {
     "ico_prior_consultation": "ICO prior consultation",
     "essence_published_url": "Web address where the essence is published",
     "sch1_paragraph": "Schedule 1 paragraph",
+    "dpo_advice_on": "DPO advice given on",
+    "ico_consulted_on": "ICO consulted on",
+    "art6": "UK GDPR Art 6 basis",
+    "art9": "UK GDPR Art 9 condition",
+    "art10": "UK GDPR Art 10 basis",
+    "part3": "DPA 2018 Part 3 basis",
+    "sch8_condition": "DPA 2018 Schedule 8 condition",
+    "url": "Web address",
 }
 
 REF_HINT = "Enter a reference of up to 64 lower-case letters, digits and hyphens"
