@@ -154,3 +154,52 @@ def test_recording_a_dsa_signature_and_a_lawful_basis(client_for):
     )
     assert response.status_code == 302, response.data.decode()[-1500:]
     assert client.get("/records/dsas/riverford-prevent-channel-dsa/parties/nobody").status_code == 404
+
+
+def test_import_from_the_browser_lists_problems_by_path_and_writes_nothing(client_for):
+    import io
+    import json
+
+    from compliance.models import AuditEvent
+    from tests.conftest import fixture_path
+
+    client = client_for("admin")
+    entries = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    db.session.remove()
+    doc = json.loads(fixture_path("spec-example.json").read_text())
+    doc["data_flows"][0]["transfer_channel"] = "carrier_pigeon"
+    response = client.post(
+        "/transfer/import",
+        data={
+            "csrf_token": csrf(client, "/transfer/"),
+            "file": (io.BytesIO(json.dumps(doc).encode()), "register.json"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = response.data.decode()
+    assert response.status_code == 400
+    assert "nothing was written" in page and "data_flows[0].transfer_channel" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == entries
+
+    doc["data_flows"][0]["transfer_channel"] = "secure_email"
+    response = client.post(
+        "/transfer/import",
+        data={
+            "csrf_token": csrf(client, "/transfer/"),
+            "file": (io.BytesIO(json.dumps(doc).encode()), "register.json"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert "Imported areas: 1 new" in client.get("/transfer/").data.decode()
+
+
+def test_download_of_an_area_without_personal_data(client_for):
+    response = client_for("auditor").get("/transfer/export?area=riverford&redact=yes")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    text = response.data.decode()
+    assert '"signatory_name"' not in text and '"name": "' in text  # records keep their names; people do not
+    import json
+
+    doc = json.loads(text)
+    assert all("name" not in a for p in doc["panels"] for m in p["meetings"] for a in m.get("attendees", ()))
