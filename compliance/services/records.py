@@ -81,11 +81,27 @@ def _column(model: type, key: str):
     return getattr(model, attribute)
 
 
-def list_records(scope: Scope, key: str, *, search: str = "", sort: str = "", page: int = 1) -> Page:
+def filter_options(key: str) -> dict[str, list[str]]:
+    """The list's columns that hold enumerated values, with the values to filter by."""
+    fields = {field.key: field for field in record_type(key).fields}
+    return {
+        column: [member.value for member in fields[column].enum]
+        for column, _ in LIST_COLUMNS[key]
+        if column in fields and fields[column].kind == "enum"
+    }
+
+
+def list_records(
+    scope: Scope, key: str, *, search: str = "", sort: str = "", page: int = 1, filters: dict[str, str] | None = None
+) -> Page:
     kind = record_type(key)
     model = kind.model
     columns = dict(LIST_COLUMNS[key])
     condition = scope.where(model)
+    options = filter_options(key)
+    for column, value in (filters or {}).items():
+        if value in options.get(column, ()):
+            condition = sa.and_(condition, _column(model, column) == value)
     if search:
         pattern = f"%{search.strip().lower()}%"
         text_columns = [_column(model, c) for c in columns if isinstance(_column(model, c).type, sa.String)]

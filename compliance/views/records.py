@@ -33,8 +33,10 @@ def list_page(key: str) -> ResponseReturnValue:
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "")
     page_number = request.args.get("page", "1")
+    options = records.filter_options(key)
+    filters = {column: request.args.get(column, "") for column in options if request.args.get(column)}
     page = records.list_records(
-        scope(), key, search=search, sort=sort, page=int(page_number) if page_number.isdigit() else 1
+        scope(), key, search=search, sort=sort, page=int(page_number) if page_number.isdigit() else 1, filters=filters
     )
     return render_template(
         "records/list.html",
@@ -47,6 +49,8 @@ def list_page(key: str) -> ResponseReturnValue:
         title=records.TITLES[key][0],
         noun=records.TITLES[key][1],
         can_edit=scope().can_edit_register,
+        options=options,
+        filters=filters,
     )
 
 

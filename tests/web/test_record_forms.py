@@ -203,3 +203,13 @@ def test_download_of_an_area_without_personal_data(client_for):
 
     doc = json.loads(text)
     assert all("name" not in a for p in doc["panels"] for m in p["meetings"] for a in m.get("attendees", ()))
+
+
+def test_lists_filter_by_enumerated_values_search_and_sort(client_for):
+    client = client_for("dpo")
+    page = client.get("/records/data_flows?programme=channel_panel").data.decode()
+    assert "nhs-to-council-channel-panel" in page and "council-to-police-referrals" not in page
+    assert "1 data flow" in page or "data flows" in page
+    page = client.get("/records/data_flows?q=statistics").data.decode()
+    assert "council-to-police-statistics" in page and "school-to-council-referrals" not in page
+    assert client.get("/records/data_flows?programme=not-a-programme&sort=-nonsense").status_code == 200
