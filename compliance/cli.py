@@ -77,6 +77,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(gaps_command)
     app.cli.add_command(users)
+    app.cli.add_command(foi)
 
 
 @click.group(help="Load reference data or the demo register.")
@@ -208,6 +209,30 @@ def users_create(email: str, role: str, areas: tuple[str, ...], panels: tuple[st
         db.session.rollback()
         fail(f"User not created: {error}.")
     click.echo(f"Created {role} {email.strip().lower()}")
+
+
+@click.group(help="Freedom of Information: draft answers to the standard Prevent/Channel request.")
+def foi() -> None:
+    pass
+
+
+@foi.command("draft", help="Draft answers to the 14 standard Prevent/Channel FOI questions for one area.")
+@click.option("--area", required=True, help="The area the request is about.")
+@click.option("--as-of", callback=parse_date, help="Date the answers describe, YYYY-MM-DD (default: register date).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def foi_draft(area: str, as_of: date | None, output_format: str) -> None:
+    import json
+
+    from .services import foi as foi_service
+
+    try:
+        result = foi_service.draft(area, as_of)
+    except foi_service.UnknownArea:
+        fail(f"There is no area {area!r} in the register.")
+    if output_format == "json":
+        sys.stdout.write(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(foi_service.as_text(result))
 
 
 def main() -> None:

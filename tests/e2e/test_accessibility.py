@@ -38,6 +38,7 @@ PAGES = [
     ("auditor", "/audit/", None),
     ("admin", "/transfer/", None),
     ("admin", "/admin/", None),
+    ("auditor", "/foi/riverford", None),
     ("dpo", "/records/data_flows/no-such-flow", None),
     ("panel_chair", "/records/data_flows/new", None),
 ]

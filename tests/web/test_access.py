@@ -59,6 +59,8 @@ ACCESS = {
     "transfer.import_file": ("POST", "/transfer/import", {**ADMIN, "admin": 400}),
     "transfer.export": ("GET", "/transfer/export", ADMIN),
     "admin.index": ("GET", "/admin/", ADMIN),
+    "foi.index": ("GET", "/foi/", R),
+    "foi.show": ("GET", "/foi/riverford", R),
     "static": ("GET", "/assets/app.css", PUBLIC),
 }
 
