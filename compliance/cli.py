@@ -78,6 +78,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(gaps_command)
     app.cli.add_command(users)
     app.cli.add_command(foi)
+    app.cli.add_command(report)
 
 
 @click.group(help="Load reference data or the demo register.")
@@ -233,6 +234,32 @@ def foi_draft(area: str, as_of: date | None, output_format: str) -> None:
         sys.stdout.write(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(foi_service.as_text(result))
+
+
+@click.group(help="Reports for auditors.")
+def report() -> None:
+    pass
+
+
+@report.command(
+    "xlsx", help="The register, or one area, as an Excel workbook: summary, findings, one sheet per record type."
+)
+@click.argument("out")
+@click.option("--area", help="Only this area.")
+def report_xlsx(out: str, area: str | None) -> None:
+    from .extensions import db
+    from .services import gaps, reports
+
+    try:
+        counts = reports.workbook(out, area=area, actor=actor())
+        db.session.commit()
+    except gaps.UnknownArea:
+        db.session.rollback()
+        fail(f"There is no area {area!r} in the register.")
+    except OSError as error:
+        db.session.rollback()
+        fail(f"Cannot write {out}: {error.strerror}")
+    click.echo(f"Wrote {out}: " + ", ".join(f"{name} {rows}" for name, rows in counts.items()))
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from . import findings, reference, register
 class Gap:
     rule: str
     gnn: str
+    title: str
     severity: Severity
     areas: tuple[str, ...]
     subject_type: str
@@ -96,6 +97,7 @@ def _gap(item: RaisedFinding, rule: Any, status: FindingStatus) -> Gap:
     return Gap(
         rule=item.rule,
         gnn=rule.gnn,
+        title=rule.title,
         severity=item.severity,
         areas=item.areas,
         subject_type=item.subject_type.value,

@@ -92,7 +92,14 @@ def filter_options(key: str) -> dict[str, list[str]]:
 
 
 def list_records(
-    scope: Scope, key: str, *, search: str = "", sort: str = "", page: int = 1, filters: dict[str, str] | None = None
+    scope: Scope,
+    key: str,
+    *,
+    search: str = "",
+    sort: str = "",
+    page: int = 1,
+    filters: dict[str, str] | None = None,
+    everything: bool = False,
 ) -> Page:
     kind = record_type(key)
     model = kind.model
@@ -109,6 +116,11 @@ def list_records(
     descending = sort.startswith("-")
     sort_key = sort.lstrip("-") if sort.lstrip("-") in columns else next(iter(columns))
     order = _column(model, sort_key)
+    if everything:  # a download: every matching record, in one query with its collections
+        _, options = register.LOAD_OPTIONS[key]
+        statement = sa.select(model).options(*options).where(condition).order_by(_column(model, sort_key), model.ref)
+        items = list(db.session.scalars(statement))
+        return Page(items, len(items), 1, max(1, len(items)))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(condition)) or 0
     page = max(1, min(page, max(1, math.ceil(total / PAGE_SIZE))))
     statement = (
@@ -239,3 +251,21 @@ def archive(scope: Scope, key: str, ref: str, *, actor: str) -> str:
         db.session.rollback()
         raise
     return "removed"
+
+
+def as_csv(key: str, items: list[Any]) -> str:
+    """Records as CSV: one column per field of the exchange format, personal data left out."""
+    import csv
+    import io
+
+    from ..reports.workbook import _text
+
+    kind = record_type(key)
+    columns = [field.key for field in kind.fields]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for obj in items:
+        record = serialise.record(kind, obj, redact=True)
+        writer.writerow(["" if record.get(c) is None else _text(record.get(c)) for c in columns])
+    return out.getvalue()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..exchange import fields as f
@@ -51,6 +53,28 @@ def list_page(key: str) -> ResponseReturnValue:
         can_edit=scope().can_edit_register,
         options=options,
         filters=filters,
+    )
+
+
+@bp.get("/<key>/download.csv")
+def download(key: str) -> ResponseReturnValue:
+    """The list as CSV, with its search and filters: every field, personal data left out."""
+    _kind(key)
+    options = records.filter_options(key)
+    filters = {column: request.args.get(column, "") for column in options if request.args.get(column)}
+    page = records.list_records(
+        scope(),
+        key,
+        search=request.args.get("q", "")[:200],
+        sort=request.args.get("sort", ""),
+        filters=filters,
+        everything=True,
+    )
+    text = records.as_csv(key, page.items)
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{key}-{date.today().isoformat()}.csv"'},
     )
 
 

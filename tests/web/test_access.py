@@ -26,6 +26,7 @@ ACCESS = {
     "auth.two_factor": ("GET", "/sign-in/code", {"anonymous": 302, **{r: 302 for r in R}}),
     "auth.sign_out": ("POST", "/sign-out", {**{r: 302 for r in R}}),
     "records.list_page": ("GET", "/records/data_flows", R),
+    "records.download": ("GET", "/records/data_flows/download.csv", R),
     "records.detail": ("GET", f"/records/data_flows/{FLOW}", R),
     "records.history": ("GET", f"/records/data_flows/{FLOW}/history", R),
     "records.create": ("GET", "/records/dpias/new", EDITORS),

@@ -213,3 +213,18 @@ def test_lists_filter_by_enumerated_values_search_and_sort(client_for):
     page = client.get("/records/data_flows?q=statistics").data.decode()
     assert "council-to-police-statistics" in page and "school-to-council-referrals" not in page
     assert client.get("/records/data_flows?programme=not-a-programme&sort=-nonsense").status_code == 200
+
+
+def test_a_list_downloads_as_csv_with_its_filters_and_no_personal_data(client_for):
+    import csv
+    import io
+
+    client = client_for("auditor")
+    response = client.get("/records/data_flows/download.csv?programme=channel_panel")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+    assert [row["ref"] for row in rows] == ["nhs-to-council-channel-panel", "yjs-to-council-channel-panel"] or all(
+        row["programme"] == "channel panel" for row in rows
+    )
+    dsas = client.get("/records/dsas/download.csv").data.decode()
+    assert "riverford-prevent-channel-dsa" in dsas and "signatory" not in dsas
