@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import expect
+
 from .conftest import screenshot, sign_in
 
 FLOW = "council-to-police-referrals"
@@ -37,11 +39,12 @@ def test_dpo_opens_the_worst_finding_records_the_dpia_and_sees_it_close(server, 
     page.locator("fieldset", has=page.locator("legend", has_text="Best interests recorded")).get_by_label("Yes").check()
     screenshot(page, request, "3-dpia-form")
     page.get_by_role("button", name="Save").click()
-    assert "has been saved" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been saved")
 
     page.goto(f"{server}/records/data_flows/{FLOW}/edit")
     page.get_by_label("DPIA", exact=True).select_option("referrals-dpia")
     page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been saved")
     assert page.locator("#finding-dpia_missing").count() == 0
     assert page.locator("#finding-children_no_best_interests").count() == 0
     screenshot(page, request, "4-flow-without-the-finding")
@@ -57,6 +60,7 @@ def test_panel_chair_logs_eight_attendees_the_minuted_statement_and_a_late_signe
     page.get_by_label("Number of cases discussed").fill("3")
     page.get_by_role("radio", name="Yes").check()
     page.get_by_role("button", name="Start the meeting").click()
+    page.wait_for_url("**/meetings/riverford-channel-2026-11-18")
     screenshot(page, request, "1-meeting-started")
     organisations = ["Riverford City Council", "Eastshire Police", "Riverford and District NHS Foundation Trust"]
     for n in range(8):
@@ -64,18 +68,20 @@ def test_panel_chair_logs_eight_attendees_the_minuted_statement_and_a_late_signe
         page.get_by_label("Organisation").select_option(label=organisations[n % 3])
         page.get_by_role("radio", name="Not recorded", exact=True).check()
         page.get_by_role("button", name="Add the attendee").click()
+        expect(page.locator("#attendees + div table tbody tr")).to_have_count(n + 1)
     page.get_by_label("Minute reference of the confidentiality statement").fill("RCP/2026/11b item 1")
     page.get_by_role("button", name="Apply to everyone present").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("recorded for 8 attendees")
     page.get_by_label("Role").fill("Late joiner")
     page.get_by_label("Organisation").select_option(label="Riverford College")
     page.get_by_role("radio", name="Signed a confidentiality agreement").check()
     fill_date(page, "Date the agreement was signed", "18", "11", "2026")
     page.get_by_role("button", name="Add the attendee").click()
     elapsed = time.perf_counter() - started
-    rows = page.locator("#attendees + div table tbody tr")
-    assert rows.count() == 9
-    assert page.locator("td", has_text="Verbal, minuted").count() == 8
-    assert page.locator("td", has_text="Signed on 18 Nov 2026").count() == 1
+    # expect() waits for the page that the last click navigates to.
+    expect(page.locator("#attendees + div table tbody tr")).to_have_count(9)
+    expect(page.locator("td", has_text="Verbal, minuted")).to_have_count(8)
+    expect(page.locator("td", has_text="Signed on 18 Nov 2026")).to_have_count(1)
     findings = page.locator("#meeting-findings").inner_text()
     assert "CONFIDENTIALITY_VERBAL_ONLY" in findings and "CONFIDENTIALITY_UNRECORDED" not in findings
     screenshot(page, request, "2-meeting-logged")
