@@ -241,6 +241,26 @@ def report() -> None:
     pass
 
 
+@report.command("pdf", help="The audit report as PDF, for the register or one area.")
+@click.argument("out")
+@click.option("--area", help="Only this area.")
+@click.option("--as-of", callback=parse_date, help="Evaluation date, YYYY-MM-DD (default: the register's date).")
+def report_pdf(out: str, area: str | None, as_of: date | None) -> None:
+    from .extensions import db
+    from .services import gaps, reports
+
+    try:
+        written = reports.pdf(out, area=area, as_of=as_of, actor=actor())
+        db.session.commit()
+    except gaps.UnknownArea:
+        db.session.rollback()
+        fail(f"There is no area {area!r} in the register.")
+    except OSError as error:
+        db.session.rollback()
+        fail(f"Cannot write {out}: {error.strerror}")
+    click.echo(f"Wrote {out}: {written['pages']} pages, SHA-256 {written['sha256']}")
+
+
 @report.command(
     "xlsx", help="The register, or one area, as an Excel workbook: summary, findings, one sheet per record type."
 )

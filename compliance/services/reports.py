@@ -1,8 +1,18 @@
-"""Reports for auditors: the Excel workbook (and, later, the PDF)."""
+"""Reports for auditors: the PDF audit report and the Excel workbook."""
 
 from __future__ import annotations
 
-from . import exchange, gaps, register
+import hashlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Finding
+from ..models.enums import FindingStatus
+from . import audit, exchange, gaps, reference, register
 
 
 def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int]:
@@ -16,3 +26,61 @@ def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int
         target = next(a for a in loaded["areas"] if a.ref == area)
         records, scope_text = exchange.area_records(loaded, target), f"Area {target.name} ({area})"
     return builder.build(path, records, result.gaps, as_of=result.as_of, scope_text=scope_text, generated_by=actor)
+
+
+def pdf(
+    path: str, *, area: str | None = None, as_of: date | None = None, actor: str, generated_at: datetime | None = None
+) -> dict[str, Any]:
+    """Write the PDF audit report, record its generation (with the file's SHA-256) in the audit
+    trail, and return what was written."""
+    from ..reports import pdf as builder
+
+    result = gaps.report(actor=actor, area=area, as_of=as_of)
+    ctx = register.rule_context(result.as_of)
+    area_refs = [area] if area else sorted(a.ref for a in ctx.areas)
+    keys = {(g.rule, g.subject_type, g.subject_ref) for g in result.gaps if g.status.value == "accepted_risk"}
+    accepted = {
+        (f.rule_code, f.subject_type.value, f.subject_ref): {
+            "reason": f.accepted_reason,
+            "by": f.accepted_by,
+            "review_on": f.review_on,
+        }
+        for f in db.session.scalars(sa.select(Finding).where(Finding.status == FindingStatus.ACCEPTED_RISK))
+        if (f.rule_code, f.subject_type.value, f.subject_ref) in keys
+    }
+    generated_at = (generated_at or datetime.now(UTC)).replace(microsecond=0)
+    filters = ", ".join(
+        part
+        for part in (f"area {area}" if area else "all areas", f"as of {as_of.isoformat()}" if as_of else "")
+        if part
+    )
+    pages = builder.build(
+        path,
+        builder.ReportInput(
+            ctx=ctx,
+            area_refs=area_refs,
+            gaps=result.gaps,
+            accepted=accepted,
+            rules=reference.rules_by_code(),
+            generated_by=actor,
+            generated_at=generated_at,
+            filters=filters,
+        ),
+    )
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    audit.record_change(
+        actor=actor,
+        source="report",
+        record_type="report",
+        record_ref="audit-report-pdf",
+        before=None,
+        after={
+            "kind": "pdf",
+            "filters": filters,
+            "as_of": result.as_of.isoformat(),
+            "generated_at": generated_at.isoformat(),
+            "sha256": digest,
+            "pages": pages,
+        },
+    )
+    return {"pages": pages, "sha256": digest, "as_of": result.as_of}

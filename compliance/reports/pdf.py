@@ -1,0 +1,359 @@
+"""The PDF audit report (reportlab): cover, contents, executive summary with charts, one section per
+area (designations, the control matrix, findings by severity, accepted risks, panel confidentiality)
+and the rule catalogue. OFFICIAL-SENSITIVE centred at the top and bottom of every page, "Page N of M".
+
+Pure: built from the loaded register and the gaps; the same data, date and generation stamp give the
+same bytes (reportlab's invariant mode: no random document id, no creation time of its own).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from ..rules.areas import financial_year
+from ..rules.context import RuleContext
+
+MARKING = "OFFICIAL-SENSITIVE"
+SEVERITIES = ("high", "medium", "low")
+CONTROLS = (
+    ("DSA", ("FLOW_NO_AGREEMENT", "SHARED_OUTSIDE_AGREEMENT")),
+    ("DPIA", ("DPIA_MISSING", "CHILDREN_NO_BEST_INTERESTS")),
+    ("Contract", ("PROCESSOR_NO_CONTRACT",)),
+    ("MOU", ("MOU_NOT_A_DSA",)),
+    ("Lawful basis", ("LAWFUL_BASIS_MISSING", "POLICE_NO_PART3_BASIS", "CONSENT_AS_LAWFUL_BASIS")),
+    ("Art 9/10", ("SPECIAL_CATEGORY_NO_CONDITION", "CRIMINAL_DATA_NO_CONDITION")),
+    ("Notice", ("PRIVACY_NOTICE_MISSING",)),
+    ("Storage", ("STORAGE_UNAPPROVED", "STORAGE_UNASSURED")),
+    ("Retention", ("RETENTION_MISSING",)),
+)
+
+styles = getSampleStyleSheet()
+BODY = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=9, leading=12)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9.5)
+H1 = ParagraphStyle("h1", parent=styles["Heading1"], fontName="Helvetica-Bold", fontSize=16, spaceAfter=8)
+H2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName="Helvetica-Bold", fontSize=12, spaceAfter=6)
+TITLE = ParagraphStyle("title", parent=H1, fontSize=24, leading=30, spaceAfter=20)
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    ctx: RuleContext
+    area_refs: Sequence[str]
+    gaps: Sequence[Any]  # services.gaps.Gap
+    accepted: Mapping[tuple[str, str, str], Mapping[str, Any]]  # key -> reason, by, review_on
+    rules: Mapping[str, Any]  # code -> Rule (with references)
+    generated_by: str
+    generated_at: datetime
+    filters: str
+
+
+class _Document(BaseDocTemplate):
+    def __init__(self, path: str, **kwargs: Any):
+        super().__init__(
+            path,
+            pagesize=A4,
+            invariant=1,
+            leftMargin=18 * mm,
+            rightMargin=18 * mm,
+            topMargin=22 * mm,
+            bottomMargin=22 * mm,
+            title="Prevent compliance audit report",
+            author="Prevent Compliance Register",
+            subject=MARKING,
+            **kwargs,
+        )
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def afterFlowable(self, flowable: Any) -> None:
+        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
+            level = 0 if flowable.style.name == "h1" else 1
+            self.notify("TOCEntry", (level, flowable.getPlainText(), self.page))
+
+
+class _NumberedCanvas(pdfcanvas.Canvas):
+    """Draws the marking and "Page N of M" once the number of pages is known."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802  (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            width, height = A4
+            self.setFont("Helvetica-Bold", 10)
+            self.drawCentredString(width / 2, height - 12 * mm, MARKING)
+            self.drawCentredString(width / 2, 10 * mm, MARKING)
+            self.setFont("Helvetica", 8)
+            self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
+            super().showPage()
+        super().save()
+
+
+def build(path: str, data: ReportInput) -> int:
+    """Write the report; returns the number of pages."""
+    story: list[Any] = []
+    story += _cover(data)
+    toc = TableOfContents()
+    toc.levelStyles = [
+        ParagraphStyle("toc0", parent=BODY, fontSize=10, leftIndent=0),
+        ParagraphStyle("toc1", parent=BODY, fontSize=9, leftIndent=12),
+    ]
+    story += [Paragraph("Contents", ParagraphStyle("contents", parent=H1)), toc, PageBreak()]
+    story += _summary(data)
+    for ref in data.area_refs:
+        story += _area(data, ref)
+    story += _catalogue(data)
+    document = _Document(path)
+    document.multiBuild(story, canvasmaker=_NumberedCanvas)
+    return document.page
+
+
+def _cover(data: ReportInput) -> list[Any]:
+    names = [a.name for a in data.ctx.areas if a.ref in data.area_refs]
+    rows = [
+        ["Areas", ", ".join(names) or "None"],
+        ["Evaluation date", data.ctx.as_of.strftime("%-d %B %Y")],
+        ["Generated by", data.generated_by],
+        ["Generated at", data.generated_at.strftime("%-d %B %Y %H:%M")],
+        ["Filters", data.filters],
+    ]
+    return [
+        Spacer(1, 40 * mm),
+        Paragraph("Prevent and Channel data protection: audit report", TITLE),
+        _table(rows, [45 * mm, 120 * mm], header=False),
+        Spacer(1, 10 * mm),
+        Paragraph(
+            "This report shows, for every Prevent and Channel data flow in the areas above, whether the "
+            "paperwork the law expects exists. Findings are not legal advice: refer to the DPO.",
+            BODY,
+        ),
+        PageBreak(),
+    ]
+
+
+def _summary(data: ReportInput) -> list[Any]:
+    open_gaps = [g for g in data.gaps if g.status.value == "open"]
+    counts = Counter(g.severity.value for g in open_gaps)
+    rows = [["Severity", "Open", "Accepted risk"]] + [
+        [
+            s.capitalize(),
+            str(counts[s]),
+            str(sum(1 for g in data.gaps if g.severity.value == s and g.status.value == "accepted_risk")),
+        ]
+        for s in SEVERITIES
+    ]
+    by_rule = Counter(g.rule for g in open_gaps)
+    by_area = Counter(a for g in open_gaps for a in g.areas)
+    return [
+        Paragraph("Executive summary", H1),
+        _table(rows, [50 * mm, 30 * mm, 35 * mm]),
+        Spacer(1, 6 * mm),
+        Paragraph("Open findings by rule", H2),
+        _chart(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))),
+        Paragraph("Open findings by area", H2),
+        _chart(sorted(by_area.items(), key=lambda kv: (-kv[1], kv[0]))),
+        PageBreak(),
+    ]
+
+
+def _chart(items: Sequence[tuple[str, int]]) -> Drawing:
+    items = list(items)[:20] or [("None", 0)]
+    height = 30 + 16 * len(items)
+    drawing = Drawing(170 * mm, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 70 * mm, 15, 90 * mm, height - 25
+    chart.data = [[count for _, count in reversed(items)]]
+    chart.categoryAxis.categoryNames = [label for label, _ in reversed(items)]
+    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(1, max(count for _, count in items))
+    chart.valueAxis.valueStep = max(1, chart.valueAxis.valueMax // 5)
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = colors.HexColor("#1d70b8")
+    drawing.add(chart)
+    drawing.add(String(0, height - 8, "", fontSize=1))
+    return drawing
+
+
+def _area(data: ReportInput, ref: str) -> list[Any]:
+    ctx = data.ctx
+    area = next(a for a in ctx.areas if a.ref == ref)
+    story: list[Any] = [Paragraph(f"Area: {area.name}", H1)]
+    year = financial_year(ctx.as_of)
+    rows = [["Designation", "Financial year", "Value", "Source"]] + [
+        [d.kind.value.replace("_", " "), d.financial_year, "Yes" if d.value else "No", d.source or "Not recorded"]
+        for d in area.designations
+    ]
+    story += [
+        Paragraph(f"Designations (evaluation year {year})", H2),
+        _table(rows, [45 * mm, 28 * mm, 18 * mm, 80 * mm]),
+    ]
+    story += _matrix(data, area)
+    gaps = [g for g in data.gaps if ref in g.areas]
+    story.append(Paragraph("Findings", H2))
+    for severity in SEVERITIES:
+        group = [g for g in gaps if g.severity.value == severity and g.status.value == "open"]
+        if not group:
+            continue
+        story.append(Paragraph(f"{severity.capitalize()} ({len(group)})", BODY))
+        rows = [["Rule", "Record", "What is wrong and what to do"]] + [
+            [
+                Paragraph(f"<b>{g.rule}</b>", SMALL),
+                Paragraph(f"{g.subject_type.replace('_', ' ')}<br/>{g.subject_ref}", SMALL),
+                Paragraph(
+                    f"{_esc(g.message)}<br/><b>What to do:</b> {_esc(g.remediation)}<br/>"
+                    f"<i>{_esc('; '.join(g.references))}</i>",
+                    SMALL,
+                ),
+            ]
+            for g in group
+        ]
+        story.append(_table(rows, [42 * mm, 38 * mm, 94 * mm]))
+    accepted = [g for g in gaps if g.status.value == "accepted_risk"]
+    story.append(Paragraph("Accepted risks", H2))
+    if accepted:
+        rows = [["Rule", "Record", "Reason", "Accepted by", "Review by"]]
+        for g in accepted:
+            info = data.accepted.get((g.rule, g.subject_type, g.subject_ref), {})
+            rows.append(
+                [
+                    Paragraph(g.rule, SMALL),
+                    Paragraph(g.subject_ref, SMALL),
+                    Paragraph(_esc(info.get("reason", "")), SMALL),
+                    Paragraph(_esc(info.get("by", "")), SMALL),
+                    str(info.get("review_on", "")),
+                ]
+            )
+        story.append(_table(rows, [38 * mm, 32 * mm, 60 * mm, 26 * mm, 18 * mm]))
+    else:
+        story.append(Paragraph("No risks have been accepted.", BODY))
+    story += _panels(ctx, area)
+    story.append(PageBreak())
+    return story
+
+
+def _matrix(data: ReportInput, area) -> list[Any]:
+    ctx = data.ctx
+    flows = sorted((f for f in ctx.data_flows if f.area is area), key=lambda f: f.ref)
+    raised: dict[str, set[str]] = defaultdict(set)
+    for g in data.gaps:
+        raised[g.subject_ref].add(g.rule)
+    for system in ctx.storage_systems:
+        for flow in ctx.live_flows_by_storage_system.get(system, ()):
+            raised[flow.ref] |= {rule for rule in raised.get(system.ref, ()) if rule.startswith("STORAGE_")}
+    bold = ParagraphStyle("matrix-head", parent=SMALL, fontName="Helvetica-Bold")
+    header = [Paragraph(name, bold) for name in ("Data flow", *(name for name, _ in CONTROLS))]
+    rows: list[list[Any]] = [header]
+    for flow in flows:
+        row: list[Any] = [
+            Paragraph(f"{_esc(flow.name)}<br/><font size=6>{flow.ref} ({flow.status.value})</font>", SMALL)
+        ]
+        for name, codes in CONTROLS:
+            row.append(_cell(name, flow, ctx, raised[flow.ref] & set(codes)))
+        rows.append(row)
+    widths = [38 * mm] + [15 * mm] * len(CONTROLS)
+    table = _table(rows, widths)
+    return [
+        Paragraph("Data flows against controls", H2),
+        Paragraph("Met: the control is in place. Gap: a finding is open. n/a: the control does not apply.", SMALL),
+        table,
+    ]
+
+
+def _cell(name: str, flow, ctx: RuleContext, gaps: set[str]) -> str:
+    if name == "Contract" and not ctx.processor_pairs(flow):
+        return "n/a"
+    if name == "MOU" and flow.mou is None:
+        return "n/a"
+    if name == "Art 9/10" and not (flow.has_special_category or flow.has_criminal_data):
+        return "n/a"
+    if name == "Storage" and not flow.storage_systems:
+        return "None"
+    return "Gap" if gaps else "Met"
+
+
+def _panels(ctx: RuleContext, area) -> list[Any]:
+    panels = [p for p in ctx.panels if area in p.areas]
+    story: list[Any] = [Paragraph("Panel confidentiality", H2)]
+    if not panels:
+        return [*story, Paragraph("No panel is recorded for this area.", BODY)]
+    rows = [["Panel", "Meeting", "Held on", "Attendees", "Signed", "Verbal, minuted", "Not recorded"]]
+    for panel in sorted(panels, key=lambda p: p.ref):
+        for meeting in panel.meetings:
+            methods = [a.confidentiality for a in meeting.attendees]
+            signed = sum(1 for r in methods if r is not None and r.method.value == "signed_agreement")
+            minuted = sum(
+                1 for r in methods if r is not None and r.method.value == "verbal_recorded_in_minutes" and r.minutes_ref
+            )
+            rows.append(
+                [
+                    Paragraph(_esc(panel.name), SMALL),
+                    Paragraph(meeting.ref, SMALL),
+                    meeting.held_on.isoformat(),
+                    str(len(methods)),
+                    str(signed),
+                    str(minuted),
+                    str(len(methods) - signed - minuted),
+                ]
+            )
+    return [*story, _table(rows, [34 * mm, 40 * mm, 20 * mm, 18 * mm, 14 * mm, 24 * mm, 22 * mm])]
+
+
+def _catalogue(data: ReportInput) -> list[Any]:
+    rows = [["Code", "Rule", "Severity", "Law and guidance"]]
+    for rule in sorted(data.rules.values(), key=lambda r: r.gnn):
+        rows.append(
+            [
+                Paragraph(f"{rule.gnn} {rule.code}", SMALL),
+                Paragraph(_esc(rule.title), SMALL),
+                rule.severity.value,
+                Paragraph(_esc("; ".join(ref.citation for ref in rule.references)), SMALL),
+            ]
+        )
+    return [Paragraph("Appendix: the rule catalogue", H1), _table(rows, [52 * mm, 50 * mm, 16 * mm, 56 * mm])]
+
+
+def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+    ]
+    if header:
+        style += [
+            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
+        ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value == "Gap":
+                style.append(("BACKGROUND", (c, r), (c, r), colors.HexColor("#f6d7d2")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

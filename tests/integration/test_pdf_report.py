@@ -1,0 +1,81 @@
+"""The PDF audit report, read back with pdftotext (poppler-utils) and pypdf."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from compliance.extensions import db
+from compliance.models import AuditEvent
+from compliance.services import reports
+from compliance.services.seeding import DEMO_FILE
+
+DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def demo(cli, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "pdf-tests-password")
+    assert cli(["seed", "demo"]).exit_code == 0
+
+
+def pages_text(path) -> list[str]:
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        return [page for page in text.split("\f") if page.strip()]
+    return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+def test_every_page_is_marked_and_numbered_and_every_open_finding_is_there(cli, demo, tmp_path):
+    out = tmp_path / "report.pdf"
+    result = cli(["report", "pdf", str(out), "--as-of", "2026-11-25"])
+    assert result.exit_code == 0, result.output
+    pages = pages_text(out)
+    assert len(pages) == len(PdfReader(str(out)).pages) >= 5
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.strip().splitlines() if line.strip()]
+        assert lines[0] == "OFFICIAL-SENSITIVE", number
+        assert "OFFICIAL-SENSITIVE" in lines[-1] and f"Page {number} of {len(pages)}" in lines[-1], number
+    text = "\n".join(pages)
+    gaps = json.loads(cli(["gaps", "--as-of", "2026-11-25", "--format", "json"]).stdout)["gaps"]
+    assert gaps and all(gap["rule"] in text for gap in gaps)
+    for heading in (
+        "Contents",
+        "Executive summary",
+        "Data flows against controls",
+        "Panel confidentiality",
+        "Accepted risks",
+        "Appendix: the rule catalogue",
+    ):
+        assert heading in text
+    names = {a["name"] for p in DEMO["panels"] for m in p["meetings"] for a in m["attendees"] if "name" in a}
+    names |= {p["signatory_name"] for d in DEMO["dsas"] for p in d["parties"] if "signatory_name" in p}
+    assert [n for n in names if n in text] == []
+
+
+def test_the_same_data_and_date_give_the_same_report_and_each_generation_is_audited(app, demo, tmp_path):
+    stamp = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    first = reports.pdf(str(tmp_path / "a.pdf"), as_of=None, actor="cli:test", generated_at=stamp)
+    second = reports.pdf(str(tmp_path / "b.pdf"), as_of=None, actor="cli:test", generated_at=stamp)
+    db.session.commit()
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert first["sha256"] == second["sha256"] == hashlib.sha256((tmp_path / "a.pdf").read_bytes()).hexdigest()
+    entries = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.record_type == "report")).all()
+    assert len(entries) == 2 and entries[0].after["sha256"] == first["sha256"]
+    assert entries[0].actor == "cli:test" and entries[0].after["filters"] == "all areas"
+
+
+def test_one_area_and_an_unknown_area(cli, demo, tmp_path):
+    assert cli(["report", "pdf", str(tmp_path / "r.pdf"), "--area", "riverford"]).exit_code == 0
+    assert "Area: Riverford" in "\n".join(pages_text(tmp_path / "r.pdf"))
+    result = cli(["report", "pdf", str(tmp_path / "x.pdf"), "--area", "atlantis"])
+    assert result.exit_code == 2 and "atlantis" in result.stderr
