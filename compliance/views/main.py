@@ -34,7 +34,7 @@ def navigation_items() -> list[NavItem]:
     if scope().can_read_audit:
         items.append(NavItem(url_for("audit.log"), "Audit trail"))
     items.append(NavItem(url_for("foi.index"), "FOI drafts"))
-    items.append(NavItem(url_for("transfer.index"), "Import and export"))
+    items.append(NavItem(url_for("transfer.index"), "Reports and exports"))
     if scope().can_manage_users:
         items.append(NavItem(url_for("admin.index"), "Administration"))
     return items

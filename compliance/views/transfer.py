@@ -72,3 +72,34 @@ def export() -> ResponseReturnValue:
     return Response(
         dumps(doc), mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+@bp.get("/report.<kind>")
+def report(kind: str) -> ResponseReturnValue:
+    """The PDF audit report or the Excel workbook, for an area the user can see (or all, for an admin)."""
+    import tempfile
+    from pathlib import Path
+
+    from ..extensions import db
+    from ..services import reports
+
+    if kind not in ("pdf", "xlsx"):
+        return redirect(url_for("transfer.index"))
+    area = request.args.get("area") or None
+    if area is None:
+        require(scope().sees_everything)
+    elif area not in {ref for ref, _ in _areas()}:
+        return redirect(url_for("transfer.index"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / f"report.{kind}")
+        if kind == "pdf":
+            reports.pdf(path, area=area, actor=actor())
+        else:
+            reports.workbook(path, area=area, actor=actor())
+        db.session.commit()
+        body = Path(path).read_bytes()
+    mimetype = (
+        "application/pdf" if kind == "pdf" else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    name = f"prevent-compliance-{area or 'all'}-{date.today().isoformat()}.{kind}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -59,6 +59,7 @@ ACCESS = {
     "transfer.index": ("GET", "/transfer/", R),
     "transfer.import_file": ("POST", "/transfer/import", {**ADMIN, "admin": 400}),
     "transfer.export": ("GET", "/transfer/export", ADMIN),
+    "transfer.report": ("GET", "/transfer/report.pdf?area=riverford", R),
     "admin.index": ("GET", "/admin/", ADMIN),
     "foi.index": ("GET", "/foi/", R),
     "foi.show": ("GET", "/foi/riverford", R),

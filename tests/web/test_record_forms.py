@@ -228,3 +228,13 @@ def test_a_list_downloads_as_csv_with_its_filters_and_no_personal_data(client_fo
     )
     dsas = client.get("/records/dsas/download.csv").data.decode()
     assert "riverford-prevent-channel-dsa" in dsas and "signatory" not in dsas
+
+
+def test_reports_download_from_the_browser_for_an_area_the_user_can_see(client_for):
+    client = client_for("auditor")
+    pdf = client.get("/transfer/report.pdf?area=riverford")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+    xlsx = client.get("/transfer/report.xlsx?area=riverford")
+    assert xlsx.status_code == 200 and xlsx.data.startswith(b"PK")
+    assert client.get("/transfer/report.pdf").status_code == 403  # every area: admins only
+    assert client.get("/transfer/report.pdf?area=elsewhere").status_code == 302
