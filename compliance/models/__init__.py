@@ -15,6 +15,7 @@ from .audit import AuditEvent
 from .base import Base
 from .data_flow import DataFlow, LawfulBasis
 from .dpia import Dpia
+from .evidence import EvidenceDocument
 from .finding import Finding, FindingEvent
 from .organisation import Organisation, PartnerTypeInfo
 from .panel import ConfidentialityRecord, MeetingAttendee, Panel, PanelMeeting
@@ -35,6 +36,7 @@ __all__ = [
     "DataFlow",
     "Dpia",
     "Dsa",
+    "EvidenceDocument",
     "DsaParty",
     "DsaRedaction",
     "Finding",

@@ -192,6 +192,15 @@ class Marking(StrEnum):
     OFFICIAL_SENSITIVE = "official_sensitive"
 
 
+class DocumentMarking(StrEnum):
+    """Government Security Classifications of an evidence document."""
+
+    OFFICIAL = "official"
+    OFFICIAL_SENSITIVE = "official_sensitive"
+    SECRET = "secret"
+    TOP_SECRET = "top_secret"
+
+
 class DpiaRegime(StrEnum):
     UK_GDPR_ART35 = "uk_gdpr_art35"
     DPA_S64 = "dpa_s64"

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument
-from ..services import audit, records
+from ..services import audit, evidence, records
 from . import record_forms
 from .common import actor, require, scope
 
@@ -89,6 +89,7 @@ def detail(key: str, ref: str) -> ResponseReturnValue:
         obj=obj,
         record=records.exchange_record(key, obj),
         findings=records.open_findings(scope(), kind.subject, ref),
+        documents=evidence.for_record(kind.subject, ref),
         noun=records.TITLES[key][1],
         title=records.TITLES[key][0],
         can_edit=scope().can_edit_register,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from importlib.resources import files
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from compliance.exchange import schema_builder, validate
@@ -80,3 +82,49 @@ def test_a_truncated_file_says_so():
         assert error.problems[0].message.startswith("ends before the JSON is complete")
     else:
         raise AssertionError("a truncated file parsed")
+
+
+def _set(path, value):
+    def mutate(doc):
+        *parents, last = path
+        for part in parents:
+            doc = doc[part]
+        doc[last] = value
+
+    return mutate
+
+
+def _delete(path):
+    def mutate(doc):
+        *parents, last = path
+        for part in parents:
+            doc = doc[part]
+        del doc[last]
+
+    return mutate
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "keyword"),
+    [
+        (_set(("data_flows", 0, "colour"), "red"), ["data_flows", 0], "additionalProperties"),
+        (_set(("data_flows", 0, "transfer_channel"), "fax"), ["data_flows", 0, "transfer_channel"], "enum"),
+        (_set(("data_flows", 0, "started_on"), "2021-13-45"), ["data_flows", 0, "started_on"], "format"),
+        (_set(("data_flows", 0, "started_on"), "2021-02-30"), ["data_flows", 0, "started_on"], "format"),
+        (_set(("organisations", 0, "ref"), "City-Council"), ["organisations", 0, "ref"], "pattern"),
+        (_delete(("organisations", 0, "name")), ["organisations", 0], "required"),
+        (_set(("version",), 2), ["version"], "const"),
+        (_set(("data_flows", 0, "ropa_ref"), None), ["data_flows", 0, "ropa_ref"], "type"),
+    ],
+    ids=["unknown-key", "enum", "bad-date", "impossible-date", "uppercase-ref", "missing-name", "version", "null"],
+)
+def test_the_raw_validator_names_the_path_of_each_error(mutate, path, keyword):
+    """Plain jsonschema, as anyone without this code would use the shipped file."""
+    schema = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    doc = json.loads(fixture_path("spec-example.json").read_text())
+    assert list(validator.iter_errors(doc)) == []
+    broken = copy.deepcopy(doc)
+    mutate(broken)
+    errors = list(validator.iter_errors(broken))
+    assert [(list(error.absolute_path), error.validator) for error in errors] == [(path, keyword)]

@@ -61,6 +61,8 @@ ACCESS = {
     "transfer.export": ("GET", "/transfer/export", ADMIN),
     "transfer.report": ("GET", "/transfer/report.pdf?area=riverford", R),
     "admin.index": ("GET", "/admin/", ADMIN),
+    "evidence.upload": ("GET", "/records/dsas/riverford-prevent-channel-dsa/documents", EDITORS),
+    "evidence.download": ("GET", "/documents/999", {role: 404 for role in R}),
     "foi.index": ("GET", "/foi/", R),
     "foi.show": ("GET", "/foi/riverford", R),
     "static": ("GET", "/assets/app.css", PUBLIC),

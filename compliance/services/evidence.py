@@ -1,0 +1,140 @@
+"""Evidence documents: checked by their content (not their name), stored with a SHA-256, downloadable
+only by people who may see the record they belong to."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import undefer
+
+from ..extensions import db
+from ..models.enums import DocumentMarking
+from ..models.evidence import EvidenceDocument
+from . import audit, records
+from .access import NotVisible, Scope
+
+MAX_BYTES = 20 * 1024 * 1024
+REFUSED_MARKINGS = {DocumentMarking.SECRET, DocumentMarking.TOP_SECRET}
+TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+class EvidenceRefused(ValueError):
+    """The file cannot be kept; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    title: str
+    filename: str
+    content: bytes
+    marking: DocumentMarking
+    redacted_copy_of: int | None = None
+
+
+def detect_type(content: bytes) -> str | None:
+    """pdf, docx or odt from the bytes themselves; None for anything else."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names and archive.read("mimetype").strip() == TYPES["odt"].encode():
+                    return "odt"
+                if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
+                    return "docx"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def attach(scope: Scope, key: str, ref: str, upload: Upload, *, actor: str) -> EvidenceDocument:
+    scope.require(scope.can_edit_register)
+    kind = records.record_type(key)
+    records.get_record(scope, key, ref)  # NotVisible outside the user's areas
+    if upload.marking in REFUSED_MARKINGS:
+        raise EvidenceRefused(
+            "Documents marked SECRET or above cannot be held in this register. "
+            "Keep them in an accredited system and record a reference instead."
+        )
+    if not upload.content:
+        raise EvidenceRefused("The selected file is empty.")
+    if len(upload.content) > MAX_BYTES:
+        raise EvidenceRefused("The selected file must be smaller than 20 MB.")
+    found = detect_type(upload.content)
+    if found is None:
+        raise EvidenceRefused(
+            "The selected file must be a PDF, DOCX or ODT document. Its contents are not any of "
+            "these, whatever its name says."
+        )
+    if upload.redacted_copy_of is not None:
+        original = db.session.get(EvidenceDocument, upload.redacted_copy_of)
+        if original is None or (original.record_type, original.record_ref) != (kind.subject, ref):
+            raise EvidenceRefused("The redacted copy must belong to a document of the same record.")
+    document = EvidenceDocument(
+        record_type=kind.subject,
+        record_ref=ref,
+        title=upload.title.strip() or upload.filename,
+        filename=upload.filename.rsplit("/", 1)[-1][:300],
+        content_type=TYPES[found],
+        size=len(upload.content),
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        marking=upload.marking,
+        redacted_copy_of_id=upload.redacted_copy_of,
+        uploaded_by=actor,
+        content=upload.content,
+    )
+    try:
+        db.session.add(document)
+        db.session.flush()
+        audit.record_change(
+            actor=actor,
+            source="web",
+            record_type="evidence_document",
+            record_ref=str(document.id),
+            before=None,
+            after={
+                "record": f"{kind.subject} {ref}",
+                "title": document.title,
+                "filename": document.filename,
+                "sha256": document.sha256,
+                "marking": document.marking.value,
+                "size": document.size,
+            },
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return document
+
+
+def for_record(record_type: str, ref: str) -> list[EvidenceDocument]:
+    statement = (
+        sa.select(EvidenceDocument)
+        .where(EvidenceDocument.record_type == record_type, EvidenceDocument.record_ref == ref)
+        .order_by(EvidenceDocument.uploaded_at, EvidenceDocument.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def download(scope: Scope, document_id: int) -> EvidenceDocument:
+    """The document with its bytes, if the user may see its record; NotVisible (404) otherwise."""
+    document = db.session.scalar(
+        sa.select(EvidenceDocument).options(undefer(EvidenceDocument.content)).where(EvidenceDocument.id == document_id)
+    )
+    if document is None:
+        raise NotVisible(f"document {document_id}")
+    key = next((k.key for k in records.f.RECORD_TYPES if k.subject == document.record_type), None)
+    if key is None:
+        raise NotVisible(f"document {document_id}")
+    records.get_record(scope, key, document.record_ref)
+    return document
