@@ -105,6 +105,19 @@ def load(directory: Path = REFERENCE_DIR, actor: str = "system", source: str = "
             before=before,
             after=_rule_dict(row, item["references"]),
         )
+    # References no longer in the file are removed (the file is the DPO's list), with an audit entry.
+    listed = {item["code"] for item in references}
+    for code, row in stored.items():
+        if code not in listed:
+            audit.record_change(
+                actor=actor,
+                source=source,
+                record_type="legal_reference",
+                record_ref=code,
+                before=_reference_dict(row),
+                after=None,
+            )
+            db.session.delete(row)
     db.session.flush()
     return {"partner_types": len(partner_types), "legal_references": len(references), "rules": len(rules)}
 

@@ -119,3 +119,35 @@ def test_the_audit_trail_is_append_only(cli):
     with pytest.raises(AuditTrailIsAppendOnly):
         db.session.flush()
     db.session.rollback()
+
+
+def test_reference_data_reloads_in_place_and_drops_what_the_file_no_longer_lists(cli, tmp_path):
+    import json
+    import shutil
+
+    from compliance.models import LegalReference
+    from compliance.services import reference
+
+    folder = tmp_path / "reference"
+    shutil.copytree(reference.REFERENCE_DIR, folder)
+    reference.load(folder)
+    db.session.commit()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(LegalReference))
+    refs = json.loads((folder / "legal_references.json").read_text())
+    rules = json.loads((folder / "rules.json").read_text())
+    used = {code for rule in rules for code in rule["references"]}
+    unused = (
+        next(item for item in refs if item["code"] not in used)
+        if any(item["code"] not in used for item in refs)
+        else None
+    )
+    if unused is None:  # every reference is cited: add one, load, then take it away again
+        refs.append({"code": "extra", "citation": "Extra", "title": None, "url": None, "source": None, "note": None})
+        (folder / "legal_references.json").write_text(json.dumps(refs))
+        reference.load(folder)
+        count += 1
+        unused = refs[-1]
+    (folder / "legal_references.json").write_text(json.dumps([r for r in refs if r["code"] != unused["code"]]))
+    reference.load(folder)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LegalReference)) == count - 1
