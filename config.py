@@ -32,6 +32,13 @@ class Config:
     IDLE_TIMEOUT_SECONDS = int(os.environ.get("IDLE_TIMEOUT_SECONDS", 30 * 60))
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Review reminders (compliance reminders send).
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "prevent-compliance-register@localhost")
     SERVICE_NAME = "Prevent Compliance Register"
     PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 

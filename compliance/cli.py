@@ -79,6 +79,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(foi)
     app.cli.add_command(report)
+    app.cli.add_command(reminders)
 
 
 @click.group(help="Load reference data or the demo register.")
@@ -280,6 +281,27 @@ def report_xlsx(out: str, area: str | None) -> None:
         db.session.rollback()
         fail(f"Cannot write {out}: {error.strerror}")
     click.echo(f"Wrote {out}: " + ", ".join(f"{name} {rows}" for name, rows in counts.items()))
+
+
+@click.group(help="Review reminders for DPOs.")
+def reminders() -> None:
+    pass
+
+
+@reminders.command("send", help="Email each DPO the reviews of their areas that are overdue or due in 90 days.")
+@click.option("--dry-run", is_flag=True, help="Print the digests instead of sending them.")
+def reminders_send(dry_run: bool) -> None:
+    from .services import reminders as service
+
+    if dry_run:
+        for digest in service.digests():
+            click.echo(f"To: {digest.to}\nSubject: {digest.subject}\n\n{digest.body}")
+        return
+    try:
+        sent = service.send()
+    except OSError as error:
+        fail(f"Could not send the reminders through the SMTP server: {error}")
+    click.echo(f"Sent {len(sent)} reminder email(s)" + "".join(f"\n  {d.to}: {d.reviews} review(s)" for d in sent))
 
 
 def main() -> None:
