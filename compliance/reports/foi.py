@@ -7,6 +7,7 @@ signatory and panel attendee names) is never read here, so it cannot reach a dra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -99,7 +100,27 @@ def _src(kind: str, records) -> list[dict[str, str]]:
     return [{"type": kind, "ref": record.ref} for record in sorted(records, key=lambda r: r.ref)]
 
 
-def draft(ctx: RuleContext, area_ref: str) -> Draft:
+WITHHOLDING_TEXT = {
+    "s24": "Section 24 (National Security)",
+    "s31": "Section 31 (Law Enforcement)",
+}
+
+
+def withhold(answer: Answer, exemptions: list[str], public_interest: str) -> Answer:
+    """The answer as a DPO decided to withhold it, keeping the records it rests on."""
+    cited = listing([WITHHOLDING_TEXT[e] for e in exemptions])
+    text = (f"We are withholding this information under {cited} of the Act. {public_interest.strip()}").strip()
+    return Answer(answer.question, "withheld", text, list(exemptions), answer.sources)
+
+
+def draft(ctx: RuleContext, area_ref: str, withheld: Mapping[int, tuple[list[str], str]] | None = None) -> Draft:
+    result = _draft(ctx, area_ref)
+    for number, (exemptions, public_interest) in (withheld or {}).items():
+        result.answers[number - 1] = withhold(result.answers[number - 1], exemptions, public_interest)
+    return result
+
+
+def _draft(ctx: RuleContext, area_ref: str) -> Draft:
     area = next(a for a in ctx.areas if a.ref == area_ref)
     flows = [flow for flow in ctx.data_flows if flow.area is area]
     live = [flow for flow in flows if flow.is_live]

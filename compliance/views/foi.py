@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextArea
+from wtforms import SelectChoice, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from ..exchange import fields as f
 from ..reports.foi import QUESTIONS
 from ..services import foi, records
-from .common import scope
+from .common import actor, require, scope
 
 bp = Blueprint("foi", __name__, url_prefix="/foi")
 
@@ -18,8 +22,49 @@ def index() -> ResponseReturnValue:
     return render_template("foi/index.html", areas=records.choices(scope(), "areas"))
 
 
+class WithholdForm(FlaskForm):
+    exemptions = SelectMultipleField(
+        "Exemptions",
+        widget=GovCheckboxesInput(),
+        choices=[
+            SelectChoice("s24", "Section 24: national security"),
+            SelectChoice("s31", "Section 31: law enforcement"),
+        ],
+        validators=[InputRequired(message="Select the exemption the answer is withheld under")],
+    )
+    public_interest = TextAreaField(
+        "The public interest test",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter why the public interest favours withholding"), Length(max=6000)],
+    )
+    submit = SubmitField("Withhold this answer", widget=GovSubmitInput())
+
+
 @bp.get("/<area>")
 def show(area: str) -> ResponseReturnValue:
     result = foi.draft(area, scope=scope())
     keys = {kind.subject: kind.key for kind in f.RECORD_TYPES}
-    return render_template("foi/show.html", draft=result, questions=QUESTIONS, keys=keys)
+    return render_template(
+        "foi/show.html", draft=result, questions=QUESTIONS, keys=keys, can_edit=scope().can_edit_register
+    )
+
+
+@bp.route("/<area>/<int:question>/withhold", methods=["GET", "POST"])
+def withhold(area: str, question: int) -> ResponseReturnValue:
+    require(scope().can_edit_register)
+    result = foi.draft(area, scope=scope())
+    if not 1 <= question <= 14:
+        abort(404)
+    answer = result.answers[question - 1]
+    form = WithholdForm()
+    if request.method == "POST" and request.form.get("stop") == "yes":
+        foi.set_withholding(scope(), area, question, [], "", actor=actor())
+        flash(f"Question {question} is no longer withheld.")
+        return redirect(url_for("foi.show", area=area) + f"#question-{question}")
+    if form.validate_on_submit():
+        foi.set_withholding(scope(), area, question, form.exemptions.data, form.public_interest.data, actor=actor())
+        flash(f"Question {question} is withheld.")
+        return redirect(url_for("foi.show", area=area) + f"#question-{question}")
+    return render_template(
+        "foi/withhold.html", form=form, draft=result, answer=answer, question=question, text=QUESTIONS[question]
+    ), (400 if request.method == "POST" else 200)

@@ -65,6 +65,7 @@ ACCESS = {
     "evidence.download": ("GET", "/documents/999", {role: 404 for role in R}),
     "foi.index": ("GET", "/foi/", R),
     "foi.show": ("GET", "/foi/riverford", R),
+    "foi.withhold": ("GET", "/foi/riverford/2/withhold", EDITORS),
     "static": ("GET", "/assets/app.css", PUBLIC),
 }
 

@@ -238,3 +238,25 @@ def test_reports_download_from_the_browser_for_an_area_the_user_can_see(client_f
     assert xlsx.status_code == 200 and xlsx.data.startswith(b"PK")
     assert client.get("/transfer/report.pdf").status_code == 403  # every area: admins only
     assert client.get("/transfer/report.pdf?area=elsewhere").status_code == 302
+
+
+def test_a_dpo_withholds_an_foi_answer_under_s24_with_the_public_interest_test(client_for):
+    client = client_for("dpo")
+    path = "/foi/riverford/2/withhold"
+    response = client.post(path, data={"csrf_token": csrf(client, path), "public_interest": ""})
+    page = response.data.decode()
+    assert response.status_code == 400 and "Select the exemption" in page and "Enter why the public interest" in page
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf(client, path),
+            "exemptions": ["s24", "s31"],
+            "public_interest": "Disclosure would show how interventions operate.",
+        },
+    )
+    assert response.status_code == 302
+    draft = client.get("/foi/riverford").data.decode()
+    assert "withholding this information under Section 24 (National Security) and Section 31" in draft
+    response = client.post(path, data={"csrf_token": csrf(client, path), "stop": "yes"})
+    assert response.status_code == 302
+    assert "Section 24 (National Security)" not in client.get("/foi/riverford").data.decode()
