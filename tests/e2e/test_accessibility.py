@@ -39,6 +39,10 @@ PAGES = [
     ("admin", "/transfer/", None),
     ("admin", "/admin/", None),
     ("auditor", "/foi/riverford", None),
+    ("dpo", "/foi/riverford/2/withhold", None),
+    ("dpo", "/foi/riverford/2/withhold", "submit-empty"),
+    ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", None),
+    ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", "submit-empty"),
     ("dpo", "/records/data_flows/no-such-flow", None),
     ("panel_chair", "/records/data_flows/new", None),
 ]
