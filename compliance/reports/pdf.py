@@ -263,7 +263,7 @@ def _matrix(data: ReportInput, area) -> list[Any]:
     for system in ctx.storage_systems:
         for flow in ctx.live_flows_by_storage_system.get(system, ()):
             raised[flow.ref] |= {rule for rule in raised.get(system.ref, ()) if rule.startswith("STORAGE_")}
-    bold = ParagraphStyle("matrix-head", parent=SMALL, fontName="Helvetica-Bold")
+    bold = ParagraphStyle("matrix-head", parent=SMALL, fontName="Helvetica-Bold", fontSize=6.5, leading=8)
     header = [Paragraph(name, bold) for name in ("Data flow", *(name for name, _ in CONTROLS))]
     rows: list[list[Any]] = [header]
     for flow in flows:
@@ -273,7 +273,7 @@ def _matrix(data: ReportInput, area) -> list[Any]:
         for name, codes in CONTROLS:
             row.append(_cell(name, flow, ctx, raised[flow.ref] & set(codes)))
         rows.append(row)
-    widths = [38 * mm] + [15 * mm] * len(CONTROLS)
+    widths = [34 * mm] + [15.5 * mm] * len(CONTROLS)
     table = _table(rows, widths)
     return [
         Paragraph("Data flows against controls", H2),
