@@ -242,16 +242,14 @@ def report() -> None:
     pass
 
 
-@report.command("pdf", help="The audit report as PDF, for the register or one area.")
-@click.argument("out")
-@click.option("--area", help="Only this area.")
-@click.option("--as-of", callback=parse_date, help="Evaluation date, YYYY-MM-DD (default: the register's date).")
-def report_pdf(out: str, area: str | None, as_of: date | None) -> None:
+def _write_report(write, out: str, *, area: str | None, **options):
+    """Run a report writer in one transaction (it refreshes findings and may audit), with exit 2
+    and a message for an unknown area or a file that cannot be written."""
     from .extensions import db
-    from .services import gaps, reports
+    from .services import gaps
 
     try:
-        written = reports.pdf(out, area=area, as_of=as_of, actor=actor())
+        result = write(out, area=area, actor=actor(), **options)
         db.session.commit()
     except gaps.UnknownArea:
         db.session.rollback()
@@ -259,6 +257,17 @@ def report_pdf(out: str, area: str | None, as_of: date | None) -> None:
     except OSError as error:
         db.session.rollback()
         fail(f"Cannot write {out}: {error.strerror}")
+    return result
+
+
+@report.command("pdf", help="The audit report as PDF, for the register or one area.")
+@click.argument("out")
+@click.option("--area", help="Only this area.")
+@click.option("--as-of", callback=parse_date, help="Evaluation date, YYYY-MM-DD (default: the register's date).")
+def report_pdf(out: str, area: str | None, as_of: date | None) -> None:
+    from .services import reports
+
+    written = _write_report(reports.pdf, out, area=area, as_of=as_of)
     click.echo(f"Wrote {out}: {written['pages']} pages, SHA-256 {written['sha256']}")
 
 
@@ -268,18 +277,9 @@ def report_pdf(out: str, area: str | None, as_of: date | None) -> None:
 @click.argument("out")
 @click.option("--area", help="Only this area.")
 def report_xlsx(out: str, area: str | None) -> None:
-    from .extensions import db
-    from .services import gaps, reports
+    from .services import reports
 
-    try:
-        counts = reports.workbook(out, area=area, actor=actor())
-        db.session.commit()
-    except gaps.UnknownArea:
-        db.session.rollback()
-        fail(f"There is no area {area!r} in the register.")
-    except OSError as error:
-        db.session.rollback()
-        fail(f"Cannot write {out}: {error.strerror}")
+    counts = _write_report(reports.workbook, out, area=area)
     click.echo(f"Wrote {out}: " + ", ".join(f"{name} {rows}" for name, rows in counts.items()))
 
 
