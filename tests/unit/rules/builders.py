@@ -1,9 +1,11 @@
-"""A compliant register built in memory (no database), for the rule tests to break one thing at a time."""
+"""A compliant register built in memory (no database, no session), for the rule tests to break one
+thing at a time. `baseline()` raises no finding; `context(**records)` wraps any records in a RuleContext."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import count
 
 from compliance.models import (
     Area,
@@ -26,32 +28,36 @@ from compliance.models import (
     StorageSystem,
 )
 from compliance.models import enums as e
+from compliance.rules.base import RaisedFinding
 from compliance.rules.context import RuleContext
 from compliance.rules.engine import evaluate
 
-AS_OF = date(2026, 11, 25)
+AS_OF = date(2026, 11, 25)  # financial year 2026/27
 
-SCHEDULE_7 = {
-    "local_authority",
-    "nhs_body",
-    "school",
-    "further_education",
-    "higher_education",
-    "probation",
-    "prison",
-    "youth_offending_team",
-    "childrens_home_or_fostering",
-    "government_department",
-    "home_office",
-}
-MOU_COUNTS = {"government_department", "home_office", "police", "regulator", "executive_agency"}
+SCHEDULE_7 = frozenset(
+    {
+        "local_authority",
+        "nhs_body",
+        "school",
+        "further_education",
+        "higher_education",
+        "probation",
+        "prison",
+        "youth_offending_team",
+        "childrens_home_or_fostering",
+        "government_department",
+        "home_office",
+    }
+)
+PANEL_MEMBERS = frozenset({"local_authority", "police"})
+MOU_COUNTS = frozenset({"government_department", "home_office", "police", "regulator", "executive_agency"})
 
 PARTNER_TYPES = {
     t: PartnerTypeInfo(
         code=t,
-        label=t.value,
+        label=t.value.replace("_", " "),
         schedule_7=t.value in SCHEDULE_7,
-        panel_member=t.value in {"local_authority", "police"},
+        panel_member=t.value in PANEL_MEMBERS,
         mou_can_count_as_dsa=t.value in MOU_COUNTS,
         competent_authority_by_default=t == e.PartnerType.POLICE,
     )
@@ -59,38 +65,67 @@ PARTNER_TYPES = {
 }
 
 
+def context(as_of: date = AS_OF, **records) -> RuleContext:
+    """A RuleContext over in-memory records, e.g. context(data_flows=[flow], organisations=[a, b])."""
+    return RuleContext(as_of=as_of, partner_types=PARTNER_TYPES, **records)
+
+
 def organisation(ref: str, partner_type: str, area: Area | None = None, **kw) -> Organisation:
-    org = Organisation(
-        ref=ref,
-        name=ref.replace("-", " ").title(),
-        partner_type=e.PartnerType(partner_type),
-        apd_ref=kw.pop("apd_ref", f"APD-{ref}"),
-        **kw,
-    )
+    kw.setdefault("apd_ref", f"APD-{ref}")
+    org = Organisation(ref=ref, name=ref.replace("-", " ").title(), partner_type=e.PartnerType(partner_type), **kw)
     org.areas = [area] if area is not None else []
     return org
 
 
 def basis(party: Organisation, **kw) -> LawfulBasis:
+    """A complete basis: Part 3 with a Sch 8 condition for police, UK GDPR Arts 6, 9 (+Sch 1) and 10 otherwise."""
     if party.partner_type == e.PartnerType.POLICE:
-        defaults = dict(
-            regime=e.Regime.DPA_PART3, part3=e.Part3Basis.S35_2_B_NECESSARY, sch8_condition="para 1 statutory purposes"
-        )
+        fields = dict(regime=e.Regime.DPA_PART3, part3=e.Part3Basis.S35_2_B_NECESSARY, sch8_condition="para 1")
     else:
-        defaults = dict(
+        fields = dict(
             regime=e.Regime.UK_GDPR,
             art6=e.Art6Basis.E_PUBLIC_TASK,
             art9=e.Art9Condition.G_SUBSTANTIAL_PUBLIC_INTEREST,
             sch1_paragraph=10,
             art10=e.Art10Basis.SCH1_CONDITION,
         )
-    defaults.update(recorded_on=date(2024, 3, 1))
-    defaults.update(kw)
-    return LawfulBasis(party=party, **defaults)
+    fields["recorded_on"] = date(2024, 3, 1)
+    fields.update(kw)
+    return LawfulBasis(party=party, **fields)
+
+
+_SURNAMES = count(1)
+
+
+def attendee(role: str, org: Organisation, method: str | None = "signed_agreement", minutes_ref=None, name=None):
+    """A meeting attendee (with a made-up name); method None = no confidentiality record at all."""
+    name = name or f"Alex Surname{next(_SURNAMES)}x"
+    person = MeetingAttendee(name=name, role=role, organisation=org, membership=e.Membership.CORE)
+    if method is not None:
+        person.confidentiality = ConfidentialityRecord(
+            method=e.ConfidentialityMethod(method),
+            minutes_ref=minutes_ref,
+            signed_on=date(2026, 10, 1) if method == "signed_agreement" else None,
+        )
+    return person
+
+
+def designation(kind: str, year: str = "2026/27", source: str | None = "Home Office letter") -> AreaDesignation:
+    return AreaDesignation(
+        kind=e.DesignationKind(kind), value=kind == "prevent_priority_area", financial_year=year, source=source
+    )
+
+
+def area(ref: str = "city") -> Area:
+    made = Area(ref=ref, name=ref.title(), nation=e.Nation.ENGLAND)
+    made.designations = [designation("prevent_priority_area"), designation("dovetail_area")]
+    return made
 
 
 @dataclass
 class Register:
+    """The records of one register, with the baseline's main records by name."""
+
     area: Area
     council: Organisation
     police: Organisation
@@ -100,6 +135,7 @@ class Register:
     panel: Panel
     meeting: PanelMeeting
     flow: DataFlow | None = None
+    areas: list[Area] = field(default_factory=list)
     organisations: list[Organisation] = field(default_factory=list)
     notices: list[PrivacyNotice] = field(default_factory=list)
     flows: list[DataFlow] = field(default_factory=list)
@@ -112,10 +148,9 @@ class Register:
     panels: list[Panel] = field(default_factory=list)
 
     def context(self, as_of: date = AS_OF) -> RuleContext:
-        return RuleContext(
-            as_of=as_of,
-            partner_types=PARTNER_TYPES,
-            areas=[self.area],
+        return context(
+            as_of,
+            areas=self.areas,
             organisations=self.organisations,
             storage_systems=self.storage_systems,
             privacy_notices=self.notices,
@@ -128,92 +163,72 @@ class Register:
             panels=self.panels,
         )
 
+    def findings(self, *codes: str, as_of: date = AS_OF) -> list[RaisedFinding]:
+        return evaluate(self.context(as_of), codes=codes or None)
+
     def raised(self, *codes: str, as_of: date = AS_OF) -> list[tuple[str, str, str]]:
         """(rule, subject ref, severity) of every finding, or of the given rules only."""
-        findings = evaluate(self.context(as_of), codes=codes or None)
-        return [(f.rule, f.subject_ref, f.severity.value) for f in findings]
+        return [(f.rule, f.subject_ref, f.severity.value) for f in self.findings(*codes, as_of=as_of)]
 
-    def findings(self, as_of: date = AS_OF):
-        return evaluate(self.context(as_of))
+    def message(self, code: str, as_of: date = AS_OF) -> str:
+        [finding] = self.findings(code, as_of=as_of)
+        return finding.message
 
-    def add_organisation(self, ref: str, partner_type: str, with_notice: bool = True, **kw) -> Organisation:
-        org = organisation(ref, partner_type, self.area, **kw)
+    def add_area(self, ref: str) -> Area:
+        made = area(ref)
+        self.areas.append(made)
+        return made
+
+    def add_organisation(self, ref: str, partner_type: str, with_notice: bool = True, area=None, **kw):
+        org = organisation(ref, partner_type, area or self.area, **kw)
         self.organisations.append(org)
         if with_notice:
             self.notices.append(PrivacyNotice(ref=f"{ref}-notice", controller=org, scope=e.NoticeScope.CORPORATE))
         return org
 
     def add_flow(self, ref: str, sender: Organisation, recipient: Organisation, **kw) -> DataFlow:
-        flow = DataFlow(
-            ref=ref,
+        """A live routine flow under the baseline DSA and DPIA, complete unless kw says otherwise."""
+        fields = dict(
             name=ref,
             area=self.area,
             programme=e.Programme.PREVENT_REFERRAL,
-            sender=sender,
-            recipient=recipient,
-            frequency=kw.pop("frequency", e.Frequency.ROUTINE),
-            transfer_channel=kw.pop("transfer_channel", e.TransferChannel.SECURE_EMAIL),
-            relationship_=kw.pop("relationship_", e.Relationship.INDEPENDENT_CONTROLLERS),
-            status=kw.pop("status", e.FlowStatus.LIVE),
-            started_on=kw.pop("started_on", date(2024, 4, 1)),
-            data_categories=kw.pop("data_categories", ["identifiers_contact"]),
+            frequency=e.Frequency.ROUTINE,
+            transfer_channel=e.TransferChannel.SECURE_EMAIL,
+            relationship_=e.Relationship.INDEPENDENT_CONTROLLERS,
+            status=e.FlowStatus.LIVE,
+            started_on=date(2024, 4, 1),
+            data_categories=["identifiers_contact"],
             retention_period="6y",
             retention_trigger=e.RetentionTrigger.CASE_CLOSURE,
             ropa_ref=f"ROPA-{ref}",
-            dsa=kw.pop("dsa", self.dsa),
-            dpia=kw.pop("dpia", self.dpia),
-            **kw,
+            dsa=self.dsa,
+            dpia=self.dpia,
         )
+        fields.update(kw)
+        flow = DataFlow(ref=ref, sender=sender, recipient=recipient, **fields)
         flow.lawful_bases = [basis(sender), basis(recipient)]
         flow.storage_systems = [self.storage]
         self.flows.append(flow)
         return flow
 
 
-def attendee(
-    role: str,
-    org: Organisation,
-    method: str | None = "signed_agreement",
-    minutes_ref: str | None = None,
-    name: str = "Pat Example",
-) -> MeetingAttendee:
-    person = MeetingAttendee(name=name, role=role, organisation=org, membership=e.Membership.CORE)
-    if method is not None:
-        person.confidentiality = ConfidentialityRecord(
-            method=e.ConfidentialityMethod(method),
-            minutes_ref=minutes_ref,
-            signed_on=date(2026, 10, 1) if method == "signed_agreement" else None,
-        )
-    return person
-
-
 def baseline() -> Register:
-    """Council to police, every control in place: the rules raise nothing."""
-    area = Area(ref="city", name="City", nation=e.Nation.ENGLAND)
-    area.designations = [
-        AreaDesignation(
-            kind=e.DesignationKind.PREVENT_PRIORITY_AREA,
-            value=True,
-            financial_year="2026/27",
-            source="Home Office funding letter",
-        ),
-        AreaDesignation(
-            kind=e.DesignationKind.DOVETAIL_AREA, value=False, financial_year="2026/27", source="Home Office"
-        ),
-    ]
-    council = organisation("city-council", "local_authority", area)
-    police = organisation("county-police", "police", area)
-    area.responsible_authority = council
+    """Council to police in one area, every control in place: the rules raise nothing."""
+    city = area("city")
+    council = organisation("city-council", "local_authority", city)
+    police = organisation("county-police", "police", city)
+    city.responsible_authority = council
     dsa = Dsa(
         ref="city-dsa",
         title="City DSA",
         status=e.DsaStatus.IN_FORCE,
         template_origin=e.TemplateOrigin.LA_TEMPLATE,
         review_due=date(2027, 3, 31),
+        expires_on=date(2028, 3, 31),
     )
     dsa.parties = [
-        DsaParty(organisation=council, signed_on=date(2024, 3, 20), position=0),
-        DsaParty(organisation=police, signed_on=date(2024, 3, 25), position=1),
+        DsaParty(organisation=council, signed_on=date(2024, 3, 20), signatory_name="Morgan Signame", position=0),
+        DsaParty(organisation=police, signed_on=date(2024, 3, 25), signatory_name="Drew Inkname", position=1),
     ]
     dpia = Dpia(
         ref="city-dpia",
@@ -240,7 +255,7 @@ def baseline() -> Register:
         chair_organisation=council,
         confidentiality_policy=e.ConfidentialityPolicy.SIGNED_EACH_MEETING,
     )
-    panel.areas = [area]
+    panel.areas = [city]
     panel.police_forces = [police]
     meeting = PanelMeeting(
         ref="city-channel-2026-10",
@@ -251,21 +266,12 @@ def baseline() -> Register:
     )
     meeting.attendees = [attendee("Chair", council), attendee("Police practitioner", police)]
     panel.meetings = [meeting]
-    flow = DataFlow(ref="placeholder", name="x")  # replaced below
     reg = Register(
-        area=area,
-        council=council,
-        police=police,
-        flow=flow,
-        dsa=dsa,
-        dpia=dpia,
-        storage=storage,
-        panel=panel,
-        meeting=meeting,
+        area=city, council=council, police=police, dsa=dsa, dpia=dpia, storage=storage, panel=panel, meeting=meeting
     )
-    reg.organisations = [council, police]
+    reg.areas, reg.organisations = [city], [council, police]
     reg.notices = [
-        PrivacyNotice(ref=f"{org.ref}-notice", controller=org, scope=e.NoticeScope.CORPORATE)
+        PrivacyNotice(ref=f"{org.ref}-notice", controller=org, scope=e.NoticeScope.SERVICE_SPECIFIC)
         for org in (council, police)
     ]
     reg.dsas, reg.dpias, reg.storage_systems, reg.panels = [dsa], [dpia], [storage], [panel]
