@@ -78,6 +78,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     main.register_error_pages(app)
     app.jinja_env.globals["changed_fields"] = changed_fields
+    from .views.record_forms import label_for
+
+    app.jinja_env.globals["field_label"] = label_for
 
 
 def _register_commands(app: Flask) -> None:

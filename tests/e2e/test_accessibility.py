@@ -95,3 +95,25 @@ def test_every_page_type_passes_axe_and_the_page_conventions(server, page, reque
             failures.append(f"{path} footer does not link the accessibility statement")
     screenshot(page, request, "last-page")
     assert failures == []
+
+
+def test_pages_reflow_at_320_css_pixels(server, page):
+    """WCAG 1.4.10 (axe cannot see it): at 320 CSS pixels wide nothing makes a page scroll sideways;
+    wide tables scroll inside their own wrapper."""
+    failures: list[str] = []
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in(page, server, "panel_chair")
+    for path in (
+        "/",
+        "/records/data_flows/council-to-police-referrals",
+        "/records/dsas/riverford-prevent-channel-dsa",
+        "/meetings/riverford-channel-2026-11",
+        "/records/data_flows",
+        "/foi/riverford",
+        "/meetings/",
+    ):
+        page.goto(server + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            failures.append(f"{path} is {width} px wide at 320 px: it scrolls sideways")
+    assert failures == []
