@@ -136,6 +136,11 @@ def _pattern_hint(pattern: str) -> str:
 
 def schema_problems(doc: Any) -> list[Problem]:
     problems = {Problem(json_path(error.absolute_path), _message(error)) for error in _validator().iter_errors(doc)}
+    return sort_problems(problems)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in document order (`data_flows[2]` before `data_flows[10]`), then by message."""
     return sorted(problems, key=lambda p: (_path_key(p.path), p.message))
 
 

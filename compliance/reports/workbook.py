@@ -7,6 +7,8 @@ Personal data (DSA signatory and attendee names) is left out: the workbook trave
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -47,17 +49,18 @@ FINDING_COLUMNS = (
 )
 
 
-def _text(value: Any) -> Any:
+def cell_text(value: Any) -> Any:
+    """An exchange-format value as one spreadsheet or CSV cell."""
     if value is None or isinstance(value, (int, float, bool, date, datetime)):
         return value
     if isinstance(value, str):
         return value.replace("_", " ") if value.islower() and " " not in value and "_" in value else value
     if isinstance(value, Mapping):
-        return "; ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in value.items())
+        return "; ".join(f"{k.replace('_', ' ')}: {cell_text(v)}" for k, v in value.items())
     if isinstance(value, Sequence):
         if value and isinstance(value[0], Mapping):
             return f"{len(value)}"
-        return ", ".join(str(_text(v)) for v in value)
+        return ", ".join(str(cell_text(v)) for v in value)
     return str(value)
 
 
@@ -143,7 +146,7 @@ def build(
             workbook,
             title,
             [c.replace("_", " ").capitalize() for c in columns],
-            ([_text(d.get(c)) for c in columns] for d in docs),
+            ([cell_text(d.get(c)) for c in columns] for d in docs),
         )
     counts["Meetings"] = _sheet(workbook, "Meetings", MEETING_COLUMNS, _meeting_rows(records.get("panels", ())))
     workbook.save(path)
@@ -190,3 +193,15 @@ def _meeting_rows(panels) -> Iterable[Sequence[Any]]:
                 methods.count("verbal_recorded_in_minutes") - minuted + methods.count("verbal_not_recorded"),
                 methods.count("none"),
             )
+
+
+def records_as_csv(kind: f.RecordType, items: Iterable[Any]) -> str:
+    """Records as CSV: one column per field of the exchange format, personal data left out."""
+    columns = [field.key for field in kind.fields]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for obj in items:
+        record = serialise.record(kind, obj, redact=True)
+        writer.writerow(["" if record.get(c) is None else cell_text(record.get(c)) for c in columns])
+    return out.getvalue()

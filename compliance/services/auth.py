@@ -70,7 +70,27 @@ def record_failed_attempt(email: str, address: str) -> None:
 
 
 def two_factor_required(user: User) -> bool:
-    return user.has_two_factor or register.register_info().require_two_factor
+    return user.has_two_factor or two_factor_required_for_everyone()
+
+
+def two_factor_required_for_everyone() -> bool:
+    return register.register_info().require_two_factor
+
+
+def require_two_factor_for_everyone(required: bool, *, actor: str) -> None:
+    """An admin's setting: everyone must sign in with an authenticator app as well. Audited."""
+    info = register.register_info()
+    before = {"require_two_factor": info.require_two_factor}
+    info.require_two_factor = required
+    audit.record_change(
+        actor=actor,
+        source="web",
+        record_type="setting",
+        record_ref="sign-in",
+        before=before,
+        after={"require_two_factor": required},
+    )
+    db.session.commit()
 
 
 def verify_code(secret: str, code: str) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
+from ..exchange import fields
 from ..extensions import db
 from ..models.enums import DocumentMarking
 from ..models.evidence import EvidenceDocument
@@ -133,7 +134,7 @@ def download(scope: Scope, document_id: int) -> EvidenceDocument:
     )
     if document is None:
         raise NotVisible(f"document {document_id}")
-    key = next((k.key for k in records.f.RECORD_TYPES if k.subject == document.record_type), None)
+    key = next((k.key for k in fields.RECORD_TYPES if k.subject == document.record_type), None)
     if key is None:
         raise NotVisible(f"document {document_id}")
     records.get_record(scope, key, document.record_ref)

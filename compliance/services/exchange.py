@@ -22,6 +22,7 @@ from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
 from ..models import PanelMeeting
 from . import audit, findings, reference, register
+from .register import UnknownArea
 
 CHUNK = 500
 
@@ -84,7 +85,7 @@ def check(text: str | bytes) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]
     owners = _meeting_owners(doc)
     problems = validate.semantic_problems(doc, {k: set(v) for k, v in stored.items()}, owners.get)
     if problems:
-        raise InvalidDocument(sorted(set(problems), key=lambda p: validate._path_key(p.path)))
+        raise InvalidDocument(validate.sort_problems(set(problems)))
     return doc, stored
 
 
@@ -160,10 +161,6 @@ def _audit(doc, index, before, result: ImportResult, actor: str, source: str) ->
 
 
 # --- export ----------------------------------------------------------------------------------
-
-
-class UnknownArea(LookupError):
-    pass
 
 
 def export_document(area_ref: str | None = None, redact: bool = False) -> dict[str, Any]:

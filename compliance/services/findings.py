@@ -20,6 +20,7 @@ from ..models.enums import FindingEventKind, FindingStatus, Severity
 from ..rules.base import RaisedFinding
 from ..rules.engine import evaluate
 from . import reference, register
+from .access import NotVisible, Scope
 
 
 class FindingError(Exception):
@@ -135,22 +136,21 @@ def accept_risk(finding: Finding, *, actor: str, reason: str, review_on: date, t
     finding.accepted_on = today
     finding.review_on = review_on
     _event(finding, FindingEventKind.RISK_ACCEPTED, actor, today, finding.severity, note=finding.accepted_reason)
-    db.session.flush()
+    db.session.commit()
 
 
 def mark_remediated(finding: Finding, *, actor: str) -> None:
     """Close a finding by hand once the record is fixed. Refused while the rules still raise it:
-    the rules, not a click, decide whether a gap exists."""
+    the rules, not a click, decide whether a gap exists. The refresh it runs is kept either way."""
     refresh(actor=actor)
+    db.session.commit()
     if finding.status != FindingStatus.REMEDIATED:
         raise FindingError(
             "The rules still find this gap. Fix the record (the finding says what is missing) and it will close."
         )
 
 
-def get(finding_id: int, scope) -> Finding:
-    from .access import NotVisible
-
+def get(finding_id: int, scope: Scope) -> Finding:
     statement = (
         sa.select(Finding)
         .options(selectinload(Finding.areas), selectinload(Finding.events))

@@ -11,10 +11,7 @@ from ..models import Area, FoiWithholding
 from ..reports import foi
 from . import audit, register
 from .access import NotVisible, Scope
-
-
-class UnknownArea(LookupError):
-    pass
+from .register import UnknownArea
 
 
 def draft(area_ref: str, as_of: date | None = None, scope: Scope | None = None) -> foi.Draft:

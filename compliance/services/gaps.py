@@ -12,10 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Area, Finding
+from ..models import Area
 from ..models.enums import FindingStatus, Severity
 from ..rules.base import RaisedFinding
 from . import findings, reference, register
+from .register import UnknownArea
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,6 @@ class GapsReport:
 
     def open_at_or_above(self, threshold: Severity) -> list[Gap]:
         return [g for g in self.gaps if g.status == FindingStatus.OPEN and g.severity.rank >= threshold.rank]
-
-
-class UnknownArea(LookupError):
-    pass
 
 
 def report(*, actor: str, as_of: date | None = None, area: str | None = None) -> GapsReport:
@@ -174,16 +171,3 @@ def as_text(result: GapsReport) -> str:
     if not result.gaps:
         lines.append("No gaps found.")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def summary_of_open_findings() -> dict[str, int]:
-    """Open findings by severity, from the stored findings."""
-    statement = (
-        sa.select(Finding.severity, sa.func.count())
-        .where(Finding.status == FindingStatus.OPEN)
-        .group_by(Finding.severity)
-    )
-    counts = {severity.value: 0 for severity in Severity}
-    for severity, count in db.session.execute(statement):
-        counts[severity.value] = count
-    return counts

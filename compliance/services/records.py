@@ -117,6 +117,9 @@ def list_records(
     sort_key = sort.lstrip("-") if sort.lstrip("-") in columns else next(iter(columns))
     order = _column(model, sort_key)
     if everything:  # a download: every matching record, in one query with its collections
+        # The records they point at first, so that writing them out queries no further.
+        targets = {field.target for field in kind.fields if field.target} | {"organisations"}
+        register.load(keys=tuple(targets - {key}))
         _, options = register.LOAD_OPTIONS[key]
         statement = sa.select(model).options(*options).where(condition).order_by(_column(model, sort_key), model.ref)
         items = list(db.session.scalars(statement))
@@ -251,21 +254,3 @@ def archive(scope: Scope, key: str, ref: str, *, actor: str) -> str:
         db.session.rollback()
         raise
     return "removed"
-
-
-def as_csv(key: str, items: list[Any]) -> str:
-    """Records as CSV: one column per field of the exchange format, personal data left out."""
-    import csv
-    import io
-
-    from ..reports.workbook import _text
-
-    kind = record_type(key)
-    columns = [field.key for field in kind.fields]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for obj in items:
-        record = serialise.record(kind, obj, redact=True)
-        writer.writerow(["" if record.get(c) is None else _text(record.get(c)) for c in columns])
-    return out.getvalue()

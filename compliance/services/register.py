@@ -66,6 +66,10 @@ LOAD_OPTIONS: dict[str, tuple[type, tuple[Any, ...]]] = {
 }
 
 
+class UnknownArea(LookupError):
+    """An area ref the register does not hold (the CLI answers exit 2)."""
+
+
 @dataclass
 class LoadedRegister:
     records: dict[str, list[Any]] = field(default_factory=dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from ..extensions import db
@@ -77,3 +78,9 @@ def create_user(
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def everyone() -> list[User]:
+    """Every user with their areas and panels, in two extra queries whatever their number."""
+    statement = sa.select(User).options(selectinload(User.areas), selectinload(User.panels)).order_by(User.email)
+    return list(db.session.scalars(statement))

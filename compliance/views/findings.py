@@ -12,7 +12,6 @@ from wtforms import DateField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..exchange import fields as f
-from ..extensions import db
 from ..services import findings, reference
 from .common import actor, require, scope
 from .widgets import DateInput
@@ -71,9 +70,7 @@ def accept(finding_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             findings.accept_risk(finding, actor=actor(), reason=form.reason.data, review_on=form.review_on.data)
-            db.session.commit()
         except findings.FindingError as error:
-            db.session.rollback()
             form.reason.errors = [str(error)]
         else:
             flash(f"The risk of {finding.rule_code} on {finding.subject_ref} is accepted.")
@@ -89,9 +86,7 @@ def remediated(finding_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             findings.mark_remediated(finding, actor=actor())
-            db.session.commit()
         except findings.FindingError as error:
-            db.session.commit()  # the refresh it ran is kept: it reflects the register
             flash(str(error))
         else:
             flash(f"{finding.rule_code} on {finding.subject_ref} is closed.")

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument
+from ..reports.workbook import records_as_csv
 from ..services import audit, evidence, records
 from . import record_forms
 from .common import actor, require, scope
@@ -70,7 +71,7 @@ def download(key: str) -> ResponseReturnValue:
         filters=filters,
         everything=True,
     )
-    text = records.as_csv(key, page.items)
+    text = records_as_csv(f.BY_KEY[key], page.items)
     return Response(
         text,
         mimetype="text/csv",

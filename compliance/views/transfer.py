@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,7 +14,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, G
 from wtforms import BooleanField, SubmitField
 
 from ..exchange.serialise import dumps
-from ..services import exchange, records
+from ..extensions import db
+from ..services import exchange, records, reports
 from .common import actor, require, scope
 
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
@@ -77,12 +80,6 @@ def export() -> ResponseReturnValue:
 @bp.get("/report.<kind>")
 def report(kind: str) -> ResponseReturnValue:
     """The PDF audit report or the Excel workbook, for an area the user can see (or all, for an admin)."""
-    import tempfile
-    from pathlib import Path
-
-    from ..extensions import db
-    from ..services import reports
-
     if kind not in ("pdf", "xlsx"):
         return redirect(url_for("transfer.index"))
     area = request.args.get("area") or None
