@@ -12,10 +12,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -49,6 +51,35 @@ def schema() -> dict[str, Any]:
 @cache
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _is_date(value: str) -> bool:
+    """A real date in the form YYYY-MM-DD, as jsonschema's `date` format checks it."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def _fast_validator() -> Callable[[Any], Any]:
+    """The same schema compiled to Python code: about twenty times faster than jsonschema on a
+    national register, but it stops at the first problem. It only says whether a document is
+    valid; jsonschema then lists every problem of an invalid one (tests check the two agree). The
+    schema uses no keyword whose meaning changed between draft-07 and 2020-12."""
+    compiled = dict(schema(), **{"$schema": "http://json-schema.org/draft-07/schema#"})
+    return fastjsonschema.compile(compiled, formats={"date": _is_date})
+
+
+def is_valid(doc: Any) -> bool:
+    try:
+        _fast_validator()(doc)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -135,6 +166,8 @@ def _pattern_hint(pattern: str) -> str:
 
 
 def schema_problems(doc: Any) -> list[Problem]:
+    if is_valid(doc):
+        return []
     problems = {Problem(json_path(error.absolute_path), _message(error)) for error in _validator().iter_errors(doc)}
     return sort_problems(problems)
 
