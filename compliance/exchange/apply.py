@@ -15,7 +15,7 @@ from . import fields as f
 Resolve = Callable[[str, str], Any]
 
 
-def _read(field: f.Field, data: Mapping[str, Any], resolve: Resolve) -> Any:
+def read_value(field: f.Field, data: Mapping[str, Any], resolve: Resolve) -> Any:
     raw = data.get(field.key)
     if raw is None:
         return [] if field.kind == "refs" else None
@@ -40,7 +40,7 @@ def _read(field: f.Field, data: Mapping[str, Any], resolve: Resolve) -> Any:
 
 def set_fields(obj: Any, fields: Iterable[f.Field], data: Mapping[str, Any], resolve: Resolve) -> None:
     for field in fields:
-        setattr(obj, field.attribute, _read(field, data, resolve))
+        setattr(obj, field.attribute, read_value(field, data, resolve))
 
 
 def clear_children(record_key: str, obj: Any) -> None:

@@ -44,6 +44,26 @@ def record_change(
     return event
 
 
+def record_creations(created: list[tuple[str, dict[str, Any]]], *, actor: str, source: str) -> None:
+    """One entry per record created in bulk ((record type, the record as imported)), written in a
+    few multi-row INSERTs: an import of a whole register creates tens of thousands of records."""
+    if not created:
+        return
+    rows = [
+        {
+            "actor": actor,
+            "source": source,
+            "action": AuditAction.CREATE,
+            "record_type": record_type,
+            "record_ref": record["ref"],
+            "before": None,
+            "after": record,
+        }
+        for record_type, record in created
+    ]
+    db.session.execute(AuditEvent.__table__.insert(), rows)
+
+
 RECORD_TYPES = (
     "area",
     "organisation",

@@ -21,7 +21,7 @@ from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
 from ..models import PanelMeeting
-from . import audit, findings, reference, register
+from . import audit, bulk, findings, reference, register
 from .register import UnknownArea
 
 CHUNK = 500
@@ -69,10 +69,11 @@ def _meeting_owners(doc: dict[str, Any]) -> dict[str, str]:
     return owners
 
 
-def check(text: str | bytes) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """Parse and validate a document against the schema and the register; return it and the
-    stored records it names or points at. Raises InvalidDocument with every problem found."""
-    doc = validate.parse(text)
+def check(text: str | bytes | dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Parse (unless given a parsed document) and validate a document against the schema and the
+    register; return it and the stored records it names or points at. Raises InvalidDocument with
+    every problem found."""
+    doc = text if isinstance(text, dict) else validate.parse(text)
     problems = validate.schema_problems(doc)
     if problems:
         raise InvalidDocument(problems)
@@ -89,7 +90,9 @@ def check(text: str | bytes) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]
     return doc, stored
 
 
-def import_text(text: str | bytes, *, actor: str, source: str = "import", dry_run: bool = False) -> ImportResult:
+def import_text(
+    text: str | bytes | dict[str, Any], *, actor: str, source: str = "import", dry_run: bool = False
+) -> ImportResult:
     """Import a document in one transaction (committed, or rolled back for a dry run)."""
     try:
         result = load_text(text, actor=actor, source=source, dry_run=dry_run)
@@ -103,52 +106,61 @@ def import_text(text: str | bytes, *, actor: str, source: str = "import", dry_ru
     return result
 
 
-def load_text(text: str | bytes, *, actor: str, source: str, dry_run: bool = False) -> ImportResult:
-    """Validate and write a document into the session's transaction, without committing."""
+def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dry_run: bool = False) -> ImportResult:
+    """Validate and write a document into the session's transaction, without committing.
+
+    New records are written in bulk (a few multi-row INSERTs per table); records the register
+    already holds are replaced through the ORM, which compares them before and after."""
     doc, stored = check(text)
     reference.ensure_loaded(actor=actor, source="seed")
     result = ImportResult(dry_run=dry_run)
-    before: dict[tuple[str, str], dict[str, Any]] = {}
-    for key, record_type in f.BY_KEY.items():
-        for record in doc.get(key, ()):
-            obj = stored[key].get(record["ref"])
-            if obj is not None:
-                before[(key, record["ref"])] = serialise.record(record_type, obj)
-                apply.clear_children(key, obj)
-    db.session.flush()
-
-    index: dict[str, dict[str, Any]] = {key: dict(objs) for key, objs in stored.items()}
-    new: list[tuple[str, Any]] = []
-    for key, record_type in f.BY_KEY.items():
-        for record in doc.get(key, ()):
-            if record["ref"] not in index[key]:
-                obj = record_type.model()
-                index[key][record["ref"]] = obj
-                new.append((key, obj))
-
-    def resolve(target: str, ref: str) -> Any:
-        return index[target][ref]
-
-    with db.session.no_autoflush:
-        for key, record_type in f.BY_KEY.items():
-            for record in doc.get(key, ()):
-                apply.apply_record(record_type, index[key][record["ref"]], record, resolve)
-        db.session.add_all(obj for _, obj in new)
+    new = {key: [r for r in doc.get(key, ()) if r["ref"] not in stored[key]] for key in f.BY_KEY}
+    created = bulk.insert_records(
+        new, {key: {ref: obj.id for ref, obj in objs.items()} for key, objs in stored.items()}
+    )
+    audit.record_creations(
+        [(f.BY_KEY[key].subject, record) for key in f.BY_KEY for record in new[key]], actor=actor, source=source
+    )
+    result.created = {key: len(records) for key, records in new.items() if records}
+    _replace(doc, stored, created, result, actor, source)
     if "as_of" in doc:
         register.register_info().as_of = date.fromisoformat(doc["as_of"])
     db.session.flush()
-
-    _audit(doc, index, before, result, actor, source)
+    # Collections loaded before the bulk INSERTs do not know the new rows: load afresh.
+    db.session.expire_all()
     result.refreshed = findings.refresh(actor=actor)
     return result
 
 
-def _audit(doc, index, before, result: ImportResult, actor: str, source: str) -> None:
+def _replace(doc, stored, created, result: ImportResult, actor: str, source: str) -> None:
+    """Replace the stored records the document names, and audit what changed."""
+    replaced = {key: [r for r in doc.get(key, ()) if r["ref"] in stored[key]] for key in f.BY_KEY}
+    if not any(replaced.values()):
+        return
+    before: dict[tuple[str, str], dict[str, Any]] = {}
     for key, record_type in f.BY_KEY.items():
-        for record in doc.get(key, ()):
+        for record in replaced[key]:
+            obj = stored[key][record["ref"]]
+            before[(key, record["ref"])] = serialise.record(record_type, obj)
+            apply.clear_children(key, obj)
+    db.session.flush()
+    index: dict[str, dict[str, Any]] = {key: dict(objs) for key, objs in stored.items()}
+
+    def resolve(target: str, ref: str) -> Any:
+        if ref not in index[target]:  # created by this import, so not loaded yet
+            index[target].update(_by_refs(target, [ref]))
+        return index[target][ref]
+
+    with db.session.no_autoflush:
+        for key, record_type in f.BY_KEY.items():
+            for record in replaced[key]:
+                apply.apply_record(record_type, index[key][record["ref"]], record, resolve)
+    db.session.flush()
+    for key, record_type in f.BY_KEY.items():
+        for record in replaced[key]:
             after = serialise.record(record_type, index[key][record["ref"]])
-            previous = before.get((key, record["ref"]))
-            tally = result.created if previous is None else (result.updated if previous != after else result.unchanged)
+            previous = before[(key, record["ref"])]
+            tally = result.updated if previous != after else result.unchanged
             tally[key] = tally.get(key, 0) + 1
             audit.record_change(
                 actor=actor,
