@@ -75,6 +75,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(synth_command)
     app.cli.add_command(gaps_command)
     app.cli.add_command(users)
     app.cli.add_command(foi)
@@ -138,6 +139,23 @@ def import_command(file: str, dry_run: bool) -> None:
             f"Findings as of {refreshed.as_of}: {len(refreshed.raised)} raised "
             f"({refreshed.opened} new, {refreshed.reopened} reopened, {refreshed.closed} closed)"
         )
+
+
+@click.command(
+    "synth", help="Generate a synthetic register of N areas into an empty register, for load and scale work."
+)
+@click.option("--areas", type=click.IntRange(1, 1000), required=True, help="How many areas (England and Wales: ~200).")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same register.")
+def synth_command(areas: int, seed: int) -> None:
+    from .services import synth
+
+    try:
+        result = synth.generate(areas, seed=seed, actor=actor())
+    except synth.RegisterNotEmpty as error:
+        fail(str(error))
+    click.echo(result.summary())
+    refreshed = result.refreshed
+    click.echo(f"Findings as of {refreshed.as_of}: {len(refreshed.raised)} raised")
 
 
 @click.command("export", help="Write the register, or one area, as an exchange file (- for stdout).")
