@@ -115,5 +115,12 @@ def default_as_of() -> date:
 
 
 def rule_context(as_of: date) -> RuleContext:
-    loaded = load()
-    return RuleContext(as_of=as_of, partner_types=partner_types(), **loaded.records)
+    """The whole register as the rules read it: a snapshot of plain objects (see snapshot.py)."""
+    from . import snapshot
+
+    return RuleContext(as_of=as_of, partner_types=partner_types(), **snapshot.load().records)
+
+
+def orm_rule_context(as_of: date) -> RuleContext:
+    """The same through the ORM (tests check the two raise the same findings)."""
+    return RuleContext(as_of=as_of, partner_types=partner_types(), **load().records)
