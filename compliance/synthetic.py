@@ -129,7 +129,10 @@ class _Area:
         self.council = f"{self.ref}-council"
         self.notices = {police}  # organisations with a privacy notice
         # Which of this area's records are broken, and how (a handful per area).
-        self.broken = set(rng.sample(sorted(AREA_BREAKS), k=rng.randint(2, 5)))
+        # Three in rotation, so that any seven areas or more have every kind, and up to two more.
+        kinds = sorted(AREA_BREAKS)
+        self.broken = {kinds[(3 * index + k) % len(kinds)] for k in range(3)}
+        self.broken |= set(rng.sample(kinds, k=rng.randint(0, 2)))
 
     def build(self) -> None:
         self._area_and_organisations()
@@ -263,9 +266,17 @@ class _Area:
         approval = None if "storage_unassured" in b else f"IG/{r}/01"
         self._add(
             "storage_systems",
-            _storage(f"{r}-case-system", f"{self.name} case system", "la_case_system", self.council, approval,
-                     hosting="cloud_uk", processor=f"{r}-supplier", approved=True),
-        )  # fmt: skip
+            _storage(
+                f"{r}-case-system",
+                f"{self.name} case system",
+                "la_case_system",
+                self.council,
+                approval,
+                hosting="cloud_uk",
+                processor=f"{r}-supplier",
+                approved=True,
+            ),
+        )
         self._add(
             "storage_systems",
             _storage(f"{r}-tracker", f"{self.name} referral tracker", "spreadsheet", self.council, None),
@@ -273,9 +284,16 @@ class _Area:
         # Hosted for the NHS trust by the council's supplier, with no contract between those two.
         self._add(
             "storage_systems",
-            _storage(f"{r}-shared-drive", f"{self.name} NHS shared drive", "partner_system", f"{r}-nhs",
-                     f"IG/{r}/02", hosting="cloud_uk", processor=f"{r}-supplier"),
-        )  # fmt: skip
+            _storage(
+                f"{r}-shared-drive",
+                f"{self.name} NHS shared drive",
+                "partner_system",
+                f"{r}-nhs",
+                f"IG/{r}/02",
+                hosting="cloud_uk",
+                processor=f"{r}-supplier",
+            ),
+        )
         clauses = dict.fromkeys(ART28_CLAUSES, True)
         if "contract_deficient" in b:
             clauses["audits"] = False
@@ -453,7 +471,7 @@ def _month_back(day: date, months: int) -> date:
     return _add_months(date(day.year, day.month, 1), -months + 1)
 
 
-# Gaps set on a whole area's shared records (a DSA, a DPIA, a panel...): each area has 2-5 of them.
+# Gaps set on a whole area's shared records (a DSA, a DPIA, a panel...): each area has 3-5 of them.
 AREA_BREAKS = frozenset(
     {
         "apd_missing",

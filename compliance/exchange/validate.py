@@ -184,7 +184,7 @@ def _path_key(path: str) -> list:
 # --- checks the schema cannot express ---------------------------------------------------------
 
 
-def _pointers(record_key: str, record: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:
+def pointers(record_key: str, record: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:
     """(relative path, target list, ref) for every ref a record points at."""
     record_type = f.BY_KEY[record_key]
     for field in record_type.fields:
@@ -212,7 +212,7 @@ def referenced_refs(doc: Mapping[str, Any]) -> dict[str, set[str]]:
     wanted: dict[str, set[str]] = {key: set() for key in f.BY_KEY}
     for key in f.BY_KEY:
         for record in doc.get(key, ()):
-            for _, target, ref in _pointers(key, record):
+            for _, target, ref in pointers(key, record):
                 if ref not in held[target]:
                     wanted[target].add(ref)
     return wanted
@@ -234,7 +234,7 @@ def semantic_problems(
         for index, record in enumerate(records):
             if counts[record["ref"]] > 1:
                 problems.append(Problem(f"{key}[{index}].ref", f"{record['ref']!r} is used by more than one record"))
-            for relative, target, ref in _pointers(key, record):
+            for relative, target, ref in pointers(key, record):
                 if ref not in held[target] and ref not in existing.get(target, set()):
                     what = f.BY_KEY[target].subject.replace("_", " ")
                     problems.append(

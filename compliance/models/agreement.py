@@ -110,7 +110,7 @@ mou_party = sa.Table(
     "mou_party",
     Base.metadata,
     sa.Column("mou_id", sa.ForeignKey("mou.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 
@@ -154,7 +154,7 @@ joint_controller_party = sa.Table(
     "joint_controller_party",
     Base.metadata,
     sa.Column("arrangement_id", sa.ForeignKey("joint_controller_arrangement.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 

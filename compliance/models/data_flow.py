@@ -35,14 +35,18 @@ data_flow_storage_system = sa.Table(
     "data_flow_storage_system",
     Base.metadata,
     sa.Column("data_flow_id", sa.ForeignKey("data_flow.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("storage_system_id", sa.ForeignKey("storage_system.id", ondelete="RESTRICT"), primary_key=True),
+    sa.Column(
+        "storage_system_id", sa.ForeignKey("storage_system.id", ondelete="RESTRICT"), primary_key=True, index=True
+    ),
 )
 
 data_flow_privacy_notice = sa.Table(
     "data_flow_privacy_notice",
     Base.metadata,
     sa.Column("data_flow_id", sa.ForeignKey("data_flow.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("privacy_notice_id", sa.ForeignKey("privacy_notice.id", ondelete="RESTRICT"), primary_key=True),
+    sa.Column(
+        "privacy_notice_id", sa.ForeignKey("privacy_notice.id", ondelete="RESTRICT"), primary_key=True, index=True
+    ),
 )
 
 LIVE_STATUSES = frozenset({FlowStatus.PLANNED, FlowStatus.LIVE})

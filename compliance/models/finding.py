@@ -24,7 +24,11 @@ class Finding(Base):
     """One rule's finding about one subject. A finding that closes and is raised again reopens."""
 
     __tablename__ = "finding"
-    __table_args__ = (sa.UniqueConstraint("rule_code", "subject_type", "subject_ref"),)
+    __table_args__ = (
+        sa.UniqueConstraint("rule_code", "subject_type", "subject_ref"),
+        # A scoped refresh reads the findings of the subjects it decides.
+        sa.Index("ix_finding_subject", "subject_ref", "subject_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rule_code: Mapped[str] = mapped_column(sa.ForeignKey("rule.code", ondelete="RESTRICT"))

@@ -19,14 +19,14 @@ panel_area = sa.Table(
     "panel_area",
     Base.metadata,
     sa.Column("panel_id", sa.ForeignKey("panel.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("area_id", sa.ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True),
+    sa.Column("area_id", sa.ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 panel_police_force = sa.Table(
     "panel_police_force",
     Base.metadata,
     sa.Column("panel_id", sa.ForeignKey("panel.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 

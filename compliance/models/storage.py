@@ -19,12 +19,12 @@ class StorageSystem(TimestampMixin, Base):
     ref: Mapped[str] = ref_column()
     name: Mapped[str] = mapped_column(sa.String(500))
     kind: Mapped[StorageKind] = mapped_column(enum_column(StorageKind))
-    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"))
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
     approved_for_prevent: Mapped[bool]
     approval_ref: Mapped[str | None] = mapped_column(sa.String(200))
     hosting: Mapped[Hosting | None] = mapped_column(enum_column(Hosting))
     # A supplier that hosts or runs the system for its owner: an Art 28 processor.
-    processor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"))
+    processor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
 
     owner: Mapped[Organisation | None] = relationship(foreign_keys=[owner_id])
     processor: Mapped[Organisation | None] = relationship(foreign_keys=[processor_id])

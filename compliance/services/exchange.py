@@ -115,28 +115,41 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
     reference.ensure_loaded(actor=actor, source="seed")
     result = ImportResult(dry_run=dry_run)
     new = {key: [r for r in doc.get(key, ()) if r["ref"] not in stored[key]] for key in f.BY_KEY}
-    created = bulk.insert_records(
-        new, {key: {ref: obj.id for ref, obj in objs.items()} for key, objs in stored.items()}
-    )
+    bulk.insert_records(new, {key: {ref: obj.id for ref, obj in objs.items()} for key, objs in stored.items()})
     audit.record_creations(
         [(f.BY_KEY[key].subject, record) for key in f.BY_KEY for record in new[key]], actor=actor, source=source
     )
     result.created = {key: len(records) for key, records in new.items() if records}
-    _replace(doc, stored, created, result, actor, source)
-    if "as_of" in doc:
-        register.register_info().as_of = date.fromisoformat(doc["as_of"])
+    replaced = _replace(doc, stored, result, actor, source)
+    info = register.register_info()
+    new_date = date.fromisoformat(doc["as_of"]) if "as_of" in doc else info.as_of
+    date_changed, info.as_of = new_date != info.as_of, new_date
     db.session.flush()
     # Collections loaded before the bulk INSERTs do not know the new rows: load afresh.
     db.session.expire_all()
-    result.refreshed = findings.refresh(actor=actor)
+    changed = [(key, record) for key in f.BY_KEY for record in new[key]] + [(k, r) for k, r, _ in replaced]
+    if changed and len(changed) <= SCOPED_REFRESH_LIMIT and not date_changed:
+        affected = {(key, record["ref"]) for key, record in changed}
+        for key, record in [*changed, *((k, before) for k, _, before in replaced)]:
+            affected.update((target, ref) for _, target, ref in validate.pointers(key, record))
+        result.refreshed = findings.refresh_after_change(actor, {key for key, _ in changed}, affected)
+    else:
+        result.refreshed = findings.refresh(actor=actor)
     return result
 
 
-def _replace(doc, stored, created, result: ImportResult, actor: str, source: str) -> None:
-    """Replace the stored records the document names, and audit what changed."""
+# An import of a few records (a save in the web app) refreshes the findings of the areas they touch;
+# a larger one runs every rule.
+SCOPED_REFRESH_LIMIT = 20
+
+
+def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list[tuple[str, dict, dict]]:
+    """Replace the stored records the document names, and audit what changed. Returns the changed
+    ones as (list name, record as imported, record as it was)."""
     replaced = {key: [r for r in doc.get(key, ()) if r["ref"] in stored[key]] for key in f.BY_KEY}
+    changed: list[tuple[str, dict, dict]] = []
     if not any(replaced.values()):
-        return
+        return changed
     before: dict[tuple[str, str], dict[str, Any]] = {}
     for key, record_type in f.BY_KEY.items():
         for record in replaced[key]:
@@ -162,6 +175,8 @@ def _replace(doc, stored, created, result: ImportResult, actor: str, source: str
             previous = before[(key, record["ref"])]
             tally = result.updated if previous != after else result.unchanged
             tally[key] = tally.get(key, 0) + 1
+            if previous != after:
+                changed.append((key, record, previous))
             audit.record_change(
                 actor=actor,
                 source=source,
@@ -170,6 +185,7 @@ def _replace(doc, stored, created, result: ImportResult, actor: str, source: str
                 before=previous,
                 after=after,
             )
+    return changed
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -7,38 +7,25 @@ findings raised again reopen. Every step is a FindingEvent, so the history is ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..exchange import fields as f
 from ..extensions import db
-from ..models import Area, Finding, FindingEvent
-from ..models.enums import FindingEventKind, FindingStatus, Severity
+from ..models import Finding, FindingEvent
+from ..models.enums import FindingEventKind, FindingStatus, Severity, SubjectType
 from ..rules.base import RaisedFinding
+from ..rules.context import RuleContext
 from ..rules.engine import evaluate
-from . import reference, register
+from . import area_scope, finding_store, reference, register, snapshot
 from .access import NotVisible, Scope
+from .finding_store import Refreshed
 
 
 class FindingError(Exception):
     """A request about a finding that cannot be done; the message says why."""
-
-
-@dataclass(frozen=True)
-class Refreshed:
-    as_of: date
-    raised: list[RaisedFinding]
-    opened: int
-    reopened: int
-    closed: int
-
-
-def _stored() -> dict[tuple[str, str, str], Finding]:
-    statement = sa.select(Finding).options(selectinload(Finding.areas))
-    return {(f.rule_code, f.subject_type.value, f.subject_ref): f for f in db.session.scalars(statement)}
 
 
 def evaluate_at(as_of: date) -> list[RaisedFinding]:
@@ -48,64 +35,64 @@ def evaluate_at(as_of: date) -> list[RaisedFinding]:
 
 
 def refresh(actor: str, as_of: date | None = None) -> Refreshed:
-    """Run the rules at the register's evaluation date and store the outcome."""
+    """Run every rule over the whole register at its evaluation date and store the outcome."""
     as_of = as_of or register.default_as_of()
-    raised = evaluate_at(as_of)
-    stored = _stored()
-    areas = {area.ref: area for area in db.session.scalars(sa.select(Area))}
-    opened = reopened = closed = 0
-    seen = set()
-    for item in raised:
-        seen.add(item.key)
-        finding = stored.get(item.key)
-        if finding is None:
-            finding = Finding(
-                rule_code=item.rule,
-                subject_type=item.subject_type,
-                subject_ref=item.subject_ref,
-                status=FindingStatus.OPEN,
-                first_raised_on=as_of,
-                severity=item.severity,
-            )
-            db.session.add(finding)
-            _event(finding, FindingEventKind.RAISED, actor, as_of, item.severity)
-            opened += 1
-        elif finding.status == FindingStatus.REMEDIATED:
-            finding.status = FindingStatus.OPEN
-            finding.remediated_on = None
-            _event(finding, FindingEventKind.REOPENED, actor, as_of, item.severity)
-            reopened += 1
-        elif finding.severity != item.severity:
-            _event(
-                finding,
-                FindingEventKind.SEVERITY_CHANGED,
-                actor,
-                as_of,
-                item.severity,
-                note=f"{finding.severity.value} to {item.severity.value}",
-            )
-        finding.severity = item.severity
-        finding.subject_name = item.subject_name
-        finding.message = item.message
-        finding.last_raised_on = as_of
-        wanted = [areas[ref] for ref in item.areas if ref in areas]
-        if [a.ref for a in finding.areas] != [a.ref for a in wanted]:
-            finding.areas = wanted
-    for key, finding in stored.items():
-        if key not in seen and finding.status != FindingStatus.REMEDIATED:
-            finding.status = FindingStatus.REMEDIATED
-            finding.remediated_on = as_of
-            _event(
-                finding,
-                FindingEventKind.CLOSED,
-                actor,
-                as_of,
-                finding.severity,
-                note="The rules no longer raise this finding.",
-            )
-            closed += 1
-    db.session.flush()
-    return Refreshed(as_of, raised, opened, reopened, closed)
+    return finding_store.store(evaluate_at(as_of), as_of=as_of, actor=actor)
+
+
+# Changes to these refresh the areas they touch; a change to an organisation (its name is in
+# messages everywhere) or a joint-controller arrangement (read by flows of its parties anywhere)
+# runs every rule.
+SCOPED_KEYS = frozenset(
+    {
+        "areas",
+        "data_flows",
+        "panels",
+        "dsas",
+        "dpias",
+        "mous",
+        "storage_systems",
+        "privacy_notices",
+        "processing_contracts",
+    }
+)
+SUBJECT_TYPES = {
+    key: SubjectType(record_type.subject)
+    for key, record_type in f.BY_KEY.items()
+    if record_type.subject in {t.value for t in SubjectType}
+}
+KEYS = {subject_type: key for key, subject_type in SUBJECT_TYPES.items()}
+
+
+def refresh_after_change(
+    actor: str, changed_keys: set[str], affected: set[tuple[str, str]], as_of: date | None = None
+) -> Refreshed:
+    """The refresh after a change to a few records (`affected`: (list name, ref) of each changed
+    record and of every record it pointed at before or points at now). Refreshes the areas those
+    belong to, widened (three times at most) until every affected subject is decided there
+    (area_scope.py); otherwise, and for changes to organisations or arrangements, every rule."""
+    if not changed_keys <= SCOPED_KEYS:
+        return refresh(actor, as_of)
+    wanted = {(SUBJECT_TYPES[key], ref) for key, ref in affected if key in SUBJECT_TYPES}
+    areas = area_scope.areas_of(affected)
+    for _ in range(3):
+        scope = area_scope.build(areas)
+        missing = [(KEYS[subject_type], ref) for subject_type, ref in wanted if not scope.covers(subject_type, ref)]
+        if not missing:
+            return _refresh_scope(scope, actor, as_of or register.default_as_of())
+        more = area_scope.areas_of(missing)
+        if more <= areas:
+            break
+        areas |= more
+    return refresh(actor, as_of)
+
+
+def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
+    reference.ensure_loaded()
+    records = snapshot.load(scope.ids).records
+    ctx = RuleContext(as_of=as_of, partner_types=register.partner_types(), **records)
+    raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
+    return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
 
 
 def _event(
@@ -115,10 +102,7 @@ def _event(
     finding.events.append(FindingEvent(kind=kind, on=on, actor=actor, severity=severity, status=status, note=note))
 
 
-def statuses(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], FindingStatus]:
-    """The stored status of each key that has a stored finding."""
-    wanted = set(keys)
-    return {key: finding.status for key, finding in _stored().items() if key in wanted}
+statuses = finding_store.statuses
 
 
 def accept_risk(finding: Finding, *, actor: str, reason: str, review_on: date, today: date | None = None) -> None:

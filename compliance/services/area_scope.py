@@ -1,0 +1,339 @@
+"""What a refresh limited to some areas must load, and which findings it can then decide exactly.
+
+Saving one record changes findings in the areas that record belongs to; re-running every rule over a
+national register for that is seconds of work per click. A scoped refresh loads the areas' flows and
+panels and everything they point at (found by a few set-based queries), runs the rules over that,
+and keeps the outcome only for the subjects it sees whole ("owned"):
+
+- the areas' flows, their panels that sit wholly in the areas and those panels' meetings, and the
+  areas themselves, whose rules read nothing beyond what they point at;
+- privacy notices, whose rule reads only the notice;
+- a DSA, DPIA, MOU or storage system that no flow outside the areas uses;
+- an organisation that belongs only to these areas and that no flow, lawful basis, panel or storage
+  system outside them involves; a processing contract between two such organisations.
+
+`findings.refresh_after_change` widens the areas until every subject a change can affect is owned
+(a police force serving five areas brings in the five), and runs the full refresh when that fails.
+Tests compare the outcome with a full refresh after edits of each kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import (
+    Area,
+    DataFlow,
+    Dpia,
+    Dsa,
+    JointControllerArrangement,
+    LawfulBasis,
+    MeetingAttendee,
+    Mou,
+    Organisation,
+    Panel,
+    PanelMeeting,
+    PrivacyNotice,
+    ProcessingContract,
+    StorageSystem,
+)
+from ..models.agreement import DsaParty, joint_controller_party, mou_party
+from ..models.data_flow import data_flow_privacy_notice as flow_notice
+from ..models.data_flow import data_flow_storage_system as flow_system
+from ..models.enums import SubjectType
+from ..models.organisation import organisation_area as org_area
+from ..models.panel import panel_area, panel_police_force
+
+MODELS = {
+    "areas": Area,
+    "organisations": Organisation,
+    "storage_systems": StorageSystem,
+    "privacy_notices": PrivacyNotice,
+    "data_flows": DataFlow,
+    "dsas": Dsa,
+    "dpias": Dpia,
+    "processing_contracts": ProcessingContract,
+    "mous": Mou,
+    "joint_controller_arrangements": JointControllerArrangement,
+    "panels": Panel,
+}
+
+
+@dataclass
+class AreaScope:
+    area_ids: set[int]
+    ids: dict[str, set[int]] = field(default_factory=dict)  # what to load, per list name
+    owned: set[tuple[SubjectType, str]] = field(default_factory=set)  # subjects decided exactly
+
+    def covers(self, subject_type: SubjectType, subject_ref: str) -> bool:
+        return (subject_type, subject_ref) in self.owned
+
+
+def _ids(statement) -> set[int]:
+    return {value for value in db.session.scalars(statement) if value is not None}
+
+
+def _where_in(column, ids: Iterable[int]):
+    return column.in_(sorted(ids))
+
+
+def build(area_refs: Iterable[str]) -> AreaScope:
+    """The records to load for the areas, and the subjects they decide."""
+    areas = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
+    scope = AreaScope({areas[ref] for ref in area_refs if ref in areas})
+    flows = _ids(sa.select(DataFlow.id).where(_where_in(DataFlow.area_id, scope.area_ids)))
+    panels = _ids(sa.select(panel_area.c.panel_id).where(_where_in(panel_area.c.area_id, scope.area_ids)))
+    local_orgs = _ids(sa.select(org_area.c.organisation_id).where(_where_in(org_area.c.area_id, scope.area_ids)))
+    in_flows = _where_in(DataFlow.id, flows)
+    ids = scope.ids = {
+        "areas": set(areas.values()),  # all of them (200 rows): organisations and panels link to areas
+        "data_flows": flows,
+        "panels": panels,
+        "dsas": _ids(sa.select(DataFlow.dsa_id).where(in_flows)) | _unused_agreements(DsaParty.__table__, local_orgs),
+        "mous": _ids(sa.select(DataFlow.mou_id).where(in_flows)) | _unused_agreements(mou_party, local_orgs),
+        "dpias": _ids(sa.select(DataFlow.dpia_id).where(in_flows)),
+        "storage_systems": _ids(
+            sa.select(flow_system.c.storage_system_id).where(_where_in(flow_system.c.data_flow_id, flows))
+        ),
+        "privacy_notices": _ids(
+            sa.select(flow_notice.c.privacy_notice_id).where(_where_in(flow_notice.c.data_flow_id, flows))
+        ),
+    }
+    orgs = local_orgs | _involved(flows, panels) | _pointed_at(ids)
+    # What the rules look up by organisation: contracts by pair, arrangements by party, notices.
+    ids["processing_contracts"] = _ids(
+        sa.select(ProcessingContract.id).where(
+            _where_in(ProcessingContract.controller_id, orgs) | _where_in(ProcessingContract.processor_id, orgs)
+        )
+    )
+    ids["joint_controller_arrangements"] = _ids(
+        sa.select(joint_controller_party.c.arrangement_id).where(
+            _where_in(joint_controller_party.c.organisation_id, orgs)
+        )
+    )
+    ids["privacy_notices"] |= _ids(sa.select(PrivacyNotice.id).where(_where_in(PrivacyNotice.controller_id, orgs)))
+    ids["organisations"] = orgs | _pointed_at(ids) | _ids(sa.select(Area.responsible_authority_id))
+    _decide_ownership(scope, local_orgs)
+    return scope
+
+
+def _unused_agreements(party_table: sa.Table, orgs: set[int]) -> set[int]:
+    """DSAs (or MOUs) with a party among `orgs` that no flow rests on: they count in their parties'
+    areas (RuleContext.areas_of_dsa), so they can govern an organisation there."""
+    agreement = party_table.c.dsa_id if "dsa_id" in party_table.c else party_table.c.mou_id
+    flow_column = DataFlow.dsa_id if agreement.key == "dsa_id" else DataFlow.mou_id
+    return _ids(
+        sa.select(agreement).where(
+            _where_in(party_table.c.organisation_id, orgs), ~sa.exists().where(flow_column == agreement)
+        )
+    )
+
+
+def _involved(flows: set[int], panels: set[int]) -> set[int]:
+    """Organisations the flows and panels involve."""
+    in_flows = _where_in(DataFlow.id, flows)
+    meetings = sa.select(PanelMeeting.id).where(_where_in(PanelMeeting.panel_id, panels))
+    return (
+        _ids(sa.select(DataFlow.sender_id).where(in_flows))
+        | _ids(sa.select(DataFlow.recipient_id).where(in_flows))
+        | _ids(sa.select(LawfulBasis.party_id).where(_where_in(LawfulBasis.data_flow_id, flows)))
+        | _ids(sa.select(Panel.chair_organisation_id).where(_where_in(Panel.id, panels)))
+        | _ids(sa.select(panel_police_force.c.organisation_id).where(_where_in(panel_police_force.c.panel_id, panels)))
+        | _ids(sa.select(MeetingAttendee.organisation_id).where(MeetingAttendee.meeting_id.in_(meetings)).distinct())
+    )
+
+
+def _pointed_at(ids: dict[str, set[int]]) -> set[int]:
+    """Organisations the loaded agreements, assessments, systems and notices point at."""
+    found: set[int] = set()
+    for key, columns in (
+        ("dsas", (DsaParty.organisation_id, DsaParty.dsa_id)),
+        ("mous", (mou_party.c.organisation_id, mou_party.c.mou_id)),
+        ("dpias", (Dpia.controller_id, Dpia.id)),
+        ("storage_systems", (StorageSystem.owner_id, StorageSystem.id)),
+        ("storage_systems", (StorageSystem.processor_id, StorageSystem.id)),
+        ("privacy_notices", (PrivacyNotice.controller_id, PrivacyNotice.id)),
+        ("processing_contracts", (ProcessingContract.controller_id, ProcessingContract.id)),
+        ("processing_contracts", (ProcessingContract.processor_id, ProcessingContract.id)),
+        (
+            "joint_controller_arrangements",
+            (joint_controller_party.c.organisation_id, joint_controller_party.c.arrangement_id),
+        ),
+    ):
+        if ids.get(key):
+            wanted, by = columns
+            found |= _ids(sa.select(wanted).where(_where_in(by, ids[key])))
+    return found
+
+
+def _decide_ownership(scope: AreaScope, local_orgs: set[int]) -> None:
+    """The subjects whose findings the loaded records decide exactly (see the module's docstring)."""
+    ids, outside = scope.ids, DataFlow.area_id.not_in(sorted(scope.area_ids))
+    used_outside = {
+        key: _ids(sa.select(column).where(outside, _where_in(column, ids[key])))
+        for key, column in (("dsas", DataFlow.dsa_id), ("mous", DataFlow.mou_id), ("dpias", DataFlow.dpia_id))
+    }
+    used_outside["storage_systems"] = _ids(
+        sa.select(flow_system.c.storage_system_id)
+        .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
+        .where(_where_in(flow_system.c.storage_system_id, ids["storage_systems"]), outside)
+    )
+    shared_panels = _ids(
+        sa.select(panel_area.c.panel_id).where(
+            _where_in(panel_area.c.panel_id, ids["panels"]), panel_area.c.area_id.not_in(sorted(scope.area_ids))
+        )
+    )
+    owned_orgs = local_orgs - _involved_outside(scope, local_orgs)
+    refs = {key: _refs(key, wanted) for key, wanted in ids.items()}
+    owned = scope.owned
+    owned.update((SubjectType.DATA_FLOW, ref) for ref in refs["data_flows"].values())
+    owned.update((SubjectType.AREA, refs["areas"][i]) for i in scope.area_ids)
+    owned_panels = ids["panels"] - shared_panels
+    owned.update((SubjectType.PANEL, refs["panels"][i]) for i in owned_panels)
+    meetings = sa.select(PanelMeeting.ref).where(_where_in(PanelMeeting.panel_id, owned_panels))
+    owned.update((SubjectType.PANEL_MEETING, ref) for ref in db.session.scalars(meetings))
+    for key, subject_type in (
+        ("dsas", SubjectType.DSA),
+        ("mous", SubjectType.MOU),
+        ("dpias", SubjectType.DPIA),
+        ("storage_systems", SubjectType.STORAGE_SYSTEM),
+    ):
+        owned.update((subject_type, refs[key][i]) for i in ids[key] - used_outside[key])
+    owned.update((SubjectType.PRIVACY_NOTICE, ref) for ref in refs["privacy_notices"].values())
+    owned.update((SubjectType.ORGANISATION, refs["organisations"][i]) for i in owned_orgs)
+    contracts = sa.select(ProcessingContract.ref, ProcessingContract.controller_id, ProcessingContract.processor_id)
+    owned.update(
+        (SubjectType.PROCESSING_CONTRACT, ref)
+        for ref, controller, processor in db.session.execute(
+            contracts.where(_where_in(ProcessingContract.id, ids["processing_contracts"]))
+        )
+        if controller in owned_orgs and processor in owned_orgs
+    )
+
+
+def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
+    """Which of `orgs` something outside the areas involves. Each query starts from the
+    organisations (a few dozen, through an index), not from the rest of the register."""
+    inside = sorted(scope.area_ids)
+    outside = DataFlow.area_id.not_in(inside)
+    used_outside = sa.exists().where(
+        flow_system.c.storage_system_id == StorageSystem.id,
+        flow_system.c.data_flow_id == DataFlow.id,
+        outside,
+    )
+    panel_outside = sa.exists().where(
+        panel_area.c.panel_id == PanelMeeting.panel_id, panel_area.c.area_id.not_in(inside)
+    )
+    return (
+        _ids(sa.select(DataFlow.sender_id).where(_where_in(DataFlow.sender_id, orgs), outside))
+        | _ids(sa.select(DataFlow.recipient_id).where(_where_in(DataFlow.recipient_id, orgs), outside))
+        | _ids(
+            sa.select(LawfulBasis.party_id)
+            .join(DataFlow, DataFlow.id == LawfulBasis.data_flow_id)
+            .where(_where_in(LawfulBasis.party_id, orgs), outside)
+        )
+        | _ids(
+            sa.select(MeetingAttendee.organisation_id)
+            .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
+            .where(_where_in(MeetingAttendee.organisation_id, orgs), panel_outside)
+        )
+        | _ids(
+            sa.select(org_area.c.organisation_id).where(
+                _where_in(org_area.c.organisation_id, orgs), org_area.c.area_id.not_in(inside)
+            )
+        )
+        | _ids(sa.select(StorageSystem.owner_id).where(_where_in(StorageSystem.owner_id, orgs), used_outside))
+        | _ids(sa.select(StorageSystem.processor_id).where(_where_in(StorageSystem.processor_id, orgs), used_outside))
+    )
+
+
+def _refs(key: str, wanted: set[int]) -> dict[int, str]:
+    model = MODELS[key]
+    return dict(db.session.execute(sa.select(model.id, model.ref).where(_where_in(model.id, wanted))).all())
+
+
+# --- the areas a record belongs to --------------------------------------------------------------
+
+
+def areas_of(subjects: Iterable[tuple[str, str]]) -> set[str]:
+    """Area refs of records given as (list name, ref): where a flow is, a panel sits, an
+    organisation belongs or is involved, an agreement or system is used."""
+    by_key: dict[str, set[str]] = {}
+    for key, ref in subjects:
+        by_key.setdefault(key, set()).add(ref)
+    area_ids: set[int] = set()
+    for key, refs in by_key.items():
+        model = MODELS[key]
+        ids = _ids(sa.select(model.id).where(model.ref.in_(sorted(refs))))
+        area_ids |= _area_ids(key, ids)
+    return set(db.session.scalars(sa.select(Area.ref).where(_where_in(Area.id, area_ids))))
+
+
+def _flow_areas(condition) -> set[int]:
+    return _ids(sa.select(DataFlow.area_id).where(condition))
+
+
+def _area_ids(key: str, ids: set[int]) -> set[int]:  # noqa: C901 (one branch per record type)
+    if key == "areas":
+        return ids
+    if key == "data_flows":
+        return _flow_areas(_where_in(DataFlow.id, ids))
+    if key == "panels":
+        return _ids(sa.select(panel_area.c.area_id).where(_where_in(panel_area.c.panel_id, ids)))
+    if key == "organisations":
+        attended = (
+            sa.select(PanelMeeting.panel_id)
+            .join(MeetingAttendee)
+            .where(_where_in(MeetingAttendee.organisation_id, ids))
+        )
+        bases = sa.select(LawfulBasis.data_flow_id).where(_where_in(LawfulBasis.party_id, ids))
+        return (
+            _ids(sa.select(org_area.c.area_id).where(_where_in(org_area.c.organisation_id, ids)))
+            | _flow_areas(_where_in(DataFlow.sender_id, ids) | _where_in(DataFlow.recipient_id, ids))
+            | _flow_areas(DataFlow.id.in_(bases))
+            | _ids(sa.select(panel_area.c.area_id).where(panel_area.c.panel_id.in_(attended)))
+        )
+    if key in ("dsas", "mous", "dpias", "storage_systems"):
+        # Where the flows that use them are; one no flow uses counts where its parties are.
+        return _used_areas(key, ids)
+    if key == "privacy_notices":
+        flows = sa.select(flow_notice.c.data_flow_id).where(_where_in(flow_notice.c.privacy_notice_id, ids))
+        controllers = _ids(sa.select(PrivacyNotice.controller_id).where(_where_in(PrivacyNotice.id, ids)))
+        return _flow_areas(DataFlow.id.in_(flows)) | _org_areas(controllers)
+    if key == "processing_contracts":
+        contracts = sa.select(ProcessingContract.controller_id, ProcessingContract.processor_id)
+        rows = db.session.execute(contracts.where(_where_in(ProcessingContract.id, ids))).all()
+        return _area_ids("organisations", {org for row in rows for org in row})
+    parties = _ids(
+        sa.select(joint_controller_party.c.organisation_id).where(
+            _where_in(joint_controller_party.c.arrangement_id, ids)
+        )
+    )
+    return _area_ids("organisations", parties)
+
+
+USERS = {
+    "dsas": (DataFlow.dsa_id, DsaParty.dsa_id, DsaParty.organisation_id),
+    "mous": (DataFlow.mou_id, mou_party.c.mou_id, mou_party.c.organisation_id),
+    "dpias": (DataFlow.dpia_id, Dpia.id, Dpia.controller_id),
+    "storage_systems": (flow_system.c.storage_system_id, StorageSystem.id, StorageSystem.owner_id),
+}
+
+
+def _used_areas(key: str, ids: set[int]) -> set[int]:
+    flow_column, own_column, party_column = USERS[key]
+    statement = sa.select(flow_column, DataFlow.area_id).where(_where_in(flow_column, ids))
+    if key == "storage_systems":
+        statement = statement.join_from(flow_system, DataFlow, DataFlow.id == flow_system.c.data_flow_id)
+    used = db.session.execute(statement).all()
+    unused = ids - {record_id for record_id, _ in used}
+    parties = _ids(sa.select(party_column).where(_where_in(own_column, unused))) if unused else set()
+    return {area for _, area in used} | _org_areas(parties)
+
+
+def _org_areas(orgs: set[int]) -> set[int]:
+    return _ids(sa.select(org_area.c.area_id).where(_where_in(org_area.c.organisation_id, orgs)))

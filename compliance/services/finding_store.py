@@ -1,0 +1,239 @@
+"""Bringing the stored findings in line with what the rules raise, in set-based statements.
+
+New findings open (RAISED), findings the rules no longer raise close (CLOSED, remediated on the
+evaluation date), findings raised again reopen (REOPENED), a changed severity is an event too. Each
+step is a FindingEvent row. A national register holds some 14,000 findings; loading them as ORM
+objects to compare took longer than the rules, so this reads plain rows, compares in memory, and
+writes only what changed with multi-row INSERTs and UPDATEs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Area, Finding, FindingEvent
+from ..models.base import utcnow
+from ..models.enums import FindingEventKind, FindingStatus, SubjectType
+from ..models.finding import finding_area
+from ..rules.base import RaisedFinding
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    as_of: date
+    raised: list[RaisedFinding]
+    opened: int
+    reopened: int
+    closed: int
+
+
+def _stored(subjects: set[tuple[SubjectType, str]] | None) -> dict[tuple[str, str, str], Any]:
+    """Stored findings (plain rows) by key: all, or those about `subjects`."""
+    columns = (
+        Finding.id,
+        Finding.rule_code,
+        Finding.subject_type,
+        Finding.subject_ref,
+        Finding.subject_name,
+        Finding.status,
+        Finding.severity,
+        Finding.message,
+        Finding.last_raised_on,
+    )
+    if subjects is None:
+        rows = db.session.execute(sa.select(*columns)).all()
+    else:
+        refs = sorted({ref for _, ref in subjects})
+        rows = [
+            row
+            for start in range(0, len(refs), CHUNK)
+            for row in db.session.execute(
+                sa.select(*columns).where(Finding.subject_ref.in_(refs[start : start + CHUNK]))
+            )
+            if (row.subject_type, row.subject_ref) in subjects
+        ]
+    return {(row.rule_code, row.subject_type.value, row.subject_ref): row for row in rows}
+
+
+def statuses(keys) -> dict[tuple[str, str, str], FindingStatus]:
+    """The stored status of each key that has a stored finding."""
+    wanted = set(keys)
+    return {key: row.status for key, row in _stored(None).items() if key in wanted}
+
+
+def _stored_areas(finding_ids: list[int]) -> dict[int, list[int]]:
+    areas: dict[int, list[int]] = defaultdict(list)
+    statement = sa.select(finding_area.c.finding_id, finding_area.c.area_id)
+    if len(finding_ids) > 5 * CHUNK:  # most of the table: read it whole
+        rows = db.session.execute(statement).all()
+    else:
+        rows = []
+        for start in range(0, len(finding_ids), CHUNK):
+            chunk = finding_ids[start : start + CHUNK]
+            rows.extend(db.session.execute(statement.where(finding_area.c.finding_id.in_(chunk))).all())
+    for finding_id, area_id in rows:
+        areas[finding_id].append(area_id)
+    return areas
+
+
+class _Changes:
+    """The rows to write, gathered while comparing."""
+
+    def __init__(self, actor: str, as_of: date) -> None:
+        self.actor, self.as_of = actor, as_of
+        self.events: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+
+    def event(self, finding_id, kind, severity, status, note=None) -> None:
+        self.events.append(
+            {
+                "finding_id": finding_id,
+                "at": utcnow(),
+                "on": self.as_of,
+                "kind": kind,
+                "severity": severity,
+                "status": status,
+                "actor": self.actor,
+                "note": note,
+            }
+        )
+
+
+def store(
+    raised: list[RaisedFinding],
+    *,
+    as_of: date,
+    actor: str,
+    subjects: set[tuple[SubjectType, str]] | None = None,
+) -> Refreshed:
+    """Store `raised` as the outcome for every subject in `subjects` (all subjects by default)."""
+    stored = _stored(subjects)
+    area_ids = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
+    changes = _Changes(actor, as_of)
+    new = [item for item in raised if item.key not in stored]
+    reopened = _compare(raised, stored, area_ids, changes)
+    closed = _close(stored, {item.key for item in raised}, changes)
+    _insert_new(new, area_ids, changes)
+    _write(changes)
+    # ORM objects of findings loaded earlier in this session must not show the old state.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Finding | FindingEvent):
+            db.session.expire(obj)
+    return Refreshed(as_of, raised, len(new), reopened, closed)
+
+
+def _compare(raised, stored, area_ids, changes: _Changes) -> int:
+    """Updates and events for raised findings already stored; returns how many reopened."""
+    reopened = 0
+    existing = [(item, stored[item.key]) for item in raised if item.key in stored]
+    stored_areas = _stored_areas([row.id for _, row in existing])
+    area_links: list[tuple[int, list[int]]] = []
+    for item, row in existing:
+        update: dict[str, Any] = {}
+        if row.status == FindingStatus.REMEDIATED:
+            update |= {"status": FindingStatus.OPEN, "remediated_on": None}
+            changes.event(row.id, FindingEventKind.REOPENED, item.severity, FindingStatus.OPEN)
+            reopened += 1
+        elif row.severity != item.severity:
+            note = f"{row.severity.value} to {item.severity.value}"
+            changes.event(row.id, FindingEventKind.SEVERITY_CHANGED, item.severity, row.status, note)
+        if row.severity != item.severity:
+            update["severity"] = item.severity
+        if row.subject_name != item.subject_name or row.message != item.message:
+            update |= {"subject_name": item.subject_name, "message": item.message}
+        if row.last_raised_on != changes.as_of:
+            update["last_raised_on"] = changes.as_of
+        if update:
+            changes.updates.append({"id": row.id, **update})
+        wanted = [area_ids[ref] for ref in item.areas if ref in area_ids]
+        if sorted(stored_areas.get(row.id, ())) != sorted(wanted):
+            area_links.append((row.id, wanted))
+    if area_links:
+        ids = [finding_id for finding_id, _ in area_links]
+        for start in range(0, len(ids), CHUNK):
+            db.session.execute(finding_area.delete().where(finding_area.c.finding_id.in_(ids[start : start + CHUNK])))
+        _insert_links(area_links)
+    return reopened
+
+
+def _close(stored, raised_keys: set, changes: _Changes) -> int:
+    closed = 0
+    for key, row in stored.items():
+        if key in raised_keys or row.status == FindingStatus.REMEDIATED:
+            continue
+        changes.updates.append({"id": row.id, "status": FindingStatus.REMEDIATED, "remediated_on": changes.as_of})
+        changes.event(
+            row.id,
+            FindingEventKind.CLOSED,
+            row.severity,
+            FindingStatus.REMEDIATED,
+            "The rules no longer raise this finding.",
+        )
+        closed += 1
+    return closed
+
+
+def _insert_new(new: list[RaisedFinding], area_ids: dict[str, int], changes: _Changes) -> None:
+    if not new:
+        return
+    rows = [
+        {
+            "rule_code": item.rule,
+            "subject_type": item.subject_type,
+            "subject_ref": item.subject_ref,
+            "subject_name": item.subject_name,
+            "severity": item.severity,
+            "message": item.message,
+            "status": FindingStatus.OPEN,
+            "first_raised_on": changes.as_of,
+            "last_raised_on": changes.as_of,
+            "updated_at": utcnow(),
+        }
+        for item in new
+    ]
+    statement = Finding.__table__.insert().returning(Finding.__table__.c.id, sort_by_parameter_order=True)
+    ids = list(db.session.scalars(statement, rows))
+    for finding_id, item in zip(ids, new, strict=True):
+        changes.event(finding_id, FindingEventKind.RAISED, item.severity, FindingStatus.OPEN)
+    _insert_links(
+        [
+            (finding_id, [area_ids[r] for r in item.areas if r in area_ids])
+            for finding_id, item in zip(ids, new, strict=True)
+        ]
+    )
+
+
+def _insert_links(links: list[tuple[int, list[int]]]) -> None:
+    rows = [
+        {"finding_id": finding_id, "area_id": area_id}
+        for finding_id, areas in links
+        for area_id in dict.fromkeys(areas)
+    ]
+    if rows:
+        db.session.execute(finding_area.insert(), rows)
+
+
+def _write(changes: _Changes) -> None:
+    """UPDATEs grouped by the columns they set (one executemany each), then the events."""
+    table = Finding.__table__
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for update in changes.updates:
+        by_columns[tuple(sorted(update))].append(update)
+    now = utcnow()
+    for columns, rows in by_columns.items():
+        values = {column: sa.bindparam(f"new_{column}") for column in columns if column != "id"}
+        statement = table.update().where(table.c.id == sa.bindparam("finding_id")).values(updated_at=now, **values)
+        db.session.execute(
+            statement,
+            [{"finding_id": row["id"], **{f"new_{k}": v for k, v in row.items() if k != "id"}} for row in rows],
+        )
+    if changes.events:
+        db.session.execute(FindingEvent.__table__.insert(), changes.events)
