@@ -1,0 +1,1 @@
+"""Benchmarks: serving the app under gunicorn and loading it over HTTP."""

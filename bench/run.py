@@ -1,0 +1,281 @@
+"""`make bench`: the national-scale benchmark, on SQLite and on PostgreSQL.
+
+Each measure runs in its own process (bench/tasks.py), so its peak memory is its own; pages are
+measured under gunicorn (2 workers) with a load generator on loopback at 8 connections
+(bench/serve.py, bench/load.py). Prints a table and writes it, with the machine, to BENCHMARKS.md.
+
+    python -m bench.run [--areas 200] [--seed 1] [--backends sqlite,postgresql] [--requests 300]
+
+PostgreSQL: BENCH_POSTGRES_URL (a server where the benchmark may create and drop its databases),
+else a throwaway cluster started with .ci/pg-cluster.sh when PostgreSQL's binaries are installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import load, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-" + secrets.token_hex(8)
+
+
+@dataclass
+class Figures:
+    backend: str
+    rows: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def child(name: str, *args: str) -> dict[str, Any]:
+    """Run one task in a new process; its JSON figures plus its peak resident memory (MB)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.tasks", name, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"bench task {name} failed (exit {process.returncode})")
+    figures = json.loads(output.strip().splitlines()[-1])
+    figures["peak_mb"] = usage.ru_maxrss / 1024
+    return figures
+
+
+def seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+
+
+def run_backend(backend: str, url: str, import_url: str, args, work: Path) -> Figures:
+    out = Figures(backend)
+    log = lambda text: print(f"[{backend}] {text}", flush=True)  # noqa: E731
+    child("migrate", url)
+    log(f"synth --areas {args.areas}")
+    synth = out.raw["synth"] = child("synth", url, str(args.areas), str(args.seed))
+    out.rows["synth"] = f"{seconds(synth['seconds'])}, {synth['peak_mb']:.0f} MB"
+    log("full refresh, export")
+    refresh = out.raw["refresh"] = child("refresh", url)
+    export_file = work / f"{backend}-national.json"
+    export = out.raw["export"] = child("export", url, str(export_file))
+    ratio = refresh["seconds"] / export["seconds"]
+    out.rows["full findings refresh"] = f"{seconds(refresh['seconds'])} ({ratio:.2f}x the export)"
+    out.rows["export"] = f"{seconds(export['seconds'])}, {export['megabytes']:.0f} MB file"
+    log("import of the national export into an empty database")
+    child("migrate", import_url)
+    imported = out.raw["import"] = child("import_file", import_url, str(export_file))
+    out.rows["import of the national export"] = f"{seconds(imported['seconds'])}, {imported['peak_mb']:.0f} MB peak"
+    log("refresh after one edit")
+    edit = out.raw["edit"] = child("edit", url, "10")
+    out.rows["refresh after one edit"] = (
+        f"median {seconds(edit['refresh_median'])}, max {seconds(edit['refresh_max'])} "
+        f"(whole save: median {seconds(edit['save_median'])})"
+    )
+    log("reports")
+    for label, name, task_args in (
+        ("one area's PDF", "pdf", (str(work / f"{backend}-area.pdf"), "a001")),
+        ("national PDF", "pdf", (str(work / f"{backend}-national.pdf"),)),
+        ("national workbook", "workbook", (str(work / f"{backend}-national.xlsx"),)),
+    ):
+        figures = out.raw[label] = child(name, url, *task_args)
+        count = f", {figures['pages']} pages" if figures.get("pages") else ""
+        out.rows[label] = f"{seconds(figures['seconds'])}, {figures['peak_mb']:.0f} MB peak{count}"
+    measure_pages(out, url, args, log)
+    return out
+
+
+def measure_pages(out: Figures, url: str, args, log) -> None:
+    users = child("users", url, PASSWORD)
+    paths = {
+        "floor: minimal GOV.UK page": ("admin", "/accessibility"),
+        "dashboard, national admin": ("admin", "/"),
+        "dashboard, one area's DPO": ("dpo", "/"),
+        "list page (data flows)": ("admin", "/records/data_flows"),
+        "detail page (a data flow)": ("admin", "/records/data_flows/a001-flow-001"),
+        "meeting page": ("admin", f"/meetings/{users['meeting']}"),
+    }
+    log(f"pages under gunicorn, 2 workers, {args.connections} connections")
+    with serve.serve(url, workers=2) as base:
+        cookies = {who: load.sign_in(base, f"{who}@bench.example", PASSWORD) for who in ("admin", "dpo")}
+        results = {
+            name: load.measure(
+                base, {name: path}, cookie=cookies[who], connections=args.connections, requests=args.requests
+            )[name]
+            for name, (who, path) in paths.items()
+        }
+    floor = results["floor: minimal GOV.UK page"].p95_ms
+    for name, result in results.items():
+        out.raw[name] = result.__dict__
+        errors = f", {result.errors} errors" if result.errors else ""
+        out.rows[name] = (
+            f"p50 {result.p50_ms:.0f} ms, p95 {result.p95_ms:.0f} ms ({result.p95_ms / floor:.1f}x floor){errors}"
+        )
+
+
+TARGETS = {
+    "synth": "<= 60 s",
+    "full findings refresh": "<= 5 s and <= 3x export",
+    "export": "",
+    "import of the national export": "<= 60 s, <= 1.5 GB",
+    "refresh after one edit": "<= 100 ms",
+    "one area's PDF": "<= 2 s",
+    "national PDF": "<= 60 s, <= 1 GB",
+    "national workbook": "<= 60 s, <= 1 GB",
+    "floor: minimal GOV.UK page": "",
+    "dashboard, national admin": "p95 <= 150 ms",
+    "dashboard, one area's DPO": "p95 <= 150 ms",
+    "list page (data flows)": "p95 <= 150 ms",
+    "detail page (a data flow)": "p95 <= 150 ms",
+    "meeting page": "p95 <= 150 ms",
+}
+
+
+def table(results: list[Figures], counts: str) -> str:
+    head = "| measure | target | " + " | ".join(r.backend for r in results) + " |"
+    lines = [head, "|" + "---|" * (2 + len(results))]
+    for measure, target in TARGETS.items():
+        lines.append(f"| {measure} | {target} | " + " | ".join(r.rows.get(measure, "-") for r in results) + " |")
+    lines.append(f"| SQL queries per page | the same at 20 and at {counts} |")
+    return "\n".join(lines)
+
+
+def machine() -> list[str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+    import sqlite3
+
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain") else ""
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores",
+        f"- Memory: {int(memory) / 1024 / 1024:.1f} GiB",
+        f"- OS: {platform.platform()}",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {postgres_version()}",
+        f"- Commit: {git('rev-parse', '--short', 'HEAD')}{dirty}",
+    ]
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
+def postgres_version() -> str:
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    if not binaries:
+        return "PostgreSQL not installed"
+    return subprocess.run([str(binaries[-1]), "--version"], capture_output=True, text=True).stdout.strip()
+
+
+@contextmanager
+def postgres(work: Path) -> Iterator[tuple[str, str] | None]:
+    """Two empty databases (the register, and one to import into), or None without PostgreSQL."""
+    admin_url = os.environ.get("BENCH_POSTGRES_URL")
+    cluster = None
+    if not admin_url:
+        if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+            yield None
+            return
+        cluster = work / "pg"
+        admin_url = subprocess.run(
+            [str(ROOT / ".ci/pg-cluster.sh"), "start", str(cluster)], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    import psycopg
+
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    names = ("bench_register", "bench_import")
+    try:
+        with psycopg.connect(plain, autocommit=True) as connection:
+            for name in names:
+                connection.execute(f"DROP DATABASE IF EXISTS {name}")
+                connection.execute(f"CREATE DATABASE {name}")
+        base = admin_url.rsplit("/", 1)[0]
+        yield tuple(f"{base}/{name}" for name in names)
+    finally:
+        if cluster is not None:
+            subprocess.run([str(ROOT / ".ci/pg-cluster.sh"), "stop", str(cluster)], check=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--areas", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--requests", type=int, default=300, help="measured requests per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    args = parser.parse_args()
+    started = datetime.now(UTC)
+    results: list[Figures] = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        work = Path(tmp)
+        os.chmod(work, 0o755)
+        for backend in args.backends.split(","):
+            if backend == "sqlite":
+                urls = (f"sqlite:///{work}/register.db", f"sqlite:///{work}/import.db")
+                results.append(run_backend("SQLite", *urls, args, work))
+            elif backend == "postgresql":
+                with postgres(work) as urls:
+                    if urls is None:
+                        print("PostgreSQL is not installed and BENCH_POSTGRES_URL is not set: skipped")
+                        continue
+                    results.append(run_backend("PostgreSQL", *urls, args, work))
+        child("migrate", f"sqlite:///{work}/counts.db")
+        counts = child("query_counts", f"sqlite:///{work}/counts.db", f"sqlite:///{work}/register.db", PASSWORD)
+    report(results, counts, args, started)
+
+
+def report(results: list[Figures], counts: dict[str, Any], args, started: datetime) -> None:
+    counted = ", ".join(f"{page}: {n}" for page, n in counts["large"].items())
+    same = "yes" if counts["large"] == counts["small"] else f"NO (at 20: {counts['small']})"
+    text = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            f"`make bench` ({' '.join(sys.argv[1:]) or 'defaults'}) on {started:%Y-%m-%d %H:%M} UTC:"
+            f" {args.areas} synthetic areas (seed {args.seed}), pages at {args.connections} connections,"
+            f" {args.requests} measured requests each.",
+            "",
+            *machine(),
+            "",
+            table(results, f"{args.areas} areas: {same}"),
+            "",
+            f"SQL queries per page at {args.areas} areas (SQLite, in-process): {counted}.",
+            "",
+            "Times are measured in the process that does the work (not the interpreter's start-up);",
+            "peak memory is that process's maximum resident set size. Figures from one run: expect a few",
+            "per cent of noise, more on a machine shared with other work.",
+            "",
+            "<details><summary>Raw figures</summary>",
+            "",
+            "```json",
+            json.dumps({r.backend: r.raw for r in results} | {"query_counts": counts}, indent=1, default=str),
+            "```",
+            "</details>",
+            "",
+        ]
+    )
+    print(table(results, f"{args.areas} areas: {same}"))
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"Written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

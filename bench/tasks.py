@@ -1,0 +1,245 @@
+"""The measured tasks. Each runs in a child process of bench.run (`python -m bench.tasks NAME URL
+[ARGS]`), so that its peak memory is its own; it prints one line of JSON with its figures, timed in
+process (the interpreter's start-up is not part of any target)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+TASKS: dict[str, Callable[..., dict[str, Any]]] = {}
+
+
+def task(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    TASKS[fn.__name__] = fn
+    return fn
+
+
+@contextmanager
+def app_context(url: str):
+    from compliance import create_app
+    from config import ProductionConfig
+
+    class BenchConfig(ProductionConfig):
+        SECRET_KEY = "bench-only"
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        yield app
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+@task
+def migrate(url: str) -> dict[str, Any]:
+    from flask_migrate import upgrade
+
+    with app_context(url):
+        seconds, _ = timed(lambda: upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations")))
+    return {"seconds": seconds}
+
+
+@task
+def synth(url: str, areas: str, seed: str = "1") -> dict[str, Any]:
+    from compliance.extensions import db
+    from compliance.models import DataFlow, MeetingAttendee, PanelMeeting
+    from compliance.services import synth as service
+
+    with app_context(url):
+        seconds, result = timed(lambda: service.generate(int(areas), seed=int(seed), actor="bench"))
+        count = {
+            m.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (DataFlow, PanelMeeting, MeetingAttendee)
+        }
+    return {"seconds": seconds, "findings": len(result.refreshed.raised), **count}
+
+
+@task
+def refresh(url: str) -> dict[str, Any]:
+    from compliance.extensions import db
+    from compliance.services import findings
+
+    with app_context(url):
+        findings.refresh(actor="bench")  # a first run stores the register's findings as they stand
+        db.session.commit()
+        seconds, result = timed(lambda: (findings.refresh(actor="bench"), db.session.commit())[0])
+    return {"seconds": seconds, "findings": len(result.raised)}
+
+
+@task
+def export(url: str, path: str) -> dict[str, Any]:
+    from compliance.services import exchange
+
+    def run():
+        doc = exchange.export_document()
+        Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    with app_context(url):
+        seconds, _ = timed(run)
+    return {"seconds": seconds, "megabytes": Path(path).stat().st_size / 1e6}
+
+
+@task
+def import_file(url: str, path: str) -> dict[str, Any]:
+    from compliance.services import exchange
+
+    with app_context(url):
+        seconds, result = timed(lambda: exchange.import_text(Path(path).read_bytes(), actor="bench", source="import"))
+    return {"seconds": seconds, "created": sum(result.created.values())}
+
+
+@task
+def edit(url: str, edits: str = "10") -> dict[str, Any]:
+    """Save flows one at a time as the web app does, and time the findings refresh each save runs
+    (and the whole save). Half the flows go to a school's council, half involve the police force,
+    whose other areas the refresh must then take in."""
+    from compliance.exchange import fields as f
+    from compliance.exchange import serialise
+    from compliance.extensions import db
+    from compliance.models import DataFlow
+    from compliance.models.enums import Role
+    from compliance.services import access, findings, records
+
+    refresh_times: list[float] = []
+    save_times: list[float] = []
+    original = findings.refresh_after_change
+
+    def timed_refresh(*args, **kwargs):
+        seconds, result = timed(lambda: original(*args, **kwargs))
+        refresh_times.append(seconds)
+        return result
+
+    findings.refresh_after_change = timed_refresh
+    with app_context(url):
+        scope = access.Scope(Role.ADMIN, "bench@bench.example", None, frozenset())
+        refs = list(db.session.scalars(sa.select(DataFlow.ref).order_by(DataFlow.id).limit(int(edits) * 40)))[::40]
+        for n, ref in enumerate(refs):
+            flow = db.session.scalar(sa.select(DataFlow).where(DataFlow.ref == ref))
+            record = serialise.record(f.BY_KEY["data_flows"], flow)
+            record["transfer_channel"] = "unsecure_email" if n % 2 == 0 else "encrypted_portal"
+            db.session.remove()
+            seconds, _ = timed(lambda record=record: records.save(scope, "data_flows", record, actor="bench"))
+            save_times.append(seconds)
+    return {
+        "edits": len(save_times),
+        "refresh_median": statistics.median(refresh_times),
+        "refresh_max": max(refresh_times),
+        "save_median": statistics.median(save_times),
+    }
+
+
+@task
+def pdf(url: str, path: str, area: str = "") -> dict[str, Any]:
+    from compliance.services import reports
+
+    with app_context(url):
+        seconds, result = timed(lambda: reports.pdf(path, area=area or None, actor="bench"))
+    return {"seconds": seconds, "pages": result.get("pages"), "megabytes": Path(path).stat().st_size / 1e6}
+
+
+@task
+def workbook(url: str, path: str) -> dict[str, Any]:
+    from compliance.services import reports
+
+    with app_context(url):
+        seconds, _ = timed(lambda: reports.workbook(path, actor="bench"))
+    return {"seconds": seconds, "megabytes": Path(path).stat().st_size / 1e6}
+
+
+@task
+def users(url: str, password: str) -> dict[str, Any]:
+    """The two users the load test signs in as: a national admin and one area's DPO."""
+    from compliance.extensions import db
+    from compliance.models import PanelMeeting
+    from compliance.services import users as service
+
+    with app_context(url):
+        service.create_user("admin@bench.example", "admin", password, actor="bench", source="cli")
+        service.create_user("dpo@bench.example", "dpo", password, area_refs=["a001"], actor="bench", source="cli")
+        db.session.commit()
+        meeting = db.session.scalar(sa.select(PanelMeeting.ref).where(PanelMeeting.ref.like("a001-%")).limit(1))
+    return {"meeting": meeting}
+
+
+PAGES = {
+    "dashboard": "/",
+    "list": "/records/data_flows",
+    "list, searched and sorted": "/records/data_flows?q=school&sort=-status",
+    "detail (flow)": "/records/data_flows/a001-flow-001",
+    "detail (DSA)": "/records/dsas/a001-dsa-prevent",
+    "detail (panel)": "/records/panels/a001-channel",
+    "meeting": "/meetings/{meeting}",
+    "audit log": "/audit/",
+    "register": "/register",
+}
+
+
+@task
+def query_counts(small_url: str, large_url: str, password: str) -> dict[str, Any]:
+    """SQL statements per page for the national admin, on a 20-area register and on the large one
+    (which bench.run has filled, with its users). Each request starts with an empty session."""
+    synth(small_url, "20")
+    users(small_url, password)
+    return {"small": _count_pages(small_url, password), "large": _count_pages(large_url, password)}
+
+
+def statements_recorder(statements: list[str]):
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    return record
+
+
+def _count_pages(url: str, password: str) -> dict[str, int]:
+    import re
+
+    from compliance.extensions import db
+    from compliance.models import PanelMeeting
+
+    with app_context(url) as app:
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+        meeting = db.session.scalar(sa.select(PanelMeeting.ref).where(PanelMeeting.ref.like("a001-%")).limit(1))
+        client = app.test_client()
+        page = client.get("/sign-in").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = client.post(
+            "/sign-in", data={"email": "admin@bench.example", "password": password, "csrf_token": token}
+        )
+        assert response.status_code == 302, "bench sign-in failed"
+        counts = {}
+        for name, path in PAGES.items():
+            path = path.format(meeting=meeting)
+            client.get(path)
+            db.session.remove()
+            statements: list[str] = []
+            listener = statements_recorder(statements)
+            sa.event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                status = client.get(path).status_code
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", listener)
+            assert status == 200, (path, status)
+            counts[name] = len(statements)
+    return counts
+
+
+def main() -> None:
+    name, *args = sys.argv[1:]
+    print(json.dumps(TASKS[name](*args)))
+
+
+if __name__ == "__main__":
+    main()
