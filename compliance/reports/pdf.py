@@ -1,5 +1,6 @@
 """The PDF audit report (reportlab): cover, contents, executive summary with charts, one section per
-area (designations, the control matrix, findings by severity, accepted risks, panel confidentiality)
+area (designations, the control matrix, findings by rule worst first, accepted risks, panel
+confidentiality)
 and the rule catalogue. OFFICIAL-SENSITIVE centred at the top and bottom of every page, "Page N of M".
 
 Pure: built from the loaded register and the gaps; the same data, date and generation stamp give the
@@ -22,9 +23,9 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..rules.areas import financial_year
+from ..rules.base import DISCLAIMER
 from ..rules.context import RuleContext
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -76,13 +77,18 @@ class _Document(BaseDocTemplate):
             subject=MARKING,
             **kwargs,
         )
+        self._headings = 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def afterFlowable(self, flowable: Any) -> None:
+        """Headings become the PDF's outline (bookmarks), for finding an area in a long report."""
         if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
             level = 0 if flowable.style.name == "h1" else 1
-            self.notify("TOCEntry", (level, flowable.getPlainText(), self.page))
+            key = f"h{self._headings}"
+            self._headings += 1
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=level > 0)
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):
@@ -111,22 +117,63 @@ class _NumberedCanvas(pdfcanvas.Canvas):
 
 
 def build(path: str, data: ReportInput) -> int:
-    """Write the report; returns the number of pages."""
+    """Write the report in one pass (a national report runs to thousands of pages); returns the
+    number of pages."""
+    index = _Index(data)
     story: list[Any] = []
     story += _cover(data)
-    toc = TableOfContents()
-    toc.levelStyles = [
-        ParagraphStyle("toc0", parent=BODY, fontSize=10, leftIndent=0),
-        ParagraphStyle("toc1", parent=BODY, fontSize=9, leftIndent=12),
-    ]
-    story += [Paragraph("Contents", ParagraphStyle("contents", parent=H1)), toc, PageBreak()]
+    story += _contents(data, index)
     story += _summary(data)
     for ref in data.area_refs:
-        story += _area(data, ref)
+        story += _area(data, index, ref)
     story += _catalogue(data)
     document = _Document(path)
-    document.multiBuild(story, canvasmaker=_NumberedCanvas)
+    document.build(story, canvasmaker=_NumberedCanvas)
     return document.page
+
+
+class _Index:
+    """What the area sections look up, computed once rather than once per area."""
+
+    def __init__(self, data: ReportInput) -> None:
+        ctx = data.ctx
+        self.flows: dict[str, list[Any]] = defaultdict(list)
+        for flow in ctx.data_flows:
+            self.flows[flow.area.ref].append(flow)
+        self.gaps: dict[str, list[Any]] = defaultdict(list)
+        self.raised: dict[str, set[str]] = defaultdict(set)
+        for gap in data.gaps:
+            self.raised[gap.subject_ref].add(gap.rule)
+            for ref in gap.areas:
+                self.gaps[ref].append(gap)
+        for system in ctx.storage_systems:
+            storage_rules = {rule for rule in self.raised.get(system.ref, ()) if rule.startswith("STORAGE_")}
+            if storage_rules:
+                for flow in ctx.live_flows_by_storage_system.get(system, ()):
+                    self.raised[flow.ref] |= storage_rules
+        self.panels: dict[str, list[Any]] = defaultdict(list)
+        for panel in ctx.panels:
+            for area in panel.areas:
+                self.panels[area.ref].append(panel)
+
+
+def _contents(data: ReportInput, index: _Index) -> list[Any]:
+    """The areas in the report with their open findings (the PDF's bookmarks lead to each)."""
+    names = {a.ref: a.name for a in data.ctx.areas}
+    rows = [["Area", "High", "Medium", "Low"]]
+    for ref in data.area_refs:
+        counts = Counter(g.severity.value for g in index.gaps[ref] if g.status.value == "open")
+        rows.append([f"{names.get(ref, ref)} ({ref})", *(str(counts[s]) for s in SEVERITIES)])
+    return [
+        Paragraph("Contents", ParagraphStyle("contents", parent=H1)),
+        Paragraph(
+            "Executive summary; then one section per area below (designations, data flows against controls, "
+            "findings, accepted risks, panel confidentiality); then the rule catalogue. Open findings per area:",
+            BODY,
+        ),
+        _table(rows, [100 * mm, 20 * mm, 20 * mm, 20 * mm]),
+        PageBreak(),
+    ]
 
 
 def _cover(data: ReportInput) -> list[Any]:
@@ -197,10 +244,10 @@ def _chart(items: Sequence[tuple[str, int]]) -> Drawing:
     return drawing
 
 
-def _area(data: ReportInput, ref: str) -> list[Any]:
+def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
     ctx = data.ctx
     area = next(a for a in ctx.areas if a.ref == ref)
-    story: list[Any] = [Paragraph(f"Area: {area.name}", H1)]
+    story: list[Any] = [Paragraph(f"Area: {_esc(area.name)}", H1)]
     year = financial_year(ctx.as_of)
     rows = [["Designation", "Financial year", "Value", "Source"]] + [
         [d.kind.value.replace("_", " "), d.financial_year, "Yes" if d.value else "No", d.source or "Not recorded"]
@@ -210,27 +257,10 @@ def _area(data: ReportInput, ref: str) -> list[Any]:
         Paragraph(f"Designations (evaluation year {year})", H2),
         _table(rows, [45 * mm, 28 * mm, 18 * mm, 80 * mm]),
     ]
-    story += _matrix(data, area)
-    gaps = [g for g in data.gaps if ref in g.areas]
+    story += _matrix(ctx, index, ref)
+    gaps = index.gaps[ref]
     story.append(Paragraph("Findings", H2))
-    for severity in SEVERITIES:
-        group = [g for g in gaps if g.severity.value == severity and g.status.value == "open"]
-        if not group:
-            continue
-        story.append(Paragraph(f"{severity.capitalize()} ({len(group)})", BODY))
-        rows = [["Rule", "Record", "What is wrong and what to do"]] + [
-            [
-                Paragraph(f"<b>{g.rule}</b>", SMALL),
-                Paragraph(f"{g.subject_type.replace('_', ' ')}<br/>{g.subject_ref}", SMALL),
-                Paragraph(
-                    f"{_esc(g.message)}<br/><b>What to do:</b> {_esc(g.remediation)}<br/>"
-                    f"<i>{_esc('; '.join(g.references))}</i>",
-                    SMALL,
-                ),
-            ]
-            for g in group
-        ]
-        story.append(_table(rows, [42 * mm, 38 * mm, 94 * mm]))
+    story += _findings([g for g in gaps if g.status.value == "open"])
     accepted = [g for g in gaps if g.status.value == "accepted_risk"]
     story.append(Paragraph("Accepted risks", H2))
     if accepted:
@@ -249,20 +279,44 @@ def _area(data: ReportInput, ref: str) -> list[Any]:
         story.append(_table(rows, [38 * mm, 32 * mm, 60 * mm, 26 * mm, 18 * mm]))
     else:
         story.append(Paragraph("No risks have been accepted.", BODY))
-    story += _panels(ctx, area)
+    story += _panels(index.panels[ref])
     story.append(PageBreak())
     return story
 
 
-def _matrix(data: ReportInput, area) -> list[Any]:
-    ctx = data.ctx
-    flows = sorted((f for f in ctx.data_flows if f.area is area), key=lambda f: f.ref)
-    raised: dict[str, set[str]] = defaultdict(set)
-    for g in data.gaps:
-        raised[g.subject_ref].add(g.rule)
-    for system in ctx.storage_systems:
-        for flow in ctx.live_flows_by_storage_system.get(system, ()):
-            raised[flow.ref] |= {rule for rule in raised.get(system.ref, ()) if rule.startswith("STORAGE_")}
+def _findings(open_gaps: list[Any]) -> list[Any]:
+    """Open findings, worst first, grouped by rule: what to do and the law once per rule, then each
+    record and what is wrong with it (the disclaimer is on the cover, not on every line)."""
+    if not open_gaps:
+        return [Paragraph("No open findings.", BODY)]
+    by_rule: dict[str, list[Any]] = defaultdict(list)
+    for gap in open_gaps:
+        by_rule[gap.rule].append(gap)
+    story: list[Any] = []
+    ordered = sorted(by_rule.values(), key=lambda group: (SEVERITIES.index(group[0].severity.value), group[0].gnn))
+    for group in ordered:
+        first = group[0]
+        story.append(
+            Paragraph(
+                f"<b>{first.gnn} {first.rule}</b>: {_esc(first.title)} ({first.severity.value}, {len(group)} open). "
+                f"<b>What to do:</b> {_esc(first.remediation)} <i>{_esc('; '.join(first.references))}</i>",
+                SMALL,
+            )
+        )
+        rows = [["Record", "What is wrong"]] + [
+            [
+                Paragraph(f"{g.subject_type.replace('_', ' ')} {g.subject_ref}", SMALL),
+                Paragraph(_esc(g.message.removesuffix(DISCLAIMER).strip()), SMALL),
+            ]
+            for g in group
+        ]
+        story += [_table(rows, [44 * mm, 130 * mm]), Spacer(1, 3 * mm)]
+    return story
+
+
+def _matrix(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
+    flows = sorted(index.flows[ref], key=lambda f: f.ref)
+    raised = index.raised
     bold = ParagraphStyle("matrix-head", parent=SMALL, fontName="Helvetica-Bold", fontSize=6.5, leading=8)
     header = [Paragraph(name, bold) for name in ("Data flow", *(name for name, _ in CONTROLS))]
     rows: list[list[Any]] = [header]
@@ -294,8 +348,7 @@ def _cell(name: str, flow, ctx: RuleContext, gaps: set[str]) -> str:
     return "Gap" if gaps else "Met"
 
 
-def _panels(ctx: RuleContext, area) -> list[Any]:
-    panels = [p for p in ctx.panels if area in p.areas]
+def _panels(panels: list[Any]) -> list[Any]:
     story: list[Any] = [Paragraph("Panel confidentiality", H2)]
     if not panels:
         return [*story, Paragraph("No panel is recorded for this area.", BODY)]

@@ -7,6 +7,7 @@ findings raised again reopen. Every step is a FindingEvent, so the history is ne
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
@@ -14,8 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from ..exchange import fields as f
 from ..extensions import db
-from ..models import Finding, FindingEvent
+from ..models import Area, Finding, FindingEvent
 from ..models.enums import FindingEventKind, FindingStatus, Severity, SubjectType
+from ..models.finding import finding_area
 from ..rules.base import RaisedFinding
 from ..rules.context import RuleContext
 from ..rules.engine import evaluate
@@ -88,11 +90,55 @@ def refresh_after_change(
 
 
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
+    return _refresh_scope_with_context(scope, actor, as_of)[0]
+
+
+def _refresh_scope_with_context(scope: area_scope.AreaScope, actor: str, as_of: date) -> tuple[Refreshed, RuleContext]:
     reference.ensure_loaded()
     records = snapshot.load(scope.ids).records
     ctx = RuleContext(as_of=as_of, partner_types=register.partner_types(), **records)
     raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
-    return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
+    return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned), ctx
+
+
+def refresh_area(area_ref: str, actor: str, as_of: date) -> RuleContext:
+    """Refresh what one area's records decide (for a report about the area) and return the rules'
+    view of that area: its flows and panels and everything they rest on."""
+    return _refresh_scope_with_context(area_scope.build([area_ref]), actor, as_of)[1]
+
+
+def area_context(area_ref: str, as_of: date) -> RuleContext:
+    """The rules' view of one area (its flows and panels and what they rest on), without a refresh."""
+    records = snapshot.load(area_scope.build([area_ref]).ids).records
+    return RuleContext(as_of=as_of, partner_types=register.partner_types(), **records)
+
+
+def in_area(area_ref: str) -> list[tuple[RaisedFinding, FindingStatus]]:
+    """The stored findings (not closed) about an area, as raised, with their status. Consistent
+    with the register: every change refreshes what it can affect (refresh_after_change)."""
+    in_area = sa.select(finding_area.c.finding_id).join(Area).where(Area.ref == area_ref)
+    rows = db.session.scalars(
+        sa.select(Finding).where(Finding.id.in_(in_area), Finding.status != FindingStatus.REMEDIATED)
+    ).all()
+    areas = defaultdict(list)
+    links = sa.select(finding_area.c.finding_id, Area.ref).join(Area).where(finding_area.c.finding_id.in_(in_area))
+    for finding_id, ref in db.session.execute(links.order_by(Area.ref)):
+        areas[finding_id].append(ref)
+    return [
+        (
+            RaisedFinding(
+                rule=row.rule_code,
+                subject_type=row.subject_type,
+                subject_ref=row.subject_ref,
+                subject_name=row.subject_name or row.subject_ref,
+                areas=tuple(areas[row.id]),
+                severity=row.severity,
+                message=row.message,
+            ),
+            row.status,
+        )
+        for row in rows
+    ]
 
 
 def _event(

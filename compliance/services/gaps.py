@@ -72,12 +72,19 @@ def report(*, actor: str, as_of: date | None = None, area: str | None = None) ->
         raise UnknownArea(area)
     default = register.default_as_of()
     as_of = as_of or default
+    rules = reference.rules_by_code()
+    if area is not None and as_of == default:
+        # One area at the register's date: refresh what its records decide; the stored findings
+        # about it are then current (a national register need not be evaluated for one area).
+        findings.refresh_area(area, actor, as_of)
+        gaps = [_gap(item, rules[item.rule], status) for item, status in findings.in_area(area)]
+        gaps.sort(key=lambda g: (-g.severity.rank, g.gnn, g.subject_type, g.subject_ref))
+        return GapsReport(as_of=as_of, area=area, gaps=gaps)
     if as_of == default:
         raised = findings.refresh(actor=actor, as_of=as_of).raised
     else:
         raised = findings.evaluate_at(as_of)
     stored = findings.statuses(item.key for item in raised)
-    rules = reference.rules_by_code()
     gaps = [_gap(item, rules[item.rule], _status(stored.get(item.key))) for item in raised]
     if area is not None:
         gaps = [gap for gap in gaps if area in gap.areas]

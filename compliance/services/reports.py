@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Finding
 from ..models.enums import FindingStatus
-from . import audit, exchange, gaps, reference, register
+from . import audit, exchange, findings, gaps, reference, register
 
 
 def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int]:
@@ -36,7 +36,10 @@ def pdf(
     from ..reports import pdf as builder
 
     result = gaps.report(actor=actor, area=area, as_of=as_of)
-    ctx = register.rule_context(result.as_of)
+    at_register_date = result.as_of == register.default_as_of()
+    ctx = (
+        findings.area_context(area, result.as_of) if area and at_register_date else register.rule_context(result.as_of)
+    )
     area_refs = [area] if area else sorted(a.ref for a in ctx.areas)
     keys = {(g.rule, g.subject_type, g.subject_ref) for g in result.gaps if g.status.value == "accepted_risk"}
     accepted = {
