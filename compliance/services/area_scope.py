@@ -8,7 +8,9 @@ and keeps the outcome only for the subjects it sees whole ("owned"):
 - the areas' flows, their panels that sit wholly in the areas and those panels' meetings, and the
   areas themselves, whose rules read nothing beyond what they point at;
 - privacy notices, whose rule reads only the notice;
-- a DSA, DPIA, MOU or storage system that no flow outside the areas uses;
+- a DSA, DPIA or MOU that no flow outside the areas uses; every storage system the areas' flows
+  use (for one that flows elsewhere use too, such as the national case management system, the
+  refresh reads which live flows use it across the register: that is all its rules need);
 - an organisation that belongs only to these areas and that no flow, lawful basis, panel or storage
   system outside them involves; a processing contract between two such organisations.
 
@@ -19,8 +21,10 @@ Tests compare the outcome with a full refresh after edits of each kind.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -42,6 +46,7 @@ from ..models import (
     StorageSystem,
 )
 from ..models.agreement import DsaParty, joint_controller_party, mou_party
+from ..models.data_flow import LIVE_STATUSES
 from ..models.data_flow import data_flow_privacy_notice as flow_notice
 from ..models.data_flow import data_flow_storage_system as flow_system
 from ..models.enums import SubjectType
@@ -68,6 +73,9 @@ class AreaScope:
     area_ids: set[int]
     ids: dict[str, set[int]] = field(default_factory=dict)  # what to load, per list name
     owned: set[tuple[SubjectType, str]] = field(default_factory=set)  # subjects decided exactly
+    # Storage systems flows elsewhere use too (the national case management system): their rules
+    # need only which live flows use them, which `live_users` reads for the whole register.
+    shared_systems: set[int] = field(default_factory=set)
 
     def covers(self, subject_type: SubjectType, subject_ref: str) -> bool:
         return (subject_type, subject_ref) in self.owned
@@ -200,9 +208,10 @@ def _decide_ownership(scope: AreaScope, local_orgs: set[int]) -> None:
         ("dsas", SubjectType.DSA),
         ("mous", SubjectType.MOU),
         ("dpias", SubjectType.DPIA),
-        ("storage_systems", SubjectType.STORAGE_SYSTEM),
     ):
         owned.update((subject_type, refs[key][i]) for i in ids[key] - used_outside[key])
+    scope.shared_systems = used_outside["storage_systems"]
+    owned.update((SubjectType.STORAGE_SYSTEM, ref) for ref in refs["storage_systems"].values())
     owned.update((SubjectType.PRIVACY_NOTICE, ref) for ref in refs["privacy_notices"].values())
     owned.update((SubjectType.ORGANISATION, refs["organisations"][i]) for i in owned_orgs)
     contracts = sa.select(ProcessingContract.ref, ProcessingContract.controller_id, ProcessingContract.processor_id)
@@ -213,6 +222,20 @@ def _decide_ownership(scope: AreaScope, local_orgs: set[int]) -> None:
         )
         if controller in owned_orgs and processor in owned_orgs
     )
+
+
+def live_users(system_ids: set[int]) -> dict[int, list[Any]]:
+    """Per storage system, every live flow that uses it, anywhere: (ref, name, area id, status)."""
+    rows = db.session.execute(
+        sa.select(flow_system.c.storage_system_id, DataFlow.ref, DataFlow.name, DataFlow.area_id, DataFlow.status)
+        .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
+        .where(_where_in(flow_system.c.storage_system_id, system_ids), DataFlow.status.in_(sorted(LIVE_STATUSES)))
+        .order_by(DataFlow.ref)
+    )
+    users: dict[int, list[Any]] = defaultdict(list)
+    for system_id, *flow in rows:
+        users[system_id].append(flow)
+    return users
 
 
 def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:

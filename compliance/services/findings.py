@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..exchange import fields as f
 from ..extensions import db
-from ..models import Area, Finding, FindingEvent
+from ..models import Area, Finding, FindingEvent, StorageSystem
 from ..models.enums import FindingEventKind, FindingStatus, Severity, SubjectType
 from ..models.finding import finding_area
 from ..rules.base import RaisedFinding
@@ -95,10 +96,26 @@ def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refr
 
 def _refresh_scope_with_context(scope: area_scope.AreaScope, actor: str, as_of: date) -> tuple[Refreshed, RuleContext]:
     reference.ensure_loaded()
-    records = snapshot.load(scope.ids).records
-    ctx = RuleContext(as_of=as_of, partner_types=register.partner_types(), **records)
+    ctx = _scope_context(scope, as_of)
     raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
     return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned), ctx
+
+
+def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
+    """The rules' view of a scope: its records, and for storage systems flows elsewhere use too,
+    every live flow that uses them (as stand-ins carrying what the storage rules read)."""
+    snap = snapshot.load(scope.ids)
+    ctx = RuleContext(as_of=as_of, partner_types=register.partner_types(), **snap.records)
+    if scope.shared_systems:
+        index = dict(ctx.live_flows_by_storage_system)
+        systems, areas = snap.by_id[StorageSystem], snap.by_id[Area]
+        for system_id, users in area_scope.live_users(scope.shared_systems).items():
+            index[systems[system_id]] = [
+                SimpleNamespace(ref=ref, name=name, area=areas[area_id], status=status)
+                for ref, name, area_id, status in users
+            ]
+        ctx.__dict__["live_flows_by_storage_system"] = index
+    return ctx
 
 
 def refresh_area(area_ref: str, actor: str, as_of: date) -> RuleContext:
@@ -109,8 +126,7 @@ def refresh_area(area_ref: str, actor: str, as_of: date) -> RuleContext:
 
 def area_context(area_ref: str, as_of: date) -> RuleContext:
     """The rules' view of one area (its flows and panels and what they rest on), without a refresh."""
-    records = snapshot.load(area_scope.build([area_ref]).ids).records
-    return RuleContext(as_of=as_of, partner_types=register.partner_types(), **records)
+    return _scope_context(area_scope.build([area_ref]), as_of)
 
 
 def in_area(area_ref: str) -> list[tuple[RaisedFinding, FindingStatus]]:

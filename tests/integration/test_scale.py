@@ -15,7 +15,7 @@ from compliance import synthetic
 from compliance.exchange import fields as f
 from compliance.exchange import serialise
 from compliance.extensions import db
-from compliance.models import Finding
+from compliance.models import DataFlow, Finding
 from compliance.models.enums import FindingStatus
 from compliance.rules.base import REGISTRY
 from compliance.rules.engine import evaluate
@@ -166,3 +166,28 @@ def test_the_refresh_after_an_edit_leaves_the_findings_a_full_refresh_would(synt
     assert state != before, "the edit changes some finding"
     assert state == _full_state(as_of)
     assert (not full_refreshes) == scoped, "a scoped refresh where one is possible, the full one otherwise"
+
+
+def test_ending_a_flow_on_the_national_case_system_refreshes_only_its_area_and_that_system(
+    synthetic_register, monkeypatch
+):
+    """The national case management system is used in every area: its finding lists the live flows
+    that use it, which the scoped refresh reads across the register."""
+    pcm = _record("storage_systems", "pcm")
+    _save("storage_systems", pcm | {"approved_for_prevent": False})
+    as_of = register.default_as_of()
+    before = _stored_state()
+    assert any(rule == "STORAGE_UNAPPROVED" and ref == "pcm" for rule, _, ref, *_ in before)
+    full_refreshes = []
+    original = findings.refresh
+    monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
+    ref = db.session.scalar(
+        sa.select(DataFlow.ref)
+        .where(DataFlow.programme == "channel_case", DataFlow.status == "live", DataFlow.ref.like("a004-%"))
+        .order_by(DataFlow.ref)
+        .limit(1)
+    )
+    _save("data_flows", _record("data_flows", ref) | {"status": "ended", "ended_on": "2026-11-01"})
+    state = _stored_state()
+    assert state != before and state == _full_state(as_of)
+    assert not full_refreshes
