@@ -127,12 +127,14 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
     db.session.flush()
     # Collections loaded before the bulk INSERTs do not know the new rows: load afresh.
     db.session.expire_all()
-    changed = [(key, record) for key in f.BY_KEY for record in new[key]] + [(k, r) for k, r, _ in replaced]
-    if changed and len(changed) <= SCOPED_REFRESH_LIMIT and not date_changed:
-        affected = {(key, record["ref"]) for key, record in changed}
-        for key, record in [*changed, *((k, before) for k, _, before in replaced)]:
+    # Every record in the document, changed or not: an unchanged one is refreshed too (its findings
+    # may depend on the date), and what a changed one pointed at before may have changed with it.
+    touched = [(key, record) for key in f.BY_KEY for record in doc.get(key, ())]
+    if touched and len(touched) <= SCOPED_REFRESH_LIMIT and not date_changed:
+        affected = {(key, record["ref"]) for key, record in touched}
+        for key, record in [*touched, *((k, before) for k, _, before in replaced)]:
             affected.update((target, ref) for _, target, ref in validate.pointers(key, record))
-        result.refreshed = findings.refresh_after_change(actor, {key for key, _ in changed}, affected)
+        result.refreshed = findings.refresh_after_change(actor, {(k, r["ref"]) for k, r in touched}, affected)
     else:
         result.refreshed = findings.refresh(actor=actor)
     return result

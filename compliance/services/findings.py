@@ -68,16 +68,19 @@ KEYS = {subject_type: key for key, subject_type in SUBJECT_TYPES.items()}
 
 
 def refresh_after_change(
-    actor: str, changed_keys: set[str], affected: set[tuple[str, str]], as_of: date | None = None
+    actor: str, touched: set[tuple[str, str]], affected: set[tuple[str, str]], as_of: date | None = None
 ) -> Refreshed:
-    """The refresh after a change to a few records (`affected`: (list name, ref) of each changed
-    record and of every record it pointed at before or points at now). Refreshes the areas those
-    belong to, widened (three times at most) until every affected subject is decided there
-    (area_scope.py); otherwise, and for changes to organisations or arrangements, every rule."""
-    if not changed_keys <= SCOPED_KEYS:
+    """The refresh after a change to a few records (`touched`, as (list name, ref)); `affected`
+    adds every record they pointed at before or point at now. Refreshes the areas those belong to,
+    widened (three times at most) until every affected subject is decided there (area_scope.py);
+    otherwise, and for changes to organisations or arrangements, every rule."""
+    if not {key for key, _ in touched} <= SCOPED_KEYS:
         return refresh(actor, as_of)
     wanted = {(SUBJECT_TYPES[key], ref) for key, ref in affected if key in SUBJECT_TYPES}
-    areas = area_scope.areas_of(affected)
+    # A storage system a changed flow merely uses is decided in any scope (area_scope.live_users):
+    # the areas of every flow that uses it (for the national system, all of them) are not needed.
+    placed = {item for item in affected if item[0] != "storage_systems" or item in touched}
+    areas = area_scope.areas_of(placed)
     for _ in range(3):
         scope = area_scope.build(areas)
         missing = [(KEYS[subject_type], ref) for subject_type, ref in wanted if not scope.covers(subject_type, ref)]
