@@ -6,7 +6,8 @@ findings are one limited query, the trend is one grouped query over the findings
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Area, Dpia, Dsa, Finding, FindingEvent, Mou, ProcessingContract, Rule
+from ..models import Area, AuditEvent, Dpia, Dsa, Finding, FindingEvent, Mou, ProcessingContract, Rule
 from ..models.enums import DpiaStatus, DsaStatus, FindingEventKind, FindingStatus, Severity
 from ..models.finding import finding_area
 from .access import Scope
@@ -142,3 +143,42 @@ def reviews_due(scope: Scope, today: date | None = None) -> list[Review]:
         statement = sa.select(model.ref, title, due).where(due.is_not(None), due <= horizon, live, scope.where(model))
         reviews.extend(Review(kind, key, ref, name or ref, when) for ref, name, when in db.session.execute(statement))
     return sorted(reviews, key=lambda review: (review.due, review.kind, review.ref))
+
+
+# --- the counts, cached per scope until the register or its findings change ------------------------
+
+_CACHE: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_CACHE_SIZE = 256
+_LOCK = threading.Lock()
+
+
+def _version() -> tuple:
+    """Changes whenever a count on the dashboard can: every change to a finding is a FindingEvent,
+    every change to a record an AuditEvent (both append-only, so their newest id says it all), and
+    what is overdue moves with the date."""
+    newest_event = db.session.scalar(sa.select(sa.func.max(FindingEvent.id)))
+    newest_change = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+    return (date.today(), newest_event, newest_change)
+
+
+def counts(scope: Scope) -> dict[str, Any]:
+    """By severity, by rule, by area, the trend and the reviews due. Grouping a national register's
+    findings costs tens of milliseconds a request; the result is kept (in this process) until the
+    register changes, which two indexed lookups tell."""
+    key = (scope.role, scope.area_ids, _version())
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = {
+        "summary": by_severity(scope),
+        "rules": by_rule(scope),
+        "areas": by_area(scope),
+        "trend": trend(scope),
+        "reviews": reviews_due(scope),
+    }
+    with _LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value

@@ -68,6 +68,17 @@ class Page:
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.size))
 
+    def window(self) -> list[int | None]:
+        """The page numbers the pagination shows, None for an ellipsis (GOV.UK's pattern: the
+        first, the last, and the current page with its neighbours), not one link per page."""
+        shown = sorted({1, self.pages, *range(max(1, self.number - 1), min(self.pages, self.number + 1) + 1)})
+        numbers: list[int | None] = []
+        for n in shown:
+            if numbers and n - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(n)
+        return numbers
+
 
 def record_type(key: str) -> f.RecordType:
     try:

@@ -45,12 +45,8 @@ def index() -> ResponseReturnValue:
     user_scope = scope()
     return render_template(
         "main/index.html",
-        summary=dashboard.by_severity(user_scope),
         worst=dashboard.worst(user_scope),
-        rules=dashboard.by_rule(user_scope),
-        areas=dashboard.by_area(user_scope),
-        trend=dashboard.trend(user_scope),
-        reviews=dashboard.reviews_due(user_scope),
+        **dashboard.counts(user_scope),
         today=date.today(),
         record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
     )

@@ -191,3 +191,17 @@ def test_ending_a_flow_on_the_national_case_system_refreshes_only_its_area_and_t
     state = _stored_state()
     assert state != before and state == _full_state(as_of)
     assert not full_refreshes
+
+
+def test_the_dashboard_counts_are_kept_only_until_the_register_changes(synthetic_register):
+    from compliance.models.enums import Role
+    from compliance.services import dashboard
+    from compliance.services.access import Scope
+
+    scope = Scope(Role.ADMIN, "admin@example.org", None, frozenset())
+    first = dashboard.counts(scope)
+    assert dashboard.counts(scope) is first  # kept
+    _save("data_flows", _edit_flow_channel(_record("data_flows", "a001-flow-001"))[1])
+    after = dashboard.counts(scope)
+    assert after is not first and after["summary"] != first["summary"]
+    assert after["summary"] == dashboard.by_severity(scope) and after["areas"] == dashboard.by_area(scope)
