@@ -9,7 +9,7 @@ FRONTEND := node_modules/govuk-frontend/dist/govuk
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test assets lint format db demo clean
+.PHONY: run test bench install install-test assets lint format db demo clean
 
 run: install assets db demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C to stop)"
@@ -19,6 +19,11 @@ test: install-test assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The national-scale benchmark (bench/run.py): SQLite and PostgreSQL (BENCH_POSTGRES_URL, else a
+# throwaway cluster when PostgreSQL is installed); prints the table and writes BENCHMARKS.md.
+bench: install assets
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
