@@ -29,8 +29,11 @@ def evaluate(ctx: RuleContext, codes: Iterable[str] | None = None) -> list[Raise
     specs: list[RuleSpec] = [REGISTRY[code] for code in codes] if codes is not None else list(REGISTRY.values())
     specs.sort(key=lambda spec: spec.gnn)
     findings: list[RaisedFinding] = []
+    ordered: dict[SubjectType, list] = {}
     for spec in specs:
-        for subject in sorted(ctx.subjects(spec.subject_type), key=lambda s: s.ref):
+        if spec.subject_type not in ordered:
+            ordered[spec.subject_type] = sorted(ctx.subjects(spec.subject_type), key=lambda s: s.ref)
+        for subject in ordered[spec.subject_type]:
             hit = spec.check(subject, ctx)
             if hit is None:
                 continue
