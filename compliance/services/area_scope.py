@@ -81,8 +81,23 @@ class AreaScope:
         return (subject_type, subject_ref) in self.owned
 
 
-def _ids(statement) -> set[int]:
+def _ids(*statements) -> set[int]:
+    """The ids the statements select (one column each), in one round trip."""
+    statement = statements[0] if len(statements) == 1 else sa.union_all(*statements)
     return {value for value in db.session.scalars(statement) if value is not None}
+
+
+def _ids_by(statements: list[tuple[str, Any]]) -> dict[str, set[int]]:
+    """Ids per name from (name, statement) pairs, in one round trip (a name may repeat)."""
+    found: dict[str, set[int]] = {name: set() for name, _ in statements}
+    parts = []
+    for name, statement in statements:
+        sub = statement.subquery()
+        parts.append(sa.select(sa.literal(name).label("name"), list(sub.c)[0].label("id")).select_from(sub))
+    for name, value in db.session.execute(sa.union_all(*parts)):
+        if value is not None:
+            found[name].add(value)
+    return found
 
 
 def _where_in(column, ids: Iterable[int]):
@@ -93,72 +108,91 @@ def build(area_refs: Iterable[str]) -> AreaScope:
     """The records to load for the areas, and the subjects they decide."""
     areas = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
     scope = AreaScope({areas[ref] for ref in area_refs if ref in areas})
-    flows = _ids(sa.select(DataFlow.id).where(_where_in(DataFlow.area_id, scope.area_ids)))
-    panels = _ids(sa.select(panel_area.c.panel_id).where(_where_in(panel_area.c.area_id, scope.area_ids)))
-    local_orgs = _ids(sa.select(org_area.c.organisation_id).where(_where_in(org_area.c.area_id, scope.area_ids)))
+    inside = scope.area_ids
+    first = _ids_by(
+        [
+            ("flows", sa.select(DataFlow.id).where(_where_in(DataFlow.area_id, inside))),
+            ("panels", sa.select(panel_area.c.panel_id).where(_where_in(panel_area.c.area_id, inside))),
+            ("orgs", sa.select(org_area.c.organisation_id).where(_where_in(org_area.c.area_id, inside))),
+        ]
+    )
+    flows, panels, local_orgs = first["flows"], first["panels"], first["orgs"]
     in_flows = _where_in(DataFlow.id, flows)
-    ids = scope.ids = {
-        "areas": set(areas.values()),  # all of them (200 rows): organisations and panels link to areas
+    ids = scope.ids = _ids_by(
+        [
+            ("dsas", sa.select(DataFlow.dsa_id).where(in_flows)),
+            ("dsas", _unused_agreements(DsaParty.__table__, local_orgs)),
+            ("mous", sa.select(DataFlow.mou_id).where(in_flows)),
+            ("mous", _unused_agreements(mou_party, local_orgs)),
+            ("dpias", sa.select(DataFlow.dpia_id).where(in_flows)),
+            (
+                "storage_systems",
+                sa.select(flow_system.c.storage_system_id).where(_where_in(flow_system.c.data_flow_id, flows)),
+            ),
+            (
+                "privacy_notices",
+                sa.select(flow_notice.c.privacy_notice_id).where(_where_in(flow_notice.c.data_flow_id, flows)),
+            ),
+        ]
+    )
+    ids |= {
+        "areas": set(areas.values()),
         "data_flows": flows,
         "panels": panels,
-        "dsas": _ids(sa.select(DataFlow.dsa_id).where(in_flows)) | _unused_agreements(DsaParty.__table__, local_orgs),
-        "mous": _ids(sa.select(DataFlow.mou_id).where(in_flows)) | _unused_agreements(mou_party, local_orgs),
-        "dpias": _ids(sa.select(DataFlow.dpia_id).where(in_flows)),
-        "storage_systems": _ids(
-            sa.select(flow_system.c.storage_system_id).where(_where_in(flow_system.c.data_flow_id, flows))
-        ),
-        "privacy_notices": _ids(
-            sa.select(flow_notice.c.privacy_notice_id).where(_where_in(flow_notice.c.data_flow_id, flows))
-        ),
-    }
-    orgs = local_orgs | _involved(flows, panels) | _pointed_at(ids)
+    }  # all areas: orgs and panels link to them
+    orgs = local_orgs | _ids(*_involved(flows, panels), *_pointed_at(ids))
     # What the rules look up by organisation: contracts by pair, arrangements by party, notices.
-    ids["processing_contracts"] = _ids(
-        sa.select(ProcessingContract.id).where(
-            _where_in(ProcessingContract.controller_id, orgs) | _where_in(ProcessingContract.processor_id, orgs)
-        )
+    ids |= _ids_by(
+        [
+            (
+                "processing_contracts",
+                sa.select(ProcessingContract.id).where(
+                    _where_in(ProcessingContract.controller_id, orgs) | _where_in(ProcessingContract.processor_id, orgs)
+                ),
+            ),
+            (
+                "joint_controller_arrangements",
+                sa.select(joint_controller_party.c.arrangement_id).where(
+                    _where_in(joint_controller_party.c.organisation_id, orgs)
+                ),
+            ),
+            ("more_notices", sa.select(PrivacyNotice.id).where(_where_in(PrivacyNotice.controller_id, orgs))),
+        ]
     )
-    ids["joint_controller_arrangements"] = _ids(
-        sa.select(joint_controller_party.c.arrangement_id).where(
-            _where_in(joint_controller_party.c.organisation_id, orgs)
-        )
-    )
-    ids["privacy_notices"] |= _ids(sa.select(PrivacyNotice.id).where(_where_in(PrivacyNotice.controller_id, orgs)))
-    ids["organisations"] = orgs | _pointed_at(ids) | _ids(sa.select(Area.responsible_authority_id))
+    ids["privacy_notices"] |= ids.pop("more_notices")
+    ids["organisations"] = orgs | _ids(*_pointed_at(ids), sa.select(Area.responsible_authority_id))
     _decide_ownership(scope, local_orgs)
     return scope
 
 
-def _unused_agreements(party_table: sa.Table, orgs: set[int]) -> set[int]:
+def _unused_agreements(party_table: sa.Table, orgs: set[int]):
     """DSAs (or MOUs) with a party among `orgs` that no flow rests on: they count in their parties'
     areas (RuleContext.areas_of_dsa), so they can govern an organisation there."""
     agreement = party_table.c.dsa_id if "dsa_id" in party_table.c else party_table.c.mou_id
     flow_column = DataFlow.dsa_id if agreement.key == "dsa_id" else DataFlow.mou_id
-    return _ids(
-        sa.select(agreement).where(
-            _where_in(party_table.c.organisation_id, orgs), ~sa.exists().where(flow_column == agreement)
-        )
+    return sa.select(agreement).where(
+        _where_in(party_table.c.organisation_id, orgs), ~sa.exists().where(flow_column == agreement)
     )
 
 
-def _involved(flows: set[int], panels: set[int]) -> set[int]:
-    """Organisations the flows and panels involve."""
+def _involved(flows: set[int], panels: set[int]) -> list:
+    """Statements for the organisations the flows and panels involve."""
     in_flows = _where_in(DataFlow.id, flows)
     meetings = sa.select(PanelMeeting.id).where(_where_in(PanelMeeting.panel_id, panels))
-    return (
-        _ids(sa.select(DataFlow.sender_id).where(in_flows))
-        | _ids(sa.select(DataFlow.recipient_id).where(in_flows))
-        | _ids(sa.select(LawfulBasis.party_id).where(_where_in(LawfulBasis.data_flow_id, flows)))
-        | _ids(sa.select(Panel.chair_organisation_id).where(_where_in(Panel.id, panels)))
-        | _ids(sa.select(panel_police_force.c.organisation_id).where(_where_in(panel_police_force.c.panel_id, panels)))
-        | _ids(sa.select(MeetingAttendee.organisation_id).where(MeetingAttendee.meeting_id.in_(meetings)).distinct())
-    )
+    return [
+        sa.select(DataFlow.sender_id).where(in_flows),
+        sa.select(DataFlow.recipient_id).where(in_flows),
+        sa.select(LawfulBasis.party_id).where(_where_in(LawfulBasis.data_flow_id, flows)),
+        sa.select(Panel.chair_organisation_id).where(_where_in(Panel.id, panels)),
+        sa.select(panel_police_force.c.organisation_id).where(_where_in(panel_police_force.c.panel_id, panels)),
+        sa.select(MeetingAttendee.organisation_id).where(MeetingAttendee.meeting_id.in_(meetings)),
+    ]
 
 
-def _pointed_at(ids: dict[str, set[int]]) -> set[int]:
-    """Organisations the loaded agreements, assessments, systems and notices point at."""
-    found: set[int] = set()
-    for key, columns in (
+def _pointed_at(ids: dict[str, set[int]]) -> list:
+    """Statements for the organisations the loaded agreements, assessments, systems and notices point at."""
+    statements = []
+    for key, (wanted, by) in (
         ("dsas", (DsaParty.organisation_id, DsaParty.dsa_id)),
         ("mous", (mou_party.c.organisation_id, mou_party.c.mou_id)),
         ("dpias", (Dpia.controller_id, Dpia.id)),
@@ -173,30 +207,36 @@ def _pointed_at(ids: dict[str, set[int]]) -> set[int]:
         ),
     ):
         if ids.get(key):
-            wanted, by = columns
-            found |= _ids(sa.select(wanted).where(_where_in(by, ids[key])))
-    return found
+            statements.append(sa.select(wanted).where(_where_in(by, ids[key])))
+    return statements
 
 
 def _decide_ownership(scope: AreaScope, local_orgs: set[int]) -> None:
     """The subjects whose findings the loaded records decide exactly (see the module's docstring)."""
     ids, outside = scope.ids, DataFlow.area_id.not_in(sorted(scope.area_ids))
-    used_outside = {
-        key: _ids(sa.select(column).where(outside, _where_in(column, ids[key])))
-        for key, column in (("dsas", DataFlow.dsa_id), ("mous", DataFlow.mou_id), ("dpias", DataFlow.dpia_id))
-    }
-    used_outside["storage_systems"] = _ids(
-        sa.select(flow_system.c.storage_system_id)
-        .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
-        .where(_where_in(flow_system.c.storage_system_id, ids["storage_systems"]), outside)
+    used_outside = _ids_by(
+        [
+            *(
+                (key, sa.select(column).where(outside, _where_in(column, ids[key])))
+                for key, column in (("dsas", DataFlow.dsa_id), ("mous", DataFlow.mou_id), ("dpias", DataFlow.dpia_id))
+            ),
+            (
+                "storage_systems",
+                sa.select(flow_system.c.storage_system_id)
+                .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
+                .where(_where_in(flow_system.c.storage_system_id, ids["storage_systems"]), outside),
+            ),
+            (
+                "panels",
+                sa.select(panel_area.c.panel_id).where(
+                    _where_in(panel_area.c.panel_id, ids["panels"]), panel_area.c.area_id.not_in(sorted(scope.area_ids))
+                ),
+            ),
+        ]
     )
-    shared_panels = _ids(
-        sa.select(panel_area.c.panel_id).where(
-            _where_in(panel_area.c.panel_id, ids["panels"]), panel_area.c.area_id.not_in(sorted(scope.area_ids))
-        )
-    )
+    shared_panels = used_outside["panels"]
     owned_orgs = local_orgs - _involved_outside(scope, local_orgs)
-    refs = {key: _refs(key, wanted) for key, wanted in ids.items()}
+    refs = _refs(ids)
     owned = scope.owned
     owned.update((SubjectType.DATA_FLOW, ref) for ref in refs["data_flows"].values())
     owned.update((SubjectType.AREA, refs["areas"][i]) for i in scope.area_ids)
@@ -251,32 +291,41 @@ def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
     panel_outside = sa.exists().where(
         panel_area.c.panel_id == PanelMeeting.panel_id, panel_area.c.area_id.not_in(inside)
     )
-    return (
-        _ids(sa.select(DataFlow.sender_id).where(_where_in(DataFlow.sender_id, orgs), outside))
-        | _ids(sa.select(DataFlow.recipient_id).where(_where_in(DataFlow.recipient_id, orgs), outside))
-        | _ids(
+    return _ids(
+        (sa.select(DataFlow.sender_id).where(_where_in(DataFlow.sender_id, orgs), outside)),
+        (sa.select(DataFlow.recipient_id).where(_where_in(DataFlow.recipient_id, orgs), outside)),
+        (
             sa.select(LawfulBasis.party_id)
             .join(DataFlow, DataFlow.id == LawfulBasis.data_flow_id)
             .where(_where_in(LawfulBasis.party_id, orgs), outside)
-        )
-        | _ids(
+        ),
+        (
             sa.select(MeetingAttendee.organisation_id)
             .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
             .where(_where_in(MeetingAttendee.organisation_id, orgs), panel_outside)
-        )
-        | _ids(
+        ),
+        (
             sa.select(org_area.c.organisation_id).where(
                 _where_in(org_area.c.organisation_id, orgs), org_area.c.area_id.not_in(inside)
             )
-        )
-        | _ids(sa.select(StorageSystem.owner_id).where(_where_in(StorageSystem.owner_id, orgs), used_outside))
-        | _ids(sa.select(StorageSystem.processor_id).where(_where_in(StorageSystem.processor_id, orgs), used_outside))
+        ),
+        (sa.select(StorageSystem.owner_id).where(_where_in(StorageSystem.owner_id, orgs), used_outside)),
+        (sa.select(StorageSystem.processor_id).where(_where_in(StorageSystem.processor_id, orgs), used_outside)),
     )
 
 
-def _refs(key: str, wanted: set[int]) -> dict[int, str]:
-    model = MODELS[key]
-    return dict(db.session.execute(sa.select(model.id, model.ref).where(_where_in(model.id, wanted))).all())
+def _refs(ids: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    """id -> ref of the records named in `ids`, per list, in one round trip."""
+    parts = [
+        sa.select(sa.literal(key).label("key"), MODELS[key].id, MODELS[key].ref).where(
+            _where_in(MODELS[key].id, wanted)
+        )
+        for key, wanted in ids.items()
+    ]
+    refs: dict[str, dict[int, str]] = {key: {} for key in ids}
+    for key, record_id, ref in db.session.execute(sa.union_all(*parts)):
+        refs[key][record_id] = ref
+    return refs
 
 
 # --- the areas a record belongs to --------------------------------------------------------------
