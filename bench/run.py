@@ -56,7 +56,9 @@ def child(name: str, *args: str) -> dict[str, Any]:
 
 
 def seconds(value: float) -> str:
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
 def run_backend(backend: str, url: str, import_url: str, args, work: Path) -> Figures:
