@@ -104,7 +104,12 @@ EDITS = {
         lambda r: ("data_flows", r | {"lawful_bases": r["lawful_bases"][:1]}),
         True,
     ),
-    "a flow moves to another area": ("data_flows", "a003-flow-002", lambda r: ("data_flows", r | {"area": "a004"}), True),
+    "a flow moves to another area": (
+        "data_flows",
+        "a003-flow-002",
+        lambda r: ("data_flows", r | {"area": "a004"}),
+        True,
+    ),
     "a new flow": (
         "data_flows",
         "a005-flow-003",
