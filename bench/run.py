@@ -165,7 +165,7 @@ def machine() -> list[str]:
     memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
     import sqlite3
 
-    dirty = " (with uncommitted changes)" if git("status", "--porcelain") else ""
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
     return [
         f"- CPU: {cpu}, {os.cpu_count()} cores",
         f"- Memory: {int(memory) / 1024 / 1024:.1f} GiB",
