@@ -28,17 +28,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..exchange import fields as f
 from ..extensions import db
 from ..models import (
     Area,
     DataFlow,
     Dpia,
-    Dsa,
-    JointControllerArrangement,
     LawfulBasis,
     MeetingAttendee,
-    Mou,
-    Organisation,
     Panel,
     PanelMeeting,
     PrivacyNotice,
@@ -53,19 +50,7 @@ from ..models.enums import SubjectType
 from ..models.organisation import organisation_area as org_area
 from ..models.panel import panel_area, panel_police_force
 
-MODELS = {
-    "areas": Area,
-    "organisations": Organisation,
-    "storage_systems": StorageSystem,
-    "privacy_notices": PrivacyNotice,
-    "data_flows": DataFlow,
-    "dsas": Dsa,
-    "dpias": Dpia,
-    "processing_contracts": ProcessingContract,
-    "mous": Mou,
-    "joint_controller_arrangements": JointControllerArrangement,
-    "panels": Panel,
-}
+MODELS = {key: record_type.model for key, record_type in f.BY_KEY.items()}
 
 
 @dataclass
@@ -349,7 +334,7 @@ def _flow_areas(condition) -> set[int]:
     return _ids(sa.select(DataFlow.area_id).where(condition))
 
 
-def _area_ids(key: str, ids: set[int]) -> set[int]:  # noqa: C901 (one branch per record type)
+def _area_ids(key: str, ids: set[int]) -> set[int]:
     if key == "areas":
         return ids
     if key == "data_flows":
@@ -363,11 +348,13 @@ def _area_ids(key: str, ids: set[int]) -> set[int]:  # noqa: C901 (one branch pe
             .where(_where_in(MeetingAttendee.organisation_id, ids))
         )
         bases = sa.select(LawfulBasis.data_flow_id).where(_where_in(LawfulBasis.party_id, ids))
-        return (
-            _ids(sa.select(org_area.c.area_id).where(_where_in(org_area.c.organisation_id, ids)))
-            | _flow_areas(_where_in(DataFlow.sender_id, ids) | _where_in(DataFlow.recipient_id, ids))
-            | _flow_areas(DataFlow.id.in_(bases))
-            | _ids(sa.select(panel_area.c.area_id).where(panel_area.c.panel_id.in_(attended)))
+        return _ids(
+            sa.select(org_area.c.area_id).where(_where_in(org_area.c.organisation_id, ids)),
+            sa.select(DataFlow.area_id).where(
+                _where_in(DataFlow.sender_id, ids) | _where_in(DataFlow.recipient_id, ids)
+            ),
+            sa.select(DataFlow.area_id).where(DataFlow.id.in_(bases)),
+            sa.select(panel_area.c.area_id).where(panel_area.c.panel_id.in_(attended)),
         )
     if key in ("dsas", "mous", "dpias", "storage_systems"):
         # Where the flows that use them are; one no flow uses counts where its parties are.

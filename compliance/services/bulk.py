@@ -124,7 +124,7 @@ def _parent_column(model: type, nested: str) -> tuple[type, str]:
     return relationship.mapper.class_, column.key
 
 
-def _insert_children(model, nested: str, fields, ordered: bool, records, record_ids, resolve) -> list[int]:
+def _insert_children(model, nested: str, fields, ordered: bool, records, record_ids, resolve) -> None:
     child, parent_column = _parent_column(model, nested)
     rows = []
     for record in records:
@@ -133,7 +133,7 @@ def _insert_children(model, nested: str, fields, ordered: bool, records, record_
             if ordered:
                 row["position"] = position
             rows.append(row)
-    return _insert(child.__table__, rows)
+    _insert(child.__table__, rows, returning=False)
 
 
 def _insert_meetings(panels, panel_ids: Mapping[str, int], resolve: Callable[[str, str], int]) -> None:

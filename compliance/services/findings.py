@@ -94,14 +94,10 @@ def refresh_after_change(
 
 
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
-    return _refresh_scope_with_context(scope, actor, as_of)[0]
-
-
-def _refresh_scope_with_context(scope: area_scope.AreaScope, actor: str, as_of: date) -> tuple[Refreshed, RuleContext]:
     reference.ensure_loaded()
     ctx = _scope_context(scope, as_of)
     raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
-    return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned), ctx
+    return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
 
 
 def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
@@ -121,10 +117,9 @@ def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
     return ctx
 
 
-def refresh_area(area_ref: str, actor: str, as_of: date) -> RuleContext:
-    """Refresh what one area's records decide (for a report about the area) and return the rules'
-    view of that area: its flows and panels and everything they rest on."""
-    return _refresh_scope_with_context(area_scope.build([area_ref]), actor, as_of)[1]
+def refresh_area(area_ref: str, actor: str, as_of: date) -> Refreshed:
+    """Refresh what one area's records decide (before a report about the area reads its findings)."""
+    return _refresh_scope(area_scope.build([area_ref]), actor, as_of)
 
 
 def area_context(area_ref: str, as_of: date) -> RuleContext:

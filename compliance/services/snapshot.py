@@ -68,9 +68,6 @@ class Snapshot:
         self.records: dict[str, list[Any]] = {}
         self.by_id: dict[type, dict[int, Any]] = {}
 
-    def __getitem__(self, key: str) -> list[Any]:
-        return self.records.get(key, [])
-
 
 def load(ids: Mapping[str, Iterable[int]] | None = None) -> Snapshot:
     """Every record, or for each list named in `ids` the records with those ids, with the records
