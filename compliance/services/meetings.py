@@ -6,7 +6,6 @@ audited and followed by a findings refresh in one transaction, exactly like a fi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -20,7 +19,7 @@ from ..extensions import db
 from ..models import MeetingAttendee, Organisation, Panel, PanelMeeting
 from ..models.organisation import organisation_area
 from ..models.panel import panel_area
-from . import exchange
+from . import write_scope
 from .access import NotVisible, Scope
 
 PANELS = f.BY_KEY["panels"]
@@ -77,8 +76,7 @@ def _write_panel(scope: Scope, panel: Panel, change: Callable[[dict[str, Any]], 
     record = serialise.record(PANELS, panel)
     record.setdefault("meetings", [])
     change(record)
-    doc = {"format": serialise.FORMAT_NAME, "version": serialise.FORMAT_VERSION, "panels": [record]}
-    exchange.import_text(json.dumps(doc), actor=actor, source="web")
+    write_scope.save(scope, {"panels": [record]}, actor=actor)
 
 
 def _meeting_of(record: dict[str, Any], ref: str) -> dict[str, Any]:

@@ -8,7 +8,6 @@ audit trail and the findings refresh an import gets, in one transaction.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,7 @@ from ..exchange import serialise
 from ..extensions import db
 from ..models import Finding, Rule
 from ..models.enums import FindingStatus
-from . import audit, exchange, findings, register
+from . import audit, exchange, findings, register, write_scope
 from .access import NotVisible, Scope
 
 PAGE_SIZE = 25
@@ -203,21 +202,14 @@ def exchange_record(key: str, obj: Any) -> dict[str, Any]:
     return serialise.record(f.BY_KEY[key], obj)
 
 
-def save(scope: Scope, key: str, record: dict[str, Any], *, actor: str) -> exchange.ImportResult:
-    """Create or replace one record (as an exchange-format dict) in one transaction. The saved
-    record must be in the user's areas, or nothing is written (Forbidden)."""
+def save(
+    scope: Scope, key: str, record: dict[str, Any], *, actor: str, creating: bool = False
+) -> exchange.ImportResult:
+    """Create (`creating`: never replacing a record that has its ref) or replace one record, as an
+    exchange-format dict, in one transaction, checked against the user's scope first
+    (services/write_scope.py): nothing is written when a check fails."""
     scope.require(scope.can_edit_register)
-    model = f.BY_KEY[key].model
-    doc = {"format": serialise.FORMAT_NAME, "version": serialise.FORMAT_VERSION, key: [record]}
-    try:
-        result = exchange.load_text(json.dumps(doc), actor=actor, source="web")
-        visible = sa.select(model.id).where(model.ref == record["ref"], scope.where(model))
-        scope.require(db.session.scalar(visible) is not None)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return result
+    return write_scope.save(scope, {key: [record]}, actor=actor, creating=[(key, record["ref"])] if creating else ())
 
 
 def counts(scope: Scope) -> dict[str, int]:

@@ -138,7 +138,7 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
     if form.validate_on_submit():
         record = record_forms.from_form(kind, form, existing)
         try:
-            records.save(scope(), key, record, actor=actor())
+            records.save(scope(), key, record, actor=actor(), creating=ref is None)
         except InvalidDocument as error:
             _attach_problems(form, error, editing=ref is not None)
         else:

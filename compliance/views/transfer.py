@@ -15,7 +15,7 @@ from wtforms import BooleanField, SubmitField
 
 from ..exchange.serialise import dumps
 from ..extensions import db
-from ..services import exchange, records, reports
+from ..services import exchange, records, reports, write_scope
 from .common import actor, require, scope
 
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
@@ -50,8 +50,8 @@ def import_file() -> ResponseReturnValue:
     problems = None
     if form.validate_on_submit():
         try:
-            result = exchange.import_text(
-                form.file.data.read(), actor=actor(), source="import", dry_run=form.dry_run.data
+            result = write_scope.import_document(
+                scope(), form.file.data.read(), actor=actor(), dry_run=form.dry_run.data
             )
         except exchange.InvalidDocument as error:
             problems = error.problems

@@ -13,8 +13,7 @@ from compliance.extensions import db
 from compliance.models import AuditEvent, EvidenceDocument
 from compliance.services import exchange, users
 
-from .conftest import csrf, sign_in
-from .test_scoping import OTHERTON
+from .conftest import OTHERTON, csrf, sign_in
 
 DSA = "/records/dsas/riverford-prevent-channel-dsa"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

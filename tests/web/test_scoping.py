@@ -2,58 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import sqlalchemy as sa
 
 from compliance.extensions import db
 from compliance.models import AuditEvent, DataFlow
-from compliance.services import exchange, users
 
-from .conftest import csrf, sign_in
-
-OTHERTON = {
-    "format": "prevent-compliance-register",
-    "version": 1,
-    "areas": [{"ref": "otherton", "name": "Otherton", "nation": "wales"}],
-    "organisations": [
-        {
-            "ref": "otherton-council",
-            "name": "Otherton Council",
-            "partner_type": "local_authority",
-            "areas": ["otherton"],
-        },
-        {"ref": "otherton-police", "name": "Otherton Police", "partner_type": "police", "areas": ["otherton"]},
-    ],
-    "data_flows": [
-        {
-            "ref": "otherton-referrals",
-            "name": "Otherton referrals",
-            "area": "otherton",
-            "programme": "prevent_referral",
-            "sender": "otherton-council",
-            "recipient": "otherton-police",
-            "frequency": "routine",
-            "transfer_channel": "secure_email",
-            "relationship": "independent_controllers",
-            "status": "live",
-            "data_categories": [],
-        }
-    ],
-}
-
-
-@pytest.fixture
-def otherton_dpo(demo):
-    exchange.import_text(json.dumps(OTHERTON), actor="test", source="import")
-    users.create_user(
-        "dpo@otherton.example.gov.uk", "dpo", "otherton-password", area_refs=["otherton"], actor="test", source="cli"
-    )
-    db.session.commit()
-    client = demo.test_client()
-    assert sign_in(client, "dpo@otherton.example.gov.uk", "otherton-password").status_code == 302
-    return client
+from .conftest import csrf
 
 
 @pytest.mark.parametrize(

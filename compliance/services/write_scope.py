@@ -1,0 +1,268 @@
+"""Every write from the browser is checked against the user's scope here, before anything is written.
+
+A form, a meeting action, an archive or a browser import hands the records it is about to save (as
+exchange records) to `checked()`, which:
+
+- refuses to create a record whose ref the register already holds, in any area ("a record with
+  this reference already exists"): a create never replaces;
+- refuses to replace a record the user cannot see;
+- keeps what the user cannot see as it is: an organisation's or a panel's areas outside the user's
+  areas, links to records outside them, DSA parties and lawful bases of organisations outside them.
+  A form only offers what the user can see, so what it leaves out is not a deletion;
+- refuses a new link to a record outside the user's areas (linking would also make that record
+  visible to them).
+
+`confirm_visible()` then checks, after the import has run in the same transaction, that every saved
+record is still within the user's areas. An admin sees every area, so only the create check applies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..exchange import fields as f
+from ..exchange import serialise
+from ..exchange.validate import InvalidDocument, Problem
+from ..extensions import db
+from ..models import Area, Organisation
+from ..models.organisation import organisation_area
+from . import register
+from .access import Forbidden, Scope
+
+ALREADY_EXISTS = "a record with this reference already exists: choose another reference"
+NOT_YOURS = "a record with this reference already exists outside your areas"
+OUTSIDE = "is outside your areas: choose one of your own"
+
+# Nested lists keyed by an organisation: (list key, the item's organisation key).
+NESTED_PARTIES = {"dsas": ("parties", "organisation"), "data_flows": ("lawful_bases", "party")}
+
+
+def checked(
+    scope: Scope, doc: Mapping[str, list[dict[str, Any]]], *, creating: Iterable[tuple[str, str]] = ()
+) -> dict[str, list[dict[str, Any]]]:
+    """The records of `doc` (per list name) as they may be saved by this user: what they cannot
+    see merged back in. Raises InvalidDocument naming every refusal, before anything is written."""
+    creating = set(creating)
+    stored = _stored(doc)
+    problems: list[Problem] = []
+    for key, records in doc.items():
+        for index, record in enumerate(records):
+            if (key, record["ref"]) in creating and record["ref"] in stored[key]:
+                problems.append(Problem(f"{key}[{index}].ref", ALREADY_EXISTS))
+    if problems:
+        raise InvalidDocument(problems)
+    if scope.sees_everything:
+        return {key: list(records) for key, records in doc.items()}
+    visible = _visible(scope, doc, stored)
+    held = {target: {r["ref"] for r in doc.get(target, ())} for target in f.BY_KEY}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key, records in doc.items():
+        out[key] = []
+        for index, record in enumerate(records):
+            obj = stored[key].get(record["ref"])
+            if obj is not None and record["ref"] not in visible[key]:
+                problems.append(Problem(f"{key}[{index}].ref", NOT_YOURS))
+                continue
+            existing = serialise.record(f.BY_KEY[key], obj) if obj is not None else {}
+            merged = _merge(key, record, existing, visible, held, f"{key}[{index}]", problems)
+            out[key].append(merged)
+    if problems:
+        raise InvalidDocument(problems)
+    return out
+
+
+def confirm_visible(scope: Scope, doc: Mapping[str, list[dict[str, Any]]]) -> None:
+    """After the records are written (same transaction): each is still in the user's areas, or
+    Forbidden (the caller rolls back). A DPO cannot move a record out of their own areas."""
+    if scope.sees_everything:
+        return
+    for key, records in doc.items():
+        model = f.BY_KEY[key].model
+        refs = {record["ref"] for record in records}
+        if not refs:
+            continue
+        seen = set(db.session.scalars(sa.select(model.ref).where(model.ref.in_(refs), scope.where(model))))
+        if refs - seen:
+            raise Forbidden()
+
+
+def _stored(doc: Mapping[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """The stored records the document names, in any area, with what serialising them needs."""
+    stored: dict[str, dict[str, Any]] = {key: {} for key in f.BY_KEY}
+    for key in register.LOAD_OPTIONS:  # the register's order: links resolve from the identity map
+        refs = {record["ref"] for record in doc.get(key, ())}
+        if refs:
+            model, options = register.LOAD_OPTIONS[key]
+            statement = sa.select(model).options(*options).where(model.ref.in_(refs))
+            stored[key] = {obj.ref: obj for obj in db.session.scalars(statement)}
+    return stored
+
+
+def _pointers(key: str, record: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """(target list, ref) of everything a record points at, nested lists included."""
+    for field in f.BY_KEY[key].fields:
+        if field.kind == "ref" and record.get(field.key):
+            yield field.target, record[field.key]
+        elif field.kind == "refs":
+            for ref in record.get(field.key) or ():
+                yield field.target, ref
+    if key in NESTED_PARTIES:
+        part, party_key = NESTED_PARTIES[key]
+        for item in record.get(part, ()):
+            yield "organisations", item[party_key]
+    if key == "panels":
+        for meeting in record.get("meetings", ()):
+            for attendee in meeting.get("attendees", ()):
+                yield "organisations", attendee["organisation"]
+
+
+def _visible(scope: Scope, doc, stored) -> dict[str, set[str]]:
+    """Per list name, which of the refs the document and the stored records name the user can see
+    (one query per list name involved)."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for key, records in doc.items():
+        for record in records:
+            wanted[key].add(record["ref"])
+            for target, ref in _pointers(key, record):
+                wanted[target].add(ref)
+            obj = stored[key].get(record["ref"])
+            if obj is not None:
+                for target, ref in _pointers(key, serialise.record(f.BY_KEY[key], obj)):
+                    wanted[target].add(ref)
+    visible: dict[str, set[str]] = {key: set() for key in f.BY_KEY}
+    for key, refs in wanted.items():
+        model = f.BY_KEY[key].model
+        statement = sa.select(model.ref).where(model.ref.in_(sorted(refs)), scope.where(model))
+        visible[key] = set(db.session.scalars(statement))
+    for panel in doc.get("panels", ()):
+        # A panel's attendees may come from any organisation of the panel's areas (the meeting
+        # page offers them), even one of an area the chair does not see.
+        visible["organisations"] |= _panel_partners(panel.get("areas", ()))
+    return visible
+
+
+def _panel_partners(area_refs: Iterable[str]) -> set[str]:
+    statement = (
+        sa.select(Organisation.ref)
+        .join(organisation_area, organisation_area.c.organisation_id == Organisation.id)
+        .join(Area, Area.id == organisation_area.c.area_id)
+        .where(Area.ref.in_(sorted(area_refs)))
+    )
+    return set(db.session.scalars(statement))
+
+
+def _merge(key, record, existing, visible, held, path, problems) -> dict[str, Any]:
+    """The record to save: the user's record, with what they cannot see kept from `existing`."""
+    seen = {target: visible[target] | held[target] for target in f.BY_KEY}
+    merged = dict(record)
+    for field in f.BY_KEY[key].fields:
+        if field.kind == "ref":
+            _merge_link(field, record, existing, seen[field.target], merged, path, problems)
+        elif field.kind == "refs":
+            _merge_links(field, record, existing, seen[field.target], merged, path, problems)
+    if key in NESTED_PARTIES:
+        _merge_parties(key, record, existing, seen["organisations"], merged, path, problems)
+    if key == "panels":
+        _check_attendees(record, existing, seen["organisations"], path, problems)
+    return merged
+
+
+def _merge_link(field, record, existing, seen, merged, path, problems) -> None:
+    new, old = record.get(field.key), existing.get(field.key)
+    if old is not None and old not in seen and new in (None, old):
+        merged[field.key] = old  # a link the user cannot see stays as it is
+    elif new is not None and new != old and new not in seen:
+        problems.append(Problem(f"{path}.{field.key}", f"{new} {OUTSIDE}"))
+
+
+def _merge_links(field, record, existing, seen, merged, path, problems) -> None:
+    new, old = list(record.get(field.key) or ()), list(existing.get(field.key) or ())
+    for ref in new:
+        if ref not in seen and ref not in old:
+            problems.append(Problem(f"{path}.{field.key}", f"{ref} {OUTSIDE}"))
+    kept = [ref for ref in old if ref not in seen and ref not in new]
+    if kept or field.key in record:
+        merged[field.key] = sorted({*new, *kept})
+
+
+def _merge_parties(key, record, existing, seen, merged, path, problems) -> None:
+    """DSA parties and lawful bases, each keyed by an organisation."""
+    part, party_key = NESTED_PARTIES[key]
+    if key == "data_flows":  # a party to the flow may record its basis, wherever it is
+        seen = seen | {merged.get("sender"), merged.get("recipient")}
+    items = list(record.get(part, ()))
+    present = {item[party_key] for item in items}
+    before = {item[party_key] for item in existing.get(part, ())}
+    for index, item in enumerate(items):
+        if item[party_key] not in seen and item[party_key] not in before:
+            problems.append(Problem(f"{path}.{part}[{index}].{party_key}", f"{item[party_key]} {OUTSIDE}"))
+    items += [item for item in existing.get(part, ()) if item[party_key] not in seen and item[party_key] not in present]
+    if items or part in record:
+        merged[part] = items
+
+
+def _check_attendees(record, existing, seen, path, problems) -> None:
+    before = {
+        attendee["organisation"]
+        for meeting in existing.get("meetings", ())
+        for attendee in meeting.get("attendees", ())
+    }
+    for m, meeting in enumerate(record.get("meetings", ())):
+        for a, attendee in enumerate(meeting.get("attendees", ())):
+            organisation = attendee["organisation"]
+            if organisation not in seen and organisation not in before:
+                problems.append(
+                    Problem(f"{path}.meetings[{m}].attendees[{a}].organisation", f"{organisation} {OUTSIDE}")
+                )
+
+
+def save(
+    scope: Scope,
+    records: Mapping[str, list[dict[str, Any]]],
+    *,
+    actor: str,
+    source: str = "web",
+    creating: Iterable[tuple[str, str]] = (),
+) -> Any:
+    """Check `records` against the user's scope, import them and commit: one transaction, and
+    nothing written when any check fails. Returns the import's result."""
+    from . import exchange
+
+    try:
+        allowed = checked(scope, records, creating=creating)
+        doc = {"format": serialise.FORMAT_NAME, "version": serialise.FORMAT_VERSION, **allowed}
+        result = exchange.load_text(json.dumps(doc), actor=actor, source=source)
+        confirm_visible(scope, allowed)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result
+
+
+def import_document(scope: Scope, text: str | bytes, *, actor: str, dry_run: bool = False) -> Any:
+    """A file imported from the browser. An import replaces each record it holds as a whole (the
+    audit trail keeps the before and after); for a user who does not see every area, the file is
+    checked and merged like a form first."""
+    from . import exchange
+
+    if scope.sees_everything:
+        return exchange.import_text(text, actor=actor, source="import", dry_run=dry_run)
+    try:
+        doc, _ = exchange.check(text)
+        allowed = checked(scope, {key: doc[key] for key in f.BY_KEY if key in doc})
+        result = exchange.load_text({**doc, **allowed}, actor=actor, source="import", dry_run=dry_run)
+        confirm_visible(scope, allowed)
+    except BaseException:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return result
