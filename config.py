@@ -41,6 +41,11 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "prevent-compliance-register@localhost")
     SERVICE_NAME = "Prevent Compliance Register"
     PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+    # How many reverse proxies in front of the app to trust for X-Forwarded-For, -Proto and -Host
+    # (werkzeug's ProxyFix). 0: none, and the client's address is the connection's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # The key that encrypts authenticator-app secrets at rest (default: derived from SECRET_KEY).
+    TOTP_ENCRYPTION_KEY = os.environ.get("TOTP_ENCRYPTION_KEY")
 
 
 class DevelopmentConfig(Config):

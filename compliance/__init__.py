@@ -34,7 +34,18 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _register_templates(app)
     _register_blueprints(app)
     _register_commands(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address, scheme and host come from
+    their X-Forwarded-* headers (the last N hops only); with none, those headers are ignored."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _check_config(app: Flask) -> None:

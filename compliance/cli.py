@@ -216,10 +216,7 @@ def users_create(email: str, role: str, areas: tuple[str, ...], panels: tuple[st
     from .extensions import db
     from .services import users as user_service
 
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _read_password()
     try:
         user_service.create_user(
             email, role, password, area_refs=list(areas), panel_refs=list(panels), actor=actor(), source="cli"
@@ -229,6 +226,62 @@ def users_create(email: str, role: str, areas: tuple[str, ...], panels: tuple[st
         db.session.rollback()
         fail(f"User not created: {error}.")
     click.echo(f"Created {role} {email.strip().lower()}")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _change_user(change, done: str) -> None:
+    from .extensions import db
+    from .services import users as user_service
+
+    try:
+        user = change(user_service)
+    except user_service.UserError as error:
+        db.session.rollback()
+        fail(f"User not changed: {error}.")
+    click.echo(f"{done} {user.email}; every session of theirs has ended")
+
+
+@users.command("set-password", help="Give a user a new password, read from stdin. Ends their sessions.")
+@click.argument("email")
+def users_set_password(email: str) -> None:
+    password = _read_password()
+    _change_user(lambda s: s.set_password(email, password, actor=actor(), source="cli"), "New password for")
+
+
+@users.command("disable", help="Stop a user signing in. Ends their sessions.")
+@click.argument("email")
+def users_disable(email: str) -> None:
+    _change_user(lambda s: s.set_active(email, False, actor=actor(), source="cli"), "Disabled")
+
+
+@users.command("enable", help="Let a disabled user sign in again.")
+@click.argument("email")
+def users_enable(email: str) -> None:
+    _change_user(lambda s: s.set_active(email, True, actor=actor(), source="cli"), "Enabled")
+
+
+@users.command("update", help="Change a user's role, areas or panels. Ends their sessions.")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), help="The new role.")
+@click.option("--area", "areas", multiple=True, help="Their areas, replacing the current ones (repeat for more).")
+@click.option("--panel", "panels", multiple=True, help="Their panels, replacing the current ones (repeat for more).")
+def users_update(email: str, role: str | None, areas: tuple[str, ...], panels: tuple[str, ...]) -> None:
+    _change_user(
+        lambda s: s.set_access(
+            email,
+            role=role,
+            area_refs=list(areas) if areas else None,
+            panel_refs=list(panels) if panels else None,
+            actor=actor(),
+            source="cli",
+        ),
+        "Updated",
+    )
 
 
 @click.group(help="Freedom of Information: draft answers to the standard Prevent/Channel request.")

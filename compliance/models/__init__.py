@@ -23,7 +23,7 @@ from .panel import ConfidentialityRecord, MeetingAttendee, Panel, PanelMeeting
 from .register_info import RegisterInfo
 from .rule import LegalReference, Rule
 from .storage import PRIVACY_NOTICE_CHECKLIST, PrivacyNotice, StorageSystem
-from .user import SignInAttempt, User
+from .user import SignInAttempt, SignInThrottle, User
 
 __all__ = [
     "ART28_CLAUSES",
@@ -57,6 +57,7 @@ __all__ = [
     "RegisterInfo",
     "Rule",
     "SignInAttempt",
+    "SignInThrottle",
     "StorageSystem",
     "User",
 ]

@@ -39,8 +39,14 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     is_active: Mapped[bool] = mapped_column(default=True)
-    # Base32 secret of the user's authenticator app (TOTP, RFC 6238); None until they set one up.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # Raised whenever every session of the user must end (signing out, a new password, disabling,
+    # a change of role, areas or panels). A session carries the generation it was issued under.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The secret of the user's authenticator app (TOTP, RFC 6238), encrypted (services/encryption.py);
+    # None until they set one up.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
+    # The last time step whose code was accepted: a code is accepted once.
+    totp_last_step: Mapped[int | None]
     last_signed_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by="Area.ref")
@@ -60,7 +66,7 @@ class User(TimestampMixin, Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_generation}"
 
 
 class SignInAttempt(Base):
@@ -77,3 +83,15 @@ class SignInAttempt(Base):
     email: Mapped[str] = mapped_column(sa.String(320))
     address: Mapped[str] = mapped_column(sa.String(64))
     succeeded: Mapped[bool]
+
+
+class SignInThrottle(Base):
+    """Sign-in attempts counted per key (an account, an address, or an account from one address)
+    in a window: checked and counted in one conditional UPDATE, so parallel attempts cannot
+    overrun a limit (services/throttle.py)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(400), primary_key=True)
+    window_started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(default=0)

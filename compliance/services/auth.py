@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pyotp
 import sqlalchemy as sa
@@ -11,11 +13,8 @@ from werkzeug.security import check_password_hash
 
 from ..extensions import db
 from ..models import SignInAttempt, User
-from . import audit, register, users
+from . import audit, encryption, register, throttle, users
 
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
 # A hash to check against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = users.hash_password("not-a-real-password-0000")
 
@@ -30,43 +29,22 @@ class SignInOutcome:
         return self.user is not None
 
 
-def _recent_failures(column, value: str, now: datetime) -> int:
-    statement = (
-        sa.select(sa.func.count())
-        .select_from(SignInAttempt)
-        .where(column == value, SignInAttempt.succeeded.is_(False), SignInAttempt.at >= now - WINDOW)
-    )
-    return db.session.scalar(statement) or 0
-
-
-def is_throttled(email: str, address: str, now: datetime | None = None) -> bool:
-    now = now or datetime.now(UTC)
-    return (
-        _recent_failures(SignInAttempt.email, email, now) >= MAX_FAILURES_PER_ACCOUNT
-        or _recent_failures(SignInAttempt.address, address, now) >= MAX_FAILURES_PER_ADDRESS
-    )
-
-
 def check_password(email: str, password: str, address: str) -> SignInOutcome:
-    """The user if the email and password match an active account and attempts are not throttled.
-    Every attempt is recorded (and committed: a failed attempt must count even though the
-    request that made it goes no further)."""
+    """The user if the email and password match an active account and the attempt is within the
+    limits (services/throttle.py: counted before it is checked, atomically). Every attempt is
+    recorded and committed: a failed attempt counts even though the request goes no further."""
     email = email.strip().lower()
-    now = datetime.now(UTC)
-    if is_throttled(email, address, now):
+    address = address[:64]
+    if not throttle.take_attempt(email, address):
         return SignInOutcome(None, throttled=True)
     user = users.find_by_email(email)
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     succeeded = bool(user and user.is_active and valid)
-    db.session.add(SignInAttempt(email=email, address=address[:64], succeeded=succeeded, at=now))
+    if succeeded:
+        throttle.succeeded(email, address)
+    db.session.add(SignInAttempt(email=email, address=address, succeeded=succeeded, at=datetime.now(UTC)))
     db.session.commit()
     return SignInOutcome(user if succeeded else None)
-
-
-def record_failed_attempt(email: str, address: str) -> None:
-    """A wrong authenticator code counts towards the throttle like a wrong password."""
-    db.session.add(SignInAttempt(email=email, address=address[:64], succeeded=False))
-    db.session.commit()
 
 
 def two_factor_required(user: User) -> bool:
@@ -93,13 +71,50 @@ def require_two_factor_for_everyone(required: bool, *, actor: str) -> None:
     db.session.commit()
 
 
-def verify_code(secret: str, code: str) -> bool:
+def _matching_step(secret: str, code: str, now: float) -> int | None:
+    """The time step (RFC 6238, 30 s) within one step of now whose code this is, if any."""
     code = "".join(code.split())
-    return code.isdigit() and len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(datetime.fromtimestamp(now, UTC))
+    for candidate in (step - 1, step, step + 1):
+        if hmac.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def check_code(user: User, code: str, address: str, *, secret: str | None = None) -> SignInOutcome:
+    """An authenticator code for `user` (their stored secret, or `secret` while setting one up):
+    counted against the sign-in limits first, and accepted once only: the step it belongs to
+    must be later than the last accepted one, recorded in the same conditional UPDATE."""
+    address = address[:64]
+    if not throttle.take_attempt(user.email, address):
+        return SignInOutcome(None, throttled=True)
+    step = _matching_step(secret or totp_secret_of(user), code, time.time())
+    accepted = False
+    if step is not None:
+        claimed = db.session.execute(
+            sa.update(User)
+            .where(User.id == user.id, sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        )
+        accepted = claimed.rowcount == 1
+    if accepted:
+        throttle.succeeded(user.email, address)
+    db.session.add(SignInAttempt(email=user.email, address=address, succeeded=accepted, at=datetime.now(UTC)))
+    db.session.commit()
+    db.session.refresh(user)
+    return SignInOutcome(user if accepted else None)
 
 
 def new_totp_secret() -> str:
     return pyotp.random_base32()
+
+
+def totp_secret_of(user: User) -> str:
+    return encryption.decrypt(user.totp_secret) if user.totp_secret else ""
 
 
 def provisioning_uri(user: User, secret: str, issuer: str) -> str:
@@ -107,7 +122,7 @@ def provisioning_uri(user: User, secret: str, issuer: str) -> str:
 
 
 def set_totp_secret(user: User, secret: str, actor: str) -> None:
-    user.totp_secret = secret
+    user.totp_secret = encryption.encrypt(secret)
     audit.record_change(
         actor=actor,
         source="web",
@@ -125,5 +140,24 @@ def signed_in(user: User) -> None:
 
 
 def load_user(user_id: str) -> User | None:
+    """The user a session names ("id:generation"), if active and the session is of their current
+    generation: a session issued before they signed out (or were changed) is refused."""
+    number, _, generation = user_id.partition(":")
+    if not (number.isdigit() and generation.isdigit()):
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not user.is_active or user.session_generation != int(generation):
+        return None
+    return user
+
+
+def pending_user(user_id: str) -> User | None:
+    """The user half-way through signing in (password right, code still to come)."""
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.is_active else None
+
+
+def sign_out(user: User) -> None:
+    """End every session of the user, on every device."""
+    users.end_sessions(user)
+    db.session.commit()

@@ -80,7 +80,90 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
+def by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def everyone() -> list[User]:
     """Every user with their areas and panels, in two extra queries whatever their number."""
     statement = sa.select(User).options(selectinload(User.areas), selectinload(User.panels)).order_by(User.email)
     return list(db.session.scalars(statement))
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the user ends: the next request of each is signed out."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def _changed(user: User, before: dict, *, actor: str, source: str, **after: object) -> None:
+    """End the user's sessions, audit the change and commit: one transaction."""
+    end_sessions(user)
+    db.session.flush()
+    audit.record_change(
+        actor=actor,
+        source=source,
+        record_type="user",
+        record_ref=user.email,
+        before=before,
+        after={**user_dict(user), **after},
+    )
+    db.session.commit()
+
+
+def get(email: str) -> User:
+    user = find_by_email(email)
+    if user is None:
+        raise UserError(f"there is no user with the email {email.strip().lower()}")
+    return user
+
+
+def set_password(email: str, password: str, *, actor: str, source: str) -> User:
+    """A new password; every session of the user ends. Audited (never the password)."""
+    user = get(email)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(password)
+    _changed(user, user_dict(user), actor=actor, source=source, password="changed")
+    return user
+
+
+def set_active(email: str, active: bool, *, actor: str, source: str) -> User:
+    """Disable (every session ends) or enable a user. Audited."""
+    user = get(email)
+    before = user_dict(user)
+    user.is_active = active
+    _changed(user, before, actor=actor, source=source)
+    return user
+
+
+def set_access(
+    email: str,
+    *,
+    role: str | None = None,
+    area_refs: list[str] | None = None,
+    panel_refs: list[str] | None = None,
+    actor: str,
+    source: str,
+) -> User:
+    """A new role, areas or panels (each left as it is when None); every session ends. Audited.
+    Checked in full before anything changes."""
+    user = get(email)
+    problems, changes = [], {}
+    if role is not None:
+        try:
+            changes["role"] = Role(role)
+        except ValueError:
+            problems.append(f"role {role!r} is not allowed; use one of: {', '.join(r.value for r in Role)}")
+    for refs, model, attribute, noun in ((area_refs, Area, "areas", "area"), (panel_refs, Panel, "panels", "panel")):
+        if refs is None:
+            continue
+        found = list(db.session.scalars(sa.select(model).where(model.ref.in_(refs)))) if refs else []
+        problems += [f"there is no {noun} {ref!r}" for ref in sorted(set(refs) - {item.ref for item in found})]
+        changes[attribute] = found
+    if problems:
+        raise UserError("; ".join(problems))
+    before = user_dict(user)
+    for attribute, value in changes.items():
+        setattr(user, attribute, value)
+    _changed(user, before, actor=actor, source=source)
+    return user

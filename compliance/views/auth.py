@@ -91,30 +91,31 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 def two_factor() -> ResponseReturnValue:
-    user = auth.load_user(str(session.get(PENDING, "")))
+    user = auth.pending_user(str(session.get(PENDING, "")))
     if user is None:
         return redirect(url_for("auth.sign_in"))
     setting_up = not user.has_two_factor
     if setting_up and PENDING_SECRET not in session:
         session[PENDING_SECRET] = auth.new_totp_secret()
-    secret = user.totp_secret or session[PENDING_SECRET]
+    pending_secret = session.get(PENDING_SECRET) if setting_up else None
     form = CodeForm()
     if form.validate_on_submit():
-        if auth.is_throttled(user.email, _client_address()):
+        outcome = auth.check_code(user, form.code.data, _client_address(), secret=pending_secret)
+        if outcome.throttled:
             return render_template("auth/sign_in.html", form=SignInForm(), throttled=True)
-        if auth.verify_code(secret, form.code.data):
+        if outcome.ok:
             if setting_up:
-                auth.set_totp_secret(user, secret, actor=user.email)
+                auth.set_totp_secret(user, pending_secret, actor=user.email)
             return _complete_sign_in(user)
-        auth.record_failed_attempt(user.email, _client_address())
         form.code.errors.append("The code is not right: enter the current code from your authenticator app")
-    uri = auth.provisioning_uri(user, secret, current_app.config["SERVICE_NAME"]) if setting_up else None
-    return render_template("auth/two_factor.html", form=form, setting_up=setting_up, secret=secret, uri=uri)
+    uri = auth.provisioning_uri(user, pending_secret, current_app.config["SERVICE_NAME"]) if setting_up else None
+    return render_template("auth/two_factor.html", form=form, setting_up=setting_up, secret=pending_secret, uri=uri)
 
 
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> ResponseReturnValue:
+    auth.sign_out(current_user)
     logout_user()
     session.clear()
     flash("You have signed out.")

@@ -61,6 +61,8 @@ ACCESS = {
     "transfer.export": ("GET", "/transfer/export", ADMIN),
     "transfer.report": ("GET", "/transfer/report.pdf?area=riverford", R),
     "admin.index": ("GET", "/admin/", ADMIN),
+    "admin.lift_lock": ("POST", "/admin/people/999/lift-lock", {**ADMIN, "admin": 404}),
+    "admin.set_active": ("POST", "/admin/people/999/access", {**ADMIN, "admin": 404}),
     "evidence.upload": ("GET", "/records/dsas/riverford-prevent-channel-dsa/documents", EDITORS),
     "evidence.download": ("GET", "/documents/999", {role: 404 for role in R}),
     "foi.index": ("GET", "/foi/", R),

@@ -90,7 +90,7 @@ def test_wrong_password_says_what_to_do(demo):
     assert "Enter a correct email address and password" in response.data.decode()
 
 
-def test_failed_attempts_are_throttled_per_account(demo):
+def test_failed_attempts_are_throttled_per_account_from_an_address(demo):
     client = demo.test_client()
     for _ in range(5):
         sign_in(client, USERS["dpo"], "wrong-password")
