@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Named constraints make migrations reviewable and let batch mode on SQLite alter tables.
 NAMING_CONVENTION = {
@@ -45,6 +45,19 @@ def enum_column(enum: type[StrEnum], **kwargs) -> sa.Enum:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class VersionMixin:
+    """A record's version, raised by each change (services/exchange.py raises it when the record as
+    the exchange format writes it has changed). Every UPDATE of the row also says `WHERE
+    record_version = <the version loaded>`, so a save that read an older version fails instead of
+    overwriting a change it never saw (optimistic concurrency; the forms carry the version too)."""
+
+    record_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.record_version, "version_id_generator": False}
 
 
 def ref_column() -> Mapped[str]:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .area import Area
-from .base import Base, enum_column, utcnow
+from .base import Base, VersionMixin, enum_column, utcnow
 from .enums import FindingEventKind, FindingStatus, Severity, SubjectType
 from .rule import Rule
 
@@ -20,7 +20,7 @@ finding_area = sa.Table(
 )
 
 
-class Finding(Base):
+class Finding(VersionMixin, Base):
     """One rule's finding about one subject. A finding that closes and is raised again reopens."""
 
     __tablename__ = "finding"

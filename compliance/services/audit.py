@@ -90,6 +90,25 @@ def changed_fields(event: AuditEvent) -> list[str]:
     return [key.replace("_", " ") for key in keys if before.get(key) != after.get(key)]
 
 
+def changes_since(record_type: str, record_ref: str, count: int) -> list[tuple[AuditEvent, list[tuple[str, Any, Any]]]]:
+    """The last `count` changes of a record, newest first, each with the (field, before, after)
+    of the top-level fields it changed."""
+    statement = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.record_type == record_type, AuditEvent.record_ref == record_ref)
+        .order_by(AuditEvent.id.desc())
+        .limit(count)
+    )
+    out = []
+    for event in db.session.scalars(statement):
+        before, after = event.before or {}, event.after or {}
+        keys = list(dict.fromkeys([*before, *after]))
+        out.append(
+            (event, [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)])
+        )
+    return out
+
+
 def log(scope, *, page: int = 1, record_type: str = "", record_ref: str = "", actor: str = ""):
     """Entries, newest first. Auditors see entries about records in their areas and their own
     entries; an admin sees everything. Returns (entries, total, page, pages)."""

@@ -179,6 +179,7 @@ def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list
             tally[key] = tally.get(key, 0) + 1
             if previous != after:
                 changed.append((key, record, previous))
+                _raise_versions(key, index[key][record["ref"]], previous, after)
             audit.record_change(
                 actor=actor,
                 source=source,
@@ -188,6 +189,23 @@ def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list
                 after=after,
             )
     return changed
+
+
+def _raise_versions(key: str, obj: Any, previous: dict[str, Any], after: dict[str, Any]) -> None:
+    """A changed record's version goes up (written with the next flush, which also checks that
+    nobody changed the row since it was read). A panel and each of its meetings are versioned
+    apart, so that recording one meeting does not make the panel's own form out of date."""
+    if key != "panels":
+        obj.record_version += 1
+        return
+    own = [{k: v for k, v in r.items() if k != "meetings"} for r in (previous, after)]
+    if own[0] != own[1]:
+        obj.record_version += 1
+    old = {m["ref"]: m for m in previous.get("meetings", ())}
+    new = {m["ref"]: m for m in after.get("meetings", ())}
+    for meeting in obj.meetings:
+        if meeting.ref in old and old[meeting.ref] != new.get(meeting.ref):
+            meeting.record_version += 1
 
 
 # --- export ----------------------------------------------------------------------------------

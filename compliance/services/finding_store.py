@@ -230,7 +230,11 @@ def _write(changes: _Changes) -> None:
     now = utcnow()
     for columns, rows in by_columns.items():
         values = {column: sa.bindparam(f"new_{column}") for column in columns if column != "id"}
-        statement = table.update().where(table.c.id == sa.bindparam("finding_id")).values(updated_at=now, **values)
+        statement = (
+            table.update()
+            .where(table.c.id == sa.bindparam("finding_id"))
+            .values(updated_at=now, record_version=table.c.record_version + 1, **values)
+        )
         db.session.execute(
             statement,
             [{"finding_id": row["id"], **{f"new_{k}": v for k, v in row.items() if k != "id"}} for row in rows],

@@ -165,8 +165,37 @@ def _event(
 statuses = finding_store.statuses
 
 
-def accept_risk(finding: Finding, *, actor: str, reason: str, review_on: date, today: date | None = None) -> None:
-    """Record that the organisation accepts the risk of an open finding, until `review_on`."""
+class Conflict(Exception):
+    """The finding changed since the page was opened (the rules ran, or someone acted on it)."""
+
+    def __init__(self, finding: Finding, expected: int):
+        self.subject, self.ref, self.version = (
+            "finding",
+            f"{finding.rule_code} on {finding.subject_ref}",
+            finding.record_version,
+        )
+        events = sorted(finding.events, key=lambda e: e.id, reverse=True)[: max(1, finding.record_version - expected)]
+        self.changes = [(event, [("status", None, event.status.value)]) for event in events]
+        super().__init__(f"the finding {finding.id} has changed since it was opened")
+
+
+def check_version(finding: Finding, version: int | None) -> None:
+    if version is not None and finding.record_version != version:
+        raise Conflict(finding, version)
+
+
+def accept_risk(
+    finding: Finding,
+    *,
+    actor: str,
+    reason: str,
+    review_on: date,
+    today: date | None = None,
+    version: int | None = None,
+) -> None:
+    """Record that the organisation accepts the risk of an open finding, until `review_on`.
+    `version`: the finding's version the page showed (Conflict if it changed since)."""
+    check_version(finding, version)
     today = today or date.today()
     if finding.status == FindingStatus.REMEDIATED:
         raise FindingError("This finding is closed: there is no risk to accept.")
@@ -179,13 +208,15 @@ def accept_risk(finding: Finding, *, actor: str, reason: str, review_on: date, t
     finding.accepted_by = actor
     finding.accepted_on = today
     finding.review_on = review_on
+    finding.record_version += 1
     _event(finding, FindingEventKind.RISK_ACCEPTED, actor, today, finding.severity, note=finding.accepted_reason)
     db.session.commit()
 
 
-def mark_remediated(finding: Finding, *, actor: str) -> None:
+def mark_remediated(finding: Finding, *, actor: str, version: int | None = None) -> None:
     """Close a finding by hand once the record is fixed. Refused while the rules still raise it:
     the rules, not a click, decide whether a gap exists. The refresh it runs is kept either way."""
+    check_version(finding, version)
     refresh(actor=actor)
     db.session.commit()
     if finding.status != FindingStatus.REMEDIATED:

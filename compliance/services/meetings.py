@@ -71,12 +71,21 @@ def partner_organisations(panel: Panel) -> list[Organisation]:
     return list(db.session.scalars(statement))
 
 
-def _write_panel(scope: Scope, panel: Panel, change: Callable[[dict[str, Any]], None], actor: str) -> None:
+def _write_panel(
+    scope: Scope,
+    panel: Panel,
+    change: Callable[[dict[str, Any]], None],
+    actor: str,
+    meeting: tuple[str, int | None] | None = None,
+) -> None:
+    """Write the panel's record with `change` made to it. `meeting`: (ref, the version of the
+    meeting the user's page showed): refused with write_scope.Conflict if it changed since."""
     scope.require(scope.can_record_meetings_of(panel))
     record = serialise.record(PANELS, panel)
     record.setdefault("meetings", [])
     change(record)
-    write_scope.save(scope, {"panels": [record]}, actor=actor)
+    versions = {("meetings", meeting[0]): meeting[1]} if meeting else None
+    write_scope.save(scope, {"panels": [record]}, actor=actor, versions=versions)
 
 
 def _meeting_of(record: dict[str, Any], ref: str) -> dict[str, Any]:
@@ -125,15 +134,22 @@ def start_meeting(
     return ref
 
 
-def add_attendee(scope: Scope, meeting: PanelMeeting, attendee: dict[str, Any], actor: str) -> None:
+def add_attendee(
+    scope: Scope, meeting: PanelMeeting, attendee: dict[str, Any], actor: str, version: int | None = None
+) -> None:
     def change(record: dict[str, Any]) -> None:
         _meeting_of(record, meeting.ref).setdefault("attendees", []).append(attendee)
 
-    _write_panel(scope, meeting.panel, change, actor)
+    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
 
 
 def set_confidentiality(
-    scope: Scope, meeting: PanelMeeting, position: int, confidentiality: dict[str, Any] | None, actor: str
+    scope: Scope,
+    meeting: PanelMeeting,
+    position: int,
+    confidentiality: dict[str, Any] | None,
+    actor: str,
+    version: int | None = None,
 ) -> None:
     def change(record: dict[str, Any]) -> None:
         attendee = _meeting_of(record, meeting.ref)["attendees"][position]
@@ -142,10 +158,12 @@ def set_confidentiality(
         else:
             attendee.pop("confidentiality", None)
 
-    _write_panel(scope, meeting.panel, change, actor)
+    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
 
 
-def apply_minuted_statement(scope: Scope, meeting: PanelMeeting, minutes_ref: str, actor: str) -> int:
+def apply_minuted_statement(
+    scope: Scope, meeting: PanelMeeting, minutes_ref: str, actor: str, version: int | None = None
+) -> int:
     """Record the minuted verbal statement for everyone present who has no signed agreement."""
     applied = 0
 
@@ -156,12 +174,12 @@ def apply_minuted_statement(scope: Scope, meeting: PanelMeeting, minutes_ref: st
                 attendee["confidentiality"] = {"method": "verbal_recorded_in_minutes", "minutes_ref": minutes_ref}
                 applied += 1
 
-    _write_panel(scope, meeting.panel, change, actor)
+    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
     return applied
 
 
-def remove_attendee(scope: Scope, meeting: PanelMeeting, position: int, actor: str) -> None:
+def remove_attendee(scope: Scope, meeting: PanelMeeting, position: int, actor: str, version: int | None = None) -> None:
     def change(record: dict[str, Any]) -> None:
         del _meeting_of(record, meeting.ref)["attendees"][position]
 
-    _write_panel(scope, meeting.panel, change, actor)
+    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..exchange import fields as f
 from ..exchange import serialise
@@ -203,13 +204,19 @@ def exchange_record(key: str, obj: Any) -> dict[str, Any]:
 
 
 def save(
-    scope: Scope, key: str, record: dict[str, Any], *, actor: str, creating: bool = False
+    scope: Scope, key: str, record: dict[str, Any], *, actor: str, creating: bool = False, version: int | None = None
 ) -> exchange.ImportResult:
     """Create (`creating`: never replacing a record that has its ref) or replace one record, as an
     exchange-format dict, in one transaction, checked against the user's scope first
     (services/write_scope.py): nothing is written when a check fails."""
     scope.require(scope.can_edit_register)
-    return write_scope.save(scope, {key: [record]}, actor=actor, creating=[(key, record["ref"])] if creating else ())
+    return write_scope.save(
+        scope,
+        {key: [record]},
+        actor=actor,
+        creating=[(key, record["ref"])] if creating else (),
+        versions={(key, record["ref"]): version},
+    )
 
 
 def counts(scope: Scope) -> dict[str, int]:
@@ -228,19 +235,21 @@ class StillUsed(Exception):
 ARCHIVED_STATUS = {"data_flows": ("status", "ended"), "dsas": ("status", "terminated")}
 
 
-def archive(scope: Scope, key: str, ref: str, *, actor: str) -> str:
+def archive(scope: Scope, key: str, ref: str, *, actor: str, version: int | None = None) -> str:
     """Archive a record: flows are marked ended and DSAs terminated; any other record is removed,
     only if nothing points at it. Audited; findings refreshed; one transaction. Returns what was done."""
     scope.require(scope.can_edit_register)
     kind = record_type(key)
     obj = get_record(scope, key, ref)
+    write_scope.check_versions({(key, ref): version})
     record = serialise.record(kind, obj)
+    loaded_version = obj.record_version
     if key in ARCHIVED_STATUS:
         field, value = ARCHIVED_STATUS[key]
         record[field] = value
         if key == "data_flows":
             record.setdefault("ended_on", date.today().isoformat())
-        save(scope, key, record, actor=actor)
+        save(scope, key, record, actor=actor, version=version)
         return f"marked {value}"
     try:
         db.session.delete(obj)
@@ -250,6 +259,10 @@ def archive(scope: Scope, key: str, ref: str, *, actor: str) -> str:
         )
         findings.refresh(actor=actor)
         db.session.commit()
+    except StaleDataError:  # changed by someone else between our read and our delete
+        db.session.rollback()
+        write_scope.check_versions({(key, ref): loaded_version})
+        raise
     except sa.exc.IntegrityError:
         db.session.rollback()
         raise StillUsed(f"The {TITLES[key][1]} {ref} is still used by other records: change those first.") from None

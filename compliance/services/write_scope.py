@@ -24,15 +24,27 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..exchange import fields as f
 from ..exchange import serialise
 from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
-from ..models import Area, Organisation
+from ..models import Area, Organisation, Panel, PanelMeeting
 from ..models.organisation import organisation_area
-from . import register
+from . import audit, register
 from .access import Forbidden, Scope
+
+
+class Conflict(Exception):
+    """The record changed since the form was built: nothing was written. `changes` are the audit
+    entries since then, newest first, each with its (field, before, after) differences;
+    `version` is the record's version now (a form built on it may be saved)."""
+
+    def __init__(self, subject: str, ref: str, version: int, changes: list[tuple[Any, list[tuple[str, Any, Any]]]]):
+        self.subject, self.ref, self.version, self.changes = subject, ref, version, changes
+        super().__init__(f"the {subject.replace('_', ' ')} {ref} has changed since it was opened")
+
 
 ALREADY_EXISTS = "a record with this reference already exists: choose another reference"
 NOT_YOURS = "a record with this reference already exists outside your areas"
@@ -228,21 +240,73 @@ def save(
     actor: str,
     source: str = "web",
     creating: Iterable[tuple[str, str]] = (),
+    versions: Mapping[tuple[str, str], int | None] | None = None,
 ) -> Any:
     """Check `records` against the user's scope, import them and commit: one transaction, and
-    nothing written when any check fails. Returns the import's result."""
+    nothing written when any check fails. `versions`: per (list name, or "meetings", ref), the
+    version the user's form was built from; a newer one raises Conflict. Returns the import's result."""
     from . import exchange
 
     try:
+        check_versions(versions or {})
         allowed = checked(scope, records, creating=creating)
         doc = {"format": serialise.FORMAT_NAME, "version": serialise.FORMAT_VERSION, **allowed}
         result = exchange.load_text(json.dumps(doc), actor=actor, source=source)
         confirm_visible(scope, allowed)
+        _check_after_write(versions or {})
         db.session.commit()
+    except _ChangedMeanwhile:
+        db.session.rollback()
+        check_versions(versions or {})
+        raise
+    except StaleDataError:
+        db.session.rollback()  # changed by someone else between our read and our write
+        check_versions(versions or {})
+        raise
     except BaseException:
         db.session.rollback()
         raise
     return result
+
+
+class _ChangedMeanwhile(Exception):
+    pass
+
+
+def _check_after_write(versions: Mapping[tuple[str, str], int | None]) -> None:
+    """Within the write's transaction: each record is at the version the form was built from, or
+    one more (this save's change). Anything else means someone else's change landed after the
+    check and before this transaction read the record (the write's WHERE record_version = <read>
+    covers what lands after the read)."""
+    db.session.flush()
+    for (key, ref), expected in versions.items():
+        if expected is not None and current_version(key, ref) not in (None, expected, expected + 1):
+            raise _ChangedMeanwhile()
+
+
+VERSIONED = {"meetings": (PanelMeeting, "panel")}
+
+
+def current_version(key: str, ref: str) -> int | None:
+    model = VERSIONED[key][0] if key in VERSIONED else f.BY_KEY[key].model
+    return db.session.scalar(sa.select(model.record_version).where(model.ref == ref))
+
+
+def check_versions(versions: Mapping[tuple[str, str], int | None]) -> None:
+    """Conflict when a record is at a newer version than the one a form was built from."""
+    for (key, ref), expected in versions.items():
+        if expected is None:
+            continue
+        now = current_version(key, ref)
+        if now is not None and now != expected:
+            subject = VERSIONED[key][1] if key in VERSIONED else f.BY_KEY[key].subject
+            if key == "meetings":
+                ref = db.session.scalar(
+                    sa.select(Panel.ref)
+                    .join(PanelMeeting, PanelMeeting.panel_id == Panel.id)
+                    .where(PanelMeeting.ref == ref)
+                )
+            raise Conflict(subject, ref, now, audit.changes_since(subject, ref, max(1, now - expected)))
 
 
 def import_document(scope: Scope, text: str | bytes, *, actor: str, dry_run: bool = False) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import abort, g, request
 from flask_login import current_user
 
 from ..services.access import Scope
@@ -21,3 +21,9 @@ def actor() -> str:
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)
+
+
+def posted_version() -> int | None:
+    """The version of the record the page was built from (the forms' hidden record_version)."""
+    text = request.form.get("record_version", "")
+    return int(text) if text.isdigit() and len(text) < 10 else None

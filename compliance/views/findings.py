@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..exchange import fields as f
 from ..services import findings, reference
-from .common import actor, require, scope
+from .common import actor, posted_version, require, scope
 from .widgets import DateInput
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
@@ -43,7 +43,7 @@ class RemediatedForm(FlaskForm):
     submit = SubmitField("Mark as remediated", widget=GovSubmitInput())
 
 
-def _render(finding, accept_form, remediated_form, status=200):
+def _render(finding, accept_form, remediated_form, status=200, conflict=None):
     rule = reference.rules_by_code()[finding.rule_code]
     key = next((k.key for k in f.RECORD_TYPES if k.subject == finding.subject_type.value), None)
     return render_template(
@@ -54,6 +54,7 @@ def _render(finding, accept_form, remediated_form, status=200):
         form=accept_form,
         remediated_form=remediated_form,
         can_edit=scope().can_edit_register,
+        conflict=conflict,
     ), status
 
 
@@ -69,9 +70,17 @@ def accept(finding_id: int) -> ResponseReturnValue:
     form = AcceptRiskForm()
     if form.validate_on_submit():
         try:
-            findings.accept_risk(finding, actor=actor(), reason=form.reason.data, review_on=form.review_on.data)
+            findings.accept_risk(
+                finding,
+                actor=actor(),
+                reason=form.reason.data,
+                review_on=form.review_on.data,
+                version=posted_version(),
+            )
         except findings.FindingError as error:
             form.reason.errors = [str(error)]
+        except findings.Conflict as error:
+            return _render(finding, form, RemediatedForm(), 409, conflict=error)
         else:
             flash(f"The risk of {finding.rule_code} on {finding.subject_ref} is accepted.")
             return redirect(url_for("findings.detail", finding_id=finding.id))
@@ -85,9 +94,11 @@ def remediated(finding_id: int) -> ResponseReturnValue:
     form = RemediatedForm()
     if form.validate_on_submit():
         try:
-            findings.mark_remediated(finding, actor=actor())
+            findings.mark_remediated(finding, actor=actor(), version=posted_version())
         except findings.FindingError as error:
             flash(str(error))
+        except findings.Conflict:
+            flash("The finding changed after you opened it (see its history below). Check it and try again.")
         else:
             flash(f"{finding.rule_code} on {finding.subject_ref} is closed.")
     return redirect(url_for("findings.detail", finding_id=finding.id))

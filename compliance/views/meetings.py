@@ -25,8 +25,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..exchange.validate import InvalidDocument
-from ..services import meetings, records
-from .common import actor, require, scope
+from ..services import meetings, records, write_scope
+from .common import actor, posted_version, require, scope
 from .widgets import DateInput
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -169,7 +169,7 @@ def _attendee_form(meeting, formdata=None) -> AttendeeForm:
     return form
 
 
-def _show(meeting, attendee_form=None, minuted_form=None, status=200) -> ResponseReturnValue:
+def _show(meeting, attendee_form=None, minuted_form=None, status=200, conflict=None) -> ResponseReturnValue:
     can_record = scope().can_record_meetings_of(meeting.panel)
     findings = records.open_findings(scope(), "panel_meeting", meeting.ref)
     return render_template(
@@ -180,7 +180,14 @@ def _show(meeting, attendee_form=None, minuted_form=None, status=200) -> Respons
         attendee_form=attendee_form or _attendee_form(meeting, formdata=None),
         minuted_form=minuted_form or _minuted_form(meeting),
         form=attendee_form if attendee_form is not None else minuted_form,
+        conflict=conflict,
     ), status
+
+
+def _changed_meanwhile(meeting_ref: str, error: write_scope.Conflict, **forms) -> ResponseReturnValue:
+    """The meeting changed since the page was opened: show it as it is now, with what changed and
+    the user's input kept."""
+    return _show(meetings.get_meeting(scope(), meeting_ref), status=409, conflict=error, **forms)
 
 
 def _minuted_form(meeting) -> MinutedStatementForm:
@@ -208,9 +215,11 @@ def add_attendee(meeting_ref: str) -> ResponseReturnValue:
         if (form.name.data or "").strip():
             attendee = {"name": form.name.data.strip(), **attendee}
         try:
-            meetings.add_attendee(scope(), meeting, attendee, actor=actor())
+            meetings.add_attendee(scope(), meeting, attendee, actor=actor(), version=posted_version())
         except InvalidDocument as error:
             form.role.errors.append(str(error.problems[0]))
+        except write_scope.Conflict as error:
+            return _changed_meanwhile(meeting_ref, error, attendee_form=form)
         else:
             flash(f"{attendee['role']} added.")
             return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
@@ -223,7 +232,12 @@ def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
     require(scope().can_record_meetings_of(meeting.panel))
     form = MinutedStatementForm(prefix="statement")
     if form.validate_on_submit():
-        count = meetings.apply_minuted_statement(scope(), meeting, form.statement_minutes_ref.data.strip(), actor())
+        try:
+            count = meetings.apply_minuted_statement(
+                scope(), meeting, form.statement_minutes_ref.data.strip(), actor(), version=posted_version()
+            )
+        except write_scope.Conflict as error:
+            return _changed_meanwhile(meeting_ref, error, minuted_form=form)
         flash(f"The minuted confidentiality statement is recorded for {count} attendee{'s' if count != 1 else ''}.")
         return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
     return _show(meeting, minuted_form=form, status=400)
@@ -241,13 +255,20 @@ def change_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
         form.method.data = attendee.confidentiality.method.value
         form.minutes_ref.data = attendee.confidentiality.minutes_ref
         form.signed_on.data = attendee.confidentiality.signed_on
+    conflict = None
     if form.validate_on_submit():
-        meetings.set_confidentiality(scope(), meeting, position, form.confidentiality(), actor())
-        flash(f"Confidentiality recorded for {attendee.role}.")
-        return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
-    status = 400 if request.method == "POST" else 200
+        try:
+            meetings.set_confidentiality(
+                scope(), meeting, position, form.confidentiality(), actor(), version=posted_version()
+            )
+        except write_scope.Conflict as error:
+            conflict, meeting = error, meetings.get_meeting(scope(), meeting_ref)
+        else:
+            flash(f"Confidentiality recorded for {attendee.role}.")
+            return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
     return render_template(
-        "meetings/attendee.html", meeting=meeting, attendee=attendee, form=form, position=position
+        "meetings/attendee.html", meeting=meeting, attendee=attendee, form=form, position=position, conflict=conflict
     ), status
 
 
@@ -256,6 +277,9 @@ def remove_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
     meeting = meetings.get_meeting(scope(), meeting_ref)
     require(scope().can_record_meetings_of(meeting.panel))
     if position < len(meeting.attendees):
-        meetings.remove_attendee(scope(), meeting, position, actor())
+        try:
+            meetings.remove_attendee(scope(), meeting, position, actor(), version=posted_version())
+        except write_scope.Conflict as error:
+            return _changed_meanwhile(meeting_ref, error)
         flash("Attendee removed.")
     return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")

@@ -10,9 +10,9 @@ from flask.typing import ResponseReturnValue
 from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument
 from ..reports.workbook import records_as_csv
-from ..services import audit, evidence, records
+from ..services import audit, evidence, records, write_scope
 from . import record_forms
-from .common import actor, require, scope
+from .common import actor, posted_version, require, scope
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -128,19 +128,25 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
     kind = _kind(key)
     require(scope().can_edit_register)
     noun = records.TITLES[key][1]
-    existing = records.exchange_record(key, records.get_record(scope(), key, ref)) if ref else None
+    obj = records.get_record(scope(), key, ref) if ref else None
+    existing = records.exchange_record(key, obj) if obj is not None else None
+    # The version the form was built from: a save against a newer one is refused (write_scope.Conflict).
+    version = posted_version() if request.method == "POST" else (obj.record_version if obj is not None else None)
     form_class = record_forms.form_class(kind, noun, _choices(kind))
     form = form_class(data=record_forms.to_form_data(kind, existing) if existing and request.method == "GET" else None)
     if ref:
         # The ref names the record: editing never changes it, whatever a request sends.
         form.ref.validators = ()
         form.ref.data = ref
+    conflict = None
     if form.validate_on_submit():
         record = record_forms.from_form(kind, form, existing)
         try:
-            records.save(scope(), key, record, actor=actor(), creating=ref is None)
+            records.save(scope(), key, record, actor=actor(), creating=ref is None, version=version)
         except InvalidDocument as error:
             _attach_problems(form, error, editing=ref is not None)
+        except write_scope.Conflict as error:
+            conflict, version = error, error.version  # what the user typed stays in the form
         else:
             flash(f"The {noun} {record['ref']} has been saved.")
             return redirect(url_for("records.detail", key=key, ref=record["ref"]))
@@ -153,7 +159,9 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
         noun=noun,
         title=records.TITLES[key][0],
         fields=[field.key for field in kind.fields] + (["party_organisations"] if key == "dsas" else []),
-    ), (400 if request.method == "POST" else 200)
+        record_version=version or "",
+        conflict=conflict,
+    ), (409 if conflict else 400 if request.method == "POST" else 200)
 
 
 def _attach_problems(form, error: InvalidDocument, editing: bool) -> None:
@@ -177,9 +185,15 @@ def archive(key: str, ref: str) -> ResponseReturnValue:
     _kind(key)
     require(scope().can_edit_register)
     try:
-        done = records.archive(scope(), key, ref, actor=actor())
+        done = records.archive(scope(), key, ref, actor=actor(), version=posted_version())
     except records.StillUsed as error:
         flash(str(error))
+        return redirect(url_for("records.detail", key=key, ref=ref))
+    except write_scope.Conflict:
+        flash(
+            f"The {records.TITLES[key][1]} {ref} was changed by someone else after you opened it, "
+            "so it has not been archived. Check it and try again."
+        )
         return redirect(url_for("records.detail", key=key, ref=ref))
     flash(f"The {records.TITLES[key][1]} {ref} is {done}.")
     if done == "removed":
@@ -210,15 +224,19 @@ def nested(key: str, ref: str, part: str, party: str) -> ResponseReturnValue:
     form_class = record_forms.nested_form_class(part, {})
     initial = record_forms.nested_to_form_data(part, current) if current and request.method == "GET" else None
     form = form_class(data=initial)
+    version = posted_version() if request.method == "POST" else obj.record_version
+    conflict = None
     if form.validate_on_submit():
         item = record_forms.nested_from_form(part, form, party)
         record[part] = [item if existing[party_key] == party else existing for existing in items]
         if current is None:
             record[part].append(item)
         try:
-            records.save(scope(), key, record, actor=actor())
+            records.save(scope(), key, record, actor=actor(), version=version)
         except InvalidDocument as error:
             _attach_problems(form, error, editing=True)
+        except write_scope.Conflict as error:
+            conflict, version = error, error.version
         else:
             flash("Saved.")
             return redirect(url_for("records.detail", key=key, ref=ref))
@@ -230,4 +248,6 @@ def nested(key: str, ref: str, part: str, party: str) -> ResponseReturnValue:
         ref=ref,
         page_title=title,
         fields=[name for name in form._fields if name not in ("csrf_token", "submit")],
-    ), (400 if request.method == "POST" else 200)
+        record_version=version or "",
+        conflict=conflict,
+    ), (409 if conflict else 400 if request.method == "POST" else 200)
