@@ -81,6 +81,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(foi)
     app.cli.add_command(report)
     app.cli.add_command(reminders)
+    from .cli_ops import register_ops_commands
+
+    register_ops_commands(app)
 
 
 @click.group(help="Load reference data or the demo register.")
