@@ -19,7 +19,7 @@ from flask import Flask
 
 from compliance.extensions import db
 from compliance.services import backup, exchange
-from tests.conftest import fixture_path, make_app
+from tests.conftest import fixture_path, make_app, skip_or_fail
 from tests.web.conftest import USERS, sign_in
 
 PASSWORD = "backup-tests-password"
@@ -32,6 +32,11 @@ def fresh_url(backend: str, database_url: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
+    for program in ("pg_dump", "pg_restore"):
+        try:
+            backup.pg_program(program, 15)
+        except backup.BackupError as error:
+            skip_or_fail(str(error), "REQUIRE_POSTGRES")
     name = f"restore_{uuid.uuid4().hex[:12]}"
     server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
