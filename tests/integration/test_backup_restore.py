@@ -26,17 +26,23 @@ PASSWORD = "backup-tests-password"
 HISTORY = ("audit_event", "finding_event", "finding", "user_account")
 
 
+@pytest.fixture(autouse=True)
+def postgresql_client(request):
+    """PostgreSQL's backups need its client programs: skip with the reason when they are absent."""
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgresql":
+        for program in ("pg_dump", "pg_restore"):
+            try:
+                backup.pg_program(program, 15)
+            except backup.BackupError as error:
+                skip_or_fail(str(error), "REQUIRE_POSTGRES")
+
+
 @pytest.fixture
 def fresh_url(backend: str, database_url: str, tmp_path: Path) -> Iterator[str]:
     """An empty database of the same kind: a new SQLite file, or a new PostgreSQL database."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    for program in ("pg_dump", "pg_restore"):
-        try:
-            backup.pg_program(program, 15)
-        except backup.BackupError as error:
-            skip_or_fail(str(error), "REQUIRE_POSTGRES")
     name = f"restore_{uuid.uuid4().hex[:12]}"
     server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
@@ -106,7 +112,7 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_register(
         db.engine.dispose()
 
 
-def test_restore_refuses_a_database_that_holds_rows_unless_forced(demo_with_history, tmp_path):
+def test_restore_refuses_a_database_that_holds_rows_unless_forced(demo_with_history, tmp_path, backend):
     out = tmp_path / "b.tar"
     assert run(demo_with_history, "backup", str(out)).exit_code == 0
     result = run(demo_with_history, "restore", str(out))
@@ -161,7 +167,7 @@ def _renamed(doc: dict, suffix: str) -> dict:
     return walk(doc)
 
 
-def test_a_backup_taken_while_imports_run_holds_each_import_whole_or_not_at_all(app, fresh_url, tmp_path):
+def test_a_backup_taken_while_imports_run_holds_each_import_whole_or_not_at_all(app, fresh_url, tmp_path, backend):
     doc = json.loads(fixture_path("spec-example.json").read_text(encoding="utf-8"))
     per_import = {key: len(records) for key, records in doc.items() if isinstance(records, list)}
     imported: list[int] = []
