@@ -40,6 +40,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     return app
 
 
+class ConfigError(RuntimeError):
+    """The environment does not allow the app to start (the message says what to set)."""
+
+
 def _check_config(app: Flask) -> None:
     if app.config["APP_ENV"] != "production":
         return
@@ -49,7 +53,7 @@ def _check_config(app: Flask) -> None:
         if not app.config.get(key)
     ]
     if missing:
-        raise RuntimeError(f"APP_ENV=production needs {' and '.join(missing)} set in the environment")
+        raise ConfigError(f"APP_ENV=production needs {' and '.join(missing)} set in the environment")
 
 
 def _register_extensions(app: Flask) -> None:

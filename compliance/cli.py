@@ -326,7 +326,12 @@ def reminders_send(dry_run: bool) -> None:
 
 
 def main() -> None:
-    from . import create_app
+    from . import ConfigError, create_app
+    from .runtime import InstanceFileError
 
     cli = FlaskGroup(create_app=create_app, help="The Prevent Compliance Register.")
-    cli.main(prog_name="compliance")
+    try:
+        cli.main(prog_name="compliance")
+    except (ConfigError, InstanceFileError) as error:
+        click.echo(f"compliance: not started: {error}", err=True)
+        sys.exit(BAD_INPUT)

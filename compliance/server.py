@@ -14,6 +14,8 @@
 - Access log off: the app writes one JSON line per request itself (compliance/applog.py), with
   the request id and user id gunicorn cannot know and without the query string gunicorn would
   log. gunicorn's own messages go to stderr, as JSON in production.
+- No control socket (gunicorn would make one in the home directory): signals manage the server
+  (TERM stops it gracefully, HUP reloads the workers, TTIN/TTOU add or remove one).
 - forwarded_allow_ips empty: gunicorn trusts no X-Forwarded-* header; TRUSTED_PROXIES (werkzeug's
   ProxyFix in the app) is the one place that decides which proxy headers are believed.
 """
@@ -45,17 +47,21 @@ def options(host: str, port: int, workers: int | None, json_logs: bool) -> dict:
         "loglevel": "info",
         "forwarded_allow_ips": "",
         "proc_name": "compliance",
+        "control_socket_disable": True,
     }
     if json_logs:
+        # gunicorn's messages go through the root logger's JSON handler (named as applog names
+        # it, so that the app does not add a second one).
         settings["logconfig_dict"] = {
             "version": 1,
             "disable_existing_loggers": False,
             "formatters": {"json": {"()": "compliance.applog.JsonFormatter"}},
             "handlers": {
-                "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+                "compliance-json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
             },
+            "root": {"level": "INFO", "handlers": ["compliance-json"]},
             "loggers": {
-                "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+                "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
                 "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
             },
         }
