@@ -3,7 +3,8 @@
 Each request gets an id (the proxy's X-Request-Id when it is a plain token, else a new one),
 returned in the X-Request-Id response header and written on every log line of that request.
 The request line holds the time, level, request id, user id, method, route (the URL rule, e.g.
-/records/<kind>/<ref>, never the query string), status and duration.
+/records/<key>/<ref>, never the query string), status and duration. A health check that
+succeeds is not logged.
 
 What is never logged: form fields (passwords), cookies and headers, query strings, and the
 message of an exception (a database error's message can quote the row it failed on, and rows
@@ -90,6 +91,8 @@ def init_app(app: Flask) -> None:
         if started is None:
             return response
         response.headers["X-Request-Id"] = g.request_id
+        if request.endpoint == "health.healthz" and response.status_code == 200:
+            return response  # the load balancer asks every few seconds: only a failure is news
         REQUEST_LOG.info(
             "request",
             extra={
