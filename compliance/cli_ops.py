@@ -32,7 +32,7 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
     server.serve(create_app(), host, port, workers)
 
 
-@click.command("backup", help="Write the whole database and a manifest to OUT (a tar file). Safe while serving.")
+@click.command("backup", help="Write the whole database and a manifest to OUT (a .tar.gz). Safe while serving.")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(out: Path) -> None:
     from .services import backup

@@ -1,7 +1,7 @@
 """Backup and restore of the whole database, with a manifest that proves the copy is whole.
 
-A backup is one tar file (OUT, written to OUT.partial and renamed, so a failed backup never
-leaves a file that looks whole) holding:
+A backup is one gzip-compressed tar file (OUT, conventionally *.tar.gz; written to OUT.partial
+and renamed, so a failed backup never leaves a file that looks whole) holding:
 
 - manifest.json: the format and its version, when it was taken, the backend, the schema
   revision (Alembic), the number of rows in every table, and the dump's name, size and SHA-256;
@@ -264,7 +264,9 @@ def take_backup(out: Path) -> Manifest:
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         partial = out.with_name(out.name + ".partial")
-        with tarfile.open(partial, "w") as archive:
+        # gzip level 1: a 124 MB SQLite file of 200 areas becomes 17 MB in under a second; the
+        # PostgreSQL dump is compressed already.
+        with tarfile.open(partial, "w:gz", compresslevel=1) as archive:
             data = manifest.to_json().encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode, info.mtime = len(data), 0o600, int(datetime.now(UTC).timestamp())

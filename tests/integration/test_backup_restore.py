@@ -84,7 +84,7 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_register(
     demo_with_history, fresh_url, tmp_path, backend
 ):
     source = demo_with_history
-    out = tmp_path / "register-backup.tar"
+    out = tmp_path / "register-backup.tar.gz"
     result = run(source, "backup", str(out))
     assert result.exit_code == 0, result.output
     with tarfile.open(out) as archive:

@@ -186,11 +186,11 @@ def test_the_deployment_guide_runs_from_the_installed_wheel(installed, database,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),
     }
-    backup_name = f"register-{date.today().isoformat()}.tar"
+    backup_name = f"register-{date.today().isoformat()}.tar.gz"
 
     def swapped(line: str) -> str:
         line = line.replace("postgresql+psycopg://register:PASSWORD@db.internal/register_drill", database["drill"])
-        line = line.replace("register-2026-12-04.tar", backup_name)
+        line = line.replace("register-2026-12-04.tar.gz", backup_name)
         for guide_path, real in paths.items():
             line = line.replace(guide_path, str(real))
         return line
