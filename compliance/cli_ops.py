@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from sqlalchemy.exc import OperationalError
 
 from .cli import fail
 
@@ -42,6 +43,8 @@ def backup_command(out: Path) -> None:
         manifest = backup.take_backup(out)
     except backup.BackupError as error:
         fail(f"No backup written: {error}")
+    except OperationalError as error:
+        fail(f"No backup written: the database did not answer: {error.orig}")
     click.echo(
         f"Backed up {manifest.rows} rows in {len(manifest.tables)} tables ({manifest.backend}, schema "
         f"{manifest.schema_revision}) to {out}: {out.stat().st_size} bytes, dump SHA-256 {manifest.dump_sha256}, "
@@ -60,6 +63,8 @@ def restore_command(source: Path, force: bool) -> None:
         manifest = backup.restore_backup(source, force=force)
     except backup.BackupError as error:
         fail(f"Not restored: {error}")
+    except OperationalError as error:
+        fail(f"Not restored: the database did not answer: {error.orig}")
     click.echo(
         f"Restored {manifest.rows} rows in {len(manifest.tables)} tables (schema {manifest.schema_revision}, "
         f"taken {manifest.created_at}) from {source}; they match the manifest. "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import tarfile
 import threading
 import uuid
@@ -212,3 +213,13 @@ def test_pg_dump_missing_is_named(monkeypatch, tmp_path):
     monkeypatch.setattr(backup, "PG_BIN_DIRS", str(tmp_path / "nowhere" / "*"))
     with pytest.raises(backup.BackupError, match=r"pg_dump is not installed .*version 15 or later"):
         backup.pg_program("pg_dump", 15)
+
+
+def test_a_database_that_does_not_answer_is_named_not_a_traceback(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = make_app(f"postgresql+psycopg://register@127.0.0.1:{port}/register")
+    result = run(app, "backup", str(tmp_path / "b.tar.gz"))
+    assert result.exit_code == 2 and "the database did not answer" in result.stderr
+    assert not list(tmp_path.iterdir())
