@@ -1,7 +1,12 @@
 """Configuration classes, chosen by APP_ENV (development, testing, production).
 
-Values come from the environment. Only development and testing have defaults for secrets;
-production refuses to start without SECRET_KEY and DATABASE_URL (see compliance.create_app).
+Values come from the environment. Production refuses to start without SECRET_KEY and
+DATABASE_URL (see compliance.create_app). Elsewhere, outside tests, a missing SECRET_KEY is
+generated once into INSTANCE_PATH and reused: there is no public default key.
+
+The product's folders (migrations/, templates/, seeds/) sit beside this file in a checkout; an
+installed wheel carries them inside the package, in compliance/bundled/ (see setup.py).
+BASE_DIR is wherever they are.
 """
 
 from __future__ import annotations
@@ -9,16 +14,24 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+_HERE = Path(__file__).resolve().parent
+_BUNDLED = _HERE / "compliance" / "bundled"
+BASE_DIR = _BUNDLED if _BUNDLED.is_dir() else _HERE
+
+
+def instance_dir() -> Path:
+    """Where runtime files go (the embedded SQLite database, the generated secret key and demo
+    password): INSTANCE_PATH, else instance/ in the working directory. Never inside the package."""
+    return Path(os.environ.get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
 
 
 def _sqlite_default() -> str:
-    return f"sqlite:///{INSTANCE_DIR / 'register.sqlite3'}"
+    return f"sqlite:///{instance_dir() / 'register.sqlite3'}"
 
 
 class Config:
     APP_ENV = "base"
+    INSTANCE_PATH = str(instance_dir())
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -39,6 +52,8 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "prevent-compliance-register@localhost")
+    # "json" in production: one JSON object per log line, for a log shipper (compliance/applog.py).
+    LOG_FORMAT = "text"
     SERVICE_NAME = "Prevent Compliance Register"
     PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
     # How many reverse proxies in front of the app to trust for X-Forwarded-For, -Proto and -Host
@@ -50,7 +65,6 @@ class Config:
 
 class DevelopmentConfig(Config):
     APP_ENV = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
     # The development server speaks plain HTTP on 127.0.0.1.
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
@@ -68,6 +82,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     APP_ENV = "production"
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    LOG_FORMAT = "json"
 
 
 CONFIGS: dict[str, type[Config]] = {

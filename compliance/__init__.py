@@ -9,9 +9,9 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from config import BASE_DIR, Config, config_for
+from config import BASE_DIR, Config, config_for, instance_dir
 
-from . import login, security
+from . import applog, login, runtime, security
 from .extensions import csrf, db, migrate
 
 
@@ -21,11 +21,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(
         __name__,
         static_url_path="/assets",
-        instance_path=str(BASE_DIR / "instance"),
+        instance_path=getattr(config, "INSTANCE_PATH", None) or str(instance_dir()),
     )
     app.config.from_object(config)
     _check_config(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = runtime.instance_secret_key(Path(app.instance_path))
+    applog.init_app(app)
     _register_extensions(app)
     security.init_app(app)
     login.init_app(app)
@@ -48,6 +51,10 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+class ConfigError(RuntimeError):
+    """The environment does not allow the app to start (the message says what to set)."""
+
+
 def _check_config(app: Flask) -> None:
     if app.config["APP_ENV"] != "production":
         return
@@ -57,7 +64,7 @@ def _check_config(app: Flask) -> None:
         if not app.config.get(key)
     ]
     if missing:
-        raise RuntimeError(f"APP_ENV=production needs {' and '.join(missing)} set in the environment")
+        raise ConfigError(f"APP_ENV=production needs {' and '.join(missing)} set in the environment")
 
 
 def _register_extensions(app: Flask) -> None:
@@ -83,9 +90,9 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .services.audit import changed_fields
-    from .views import admin, audit, auth, evidence, findings, foi, main, meetings, records, transfer
+    from .views import admin, audit, auth, evidence, findings, foi, health, main, meetings, records, transfer
 
-    for module in (auth, main, records, findings, meetings, audit, transfer, admin, foi, evidence):
+    for module in (auth, main, records, findings, meetings, audit, transfer, admin, foi, evidence, health):
         app.register_blueprint(module.bp)
     main.register_error_pages(app)
     app.jinja_env.globals["changed_fields"] = changed_fields

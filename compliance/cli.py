@@ -81,6 +81,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(foi)
     app.cli.add_command(report)
     app.cli.add_command(reminders)
+    from .cli_ops import register_ops_commands
+
+    register_ops_commands(app)
 
 
 @click.group(help="Load reference data or the demo register.")
@@ -376,7 +379,12 @@ def reminders_send(dry_run: bool) -> None:
 
 
 def main() -> None:
-    from . import create_app
+    from . import ConfigError, create_app
+    from .runtime import InstanceFileError
 
     cli = FlaskGroup(create_app=create_app, help="The Prevent Compliance Register.")
-    cli.main(prog_name="compliance")
+    try:
+        cli.main(prog_name="compliance")
+    except (ConfigError, InstanceFileError) as error:
+        click.echo(f"compliance: not started: {error}", err=True)
+        sys.exit(BAD_INPUT)

@@ -12,7 +12,7 @@ from .services import auth
 
 login_manager = LoginManager()
 
-PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.two_factor", "main.accessibility", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.two_factor", "main.accessibility", "static", "health.healthz"})
 
 
 @login_manager.user_loader

@@ -37,7 +37,7 @@ class SeedRefused(Exception):
 
 
 def demo_password() -> str:
-    """DEMO_PASSWORD if set, else one generated on first use and kept in instance/ (readable
+    """DEMO_PASSWORD if set, else one generated on first use and kept in INSTANCE_PATH (readable
     only by its owner), so running the seed again prints the same sign-in."""
     if os.environ.get("DEMO_PASSWORD"):
         return os.environ["DEMO_PASSWORD"]

@@ -69,6 +69,7 @@ ACCESS = {
     "foi.show": ("GET", "/foi/riverford", R),
     "foi.withhold": ("GET", "/foi/riverford/2/withhold", EDITORS),
     "static": ("GET", "/assets/app.css", PUBLIC),
+    "health.healthz": ("GET", "/healthz", PUBLIC),
 }
 
 
