@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import AuditEvent
 from ..models.enums import AuditAction
+from . import audit_chain
 
 
 def record_change(
@@ -61,7 +62,7 @@ def record_creations(created: list[tuple[str, dict[str, Any]]], *, actor: str, s
         }
         for record_type, record in created
     ]
-    db.session.execute(AuditEvent.__table__.insert(), rows)
+    audit_chain.append(AuditEvent.__table__, rows)
 
 
 RECORD_TYPES = (

@@ -22,6 +22,7 @@ from ..models.base import utcnow
 from ..models.enums import FindingEventKind, FindingStatus, SubjectType
 from ..models.finding import finding_area
 from ..rules.base import RaisedFinding
+from . import audit_chain
 
 CHUNK = 500
 
@@ -235,5 +236,4 @@ def _write(changes: _Changes) -> None:
             statement,
             [{"finding_id": row["id"], **{f"new_{k}": v for k, v in row.items() if k != "id"}} for row in rows],
         )
-    if changes.events:
-        db.session.execute(FindingEvent.__table__.insert(), changes.events)
+    audit_chain.append(FindingEvent.__table__, changes.events)
