@@ -277,8 +277,8 @@ def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
             info = data.accepted.get((g.rule, g.subject_type, g.subject_ref), {})
             rows.append(
                 [
-                    Paragraph(g.rule, SMALL),
-                    Paragraph(g.subject_ref, SMALL),
+                    Paragraph(_esc(g.rule), SMALL),
+                    Paragraph(_esc(g.subject_ref), SMALL),
                     Paragraph(_esc(info.get("reason", "")), SMALL),
                     Paragraph(_esc(info.get("by", "")), SMALL),
                     str(info.get("review_on", "")),
@@ -313,7 +313,7 @@ def _findings(open_gaps: list[Any]) -> list[Any]:
         )
         rows = [["Record", "What is wrong"]] + [
             [
-                Paragraph(f"{g.subject_type.replace('_', ' ')} {g.subject_ref}", SMALL),
+                Paragraph(_esc(f"{g.subject_type.replace('_', ' ')} {g.subject_ref}"), SMALL),
                 Paragraph(_esc(g.message.removesuffix(DISCLAIMER).strip()), SMALL),
             ]
             for g in group
@@ -330,7 +330,7 @@ def _matrix(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
     rows: list[list[Any]] = [header]
     for flow in flows:
         row: list[Any] = [
-            Paragraph(f"{_esc(flow.name)}<br/><font size=6>{flow.ref} ({flow.status.value})</font>", SMALL)
+            Paragraph(f"{_esc(flow.name)}<br/><font size=6>{_esc(flow.ref)} ({flow.status.value})</font>", SMALL)
         ]
         for name, codes in CONTROLS:
             row.append(_cell(name, flow, ctx, raised[flow.ref] & set(codes)))
@@ -371,7 +371,7 @@ def _panels(panels: list[Any]) -> list[Any]:
             rows.append(
                 [
                     Paragraph(_esc(panel.name), SMALL),
-                    Paragraph(meeting.ref, SMALL),
+                    Paragraph(_esc(meeting.ref), SMALL),
                     meeting.held_on.isoformat(),
                     str(len(methods)),
                     str(signed),
@@ -417,4 +417,5 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> T
 
 
 def _esc(text: str) -> str:
+    """Register text as a Paragraph's literal text: reportlab reads <, > and & as markup."""
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
