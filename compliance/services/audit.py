@@ -1,6 +1,7 @@
 """The audit trail: every create, change and delete of a register record, with who, when and the
 record before and after (as the exchange format writes it). Append-only: nothing here updates or
-deletes an entry, and no other code writes to the table."""
+deletes an entry, and no other code writes to the table (audit_chain.py chains and inserts what this
+module hands it; the ORM's entries are chained as they are flushed)."""
 
 from __future__ import annotations
 
