@@ -172,6 +172,8 @@ class Verification:
     heads: dict[str, str] = field(default_factory=dict)
     problem: str | None = None
     at: datetime = field(default_factory=utcnow)
+    # Per table: the last id checked, how many were, and its hash (where a later check can go on from).
+    last: dict[str, tuple[int | None, int, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -184,16 +186,24 @@ def heads() -> dict[str, str]:
     return {table.name: _head(connection, table)[1] for table in TABLES}
 
 
-def verify(expected: set[str] = frozenset(), batch: int = 5000) -> Verification:
+def verify(
+    expected: set[str] = frozenset(), batch: int = 5000, after: Mapping[str, tuple[int | None, int, str]] | None = None
+) -> Verification:
     """Walk both chains in id order, recomputing every hash; stop at the first entry that does not
     match. Each hash in `expected` (heads printed on earlier reports) must be found on the way: one
-    that is not means entries at the end of a chain were removed, or the chain rebuilt."""
+    that is not means entries at the end of a chain were removed, or the chain rebuilt. `after`
+    (table -> last id, count and hash of an earlier check) checks only the entries written since."""
     result = Verification()
     missing = set(expected)
     for table in TABLES:
         columns = content_columns(table)
-        previous, checked = GENESIS, 0
-        rows = db.session.execute(sa.select(table).order_by(table.c.id).execution_options(yield_per=batch))
+        statement = sa.select(table).order_by(table.c.id)
+        last_id, checked, previous = None, 0, GENESIS
+        if after and table.name in after:
+            last_id, checked, previous = after[table.name]
+            if last_id is not None:  # (None: the table was empty then)
+                statement = statement.where(table.c.id > last_id)
+        rows = db.session.execute(statement.execution_options(yield_per=batch))
         for row in rows:
             values = row._mapping
             label = f"{LABELS[table.name]} {values['id']} ({table.name})"
@@ -206,12 +216,13 @@ def verify(expected: set[str] = frozenset(), batch: int = 5000) -> Verification:
             if link(values["prev_hash"], {name: values[name] for name in columns}) != values["entry_hash"]:
                 result.problem = f"{label}: its content does not match its hash (it was changed after it was written)"
                 break
-            previous = values["entry_hash"]
+            previous, last_id = values["entry_hash"], values["id"]
             missing.discard(previous)
             checked += 1
         rows.close()
         result.checked[table.name] = checked
         result.heads[table.name] = previous
+        result.last[table.name] = (last_id, checked, previous)
         if result.problem:
             return result
     missing.discard(GENESIS)
@@ -224,12 +235,16 @@ _recent: dict[str, tuple[float, Verification]] = {}
 
 
 def status(max_age: float = 300, fresh: bool = False) -> Verification:
-    """The outcome of a recent full check (at most `max_age` seconds old and none written since), for
-    the audit log page: a national trail takes a few seconds to check, too long for every page view."""
+    """For the audit log page: a national trail takes seconds to check, too long for every view. A
+    full check at most `max_age` seconds old, extended over the entries written since; a full check
+    again when it is older (or `fresh`)."""
     key = str(db.engine.url)
     cached = _recent.get(key)
-    if not fresh and cached and time.monotonic() - cached[0] < max_age and cached[1].heads == heads():
-        return cached[1]
-    result = verify()
-    _recent[key] = (time.monotonic(), result)
+    if fresh or not cached or time.monotonic() - cached[0] >= max_age or not cached[1].ok:
+        result = verify()
+        _recent[key] = (time.monotonic(), result)
+        return result
+    result = verify(after=cached[1].last)
+    result.at = cached[1].at  # when the older entries were last checked
+    _recent[key] = (cached[0], result)
     return result
