@@ -203,10 +203,34 @@ def test_the_migration_chains_the_entries_already_there(migration_database_url):
                     for n in range(1, 4)
                 ],
             )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO rule (code, gnn, title, subject_type, severity, why, remediation, created_at, "
+                    "updated_at) VALUES ('R1', 'G01', 'A rule', 'area', 'high', 'w', 'r', :at, :at)"
+                ),
+                {"at": "2025-01-01 10:00:00"},
+            )
+            finding_id = connection.scalar(
+                sa.text(
+                    "INSERT INTO finding (rule_code, subject_type, subject_ref, severity, message, status, "
+                    "first_raised_on, last_raised_on, updated_at) VALUES ('R1', 'area', 'AREA-1', 'high', 'm', "
+                    "'open', '2025-01-01', '2025-01-01', '2025-01-01 10:00:00') RETURNING id"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    'INSERT INTO finding_event (finding_id, at, "on", kind, severity, status, actor, note) '
+                    "VALUES (:finding, :at, '2025-01-01', :kind, 'high', 'open', 'system', :note)"
+                ),
+                [
+                    {"finding": finding_id, "at": "2025-01-01 10:00:00.5", "kind": "raised", "note": None},
+                    {"finding": finding_id, "at": "2025-01-02 10:00:00", "kind": "risk_accepted", "note": "<b>ok</b>"},
+                ],
+            )
         upgrade()
         result = audit_chain.verify()
         assert result.ok, result.problem
-        assert result.checked == {"audit_event": 3, "finding_event": 0}
+        assert result.checked == {"audit_event": 3, "finding_event": 2}
         # New entries chain on from the migrated ones.
         from compliance.services import audit
 
