@@ -343,7 +343,7 @@ def audit_verify(heads: tuple[str, ...]) -> None:
     if not result.ok:
         click.echo(f"The audit trail does not verify: {result.problem}", err=True)
         raise click.exceptions.Exit(CHAIN_BROKEN)
-    checked = ", ".join(f"{count} {audit_chain.LABELS[name]}s" for name, count in result.checked.items())
+    checked = ", ".join(f"{count} {audit_chain.PLURALS[name]}" for name, count in result.checked.items())
     click.echo(f"The audit trail verifies: {sum(result.checked.values())} entries checked ({checked}).")
     for name, head in result.heads.items():
         click.echo(f"Head of {name}: {head}")

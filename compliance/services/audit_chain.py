@@ -46,6 +46,7 @@ HASH_COLUMNS = ("prev_hash", "entry_hash")
 LOCK_KEY = 7_400_310_011
 TABLES: tuple[sa.Table, ...] = (AuditEvent.__table__, FindingEvent.__table__)
 LABELS = {"audit_event": "audit entry", "finding_event": "finding event"}
+PLURALS = {"audit_event": "audit entries", "finding_event": "finding events"}
 
 
 # --- the hash -----------------------------------------------------------------------------------
