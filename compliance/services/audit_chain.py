@@ -81,6 +81,12 @@ def content_columns(table: sa.Table) -> list[str]:
 # --- writing ------------------------------------------------------------------------------------
 
 
+def lock() -> None:
+    """Take the chain lock now, for a transaction about to change rows other writers of the chain
+    also change (findings): taken first, it cannot close a cycle of waits with them."""
+    _lock(db.session.connection())
+
+
 def _lock(connection: sa.Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})

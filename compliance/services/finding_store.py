@@ -116,6 +116,9 @@ def store(
     subjects: set[tuple[SubjectType, str]] | None = None,
 ) -> Refreshed:
     """Store `raised` as the outcome for every subject in `subjects` (all subjects by default)."""
+    # Before reading or changing any finding: a save holding the lock (its audit entries) and then
+    # updating findings never waits on us while we wait on it for the lock (a deadlock).
+    audit_chain.lock()
     stored = _stored(subjects)
     area_ids = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
     changes = _Changes(actor, as_of)
