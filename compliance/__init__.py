@@ -68,6 +68,8 @@ def _check_config(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
+    from .services import audit_chain  # noqa: F401 (its flush hook chains every new audit entry)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
 

@@ -21,6 +21,7 @@ from .models.enums import Role, Severity
 
 BAD_INPUT = 2
 THRESHOLD_MET = 1
+CHAIN_BROKEN = 1
 
 
 def actor() -> str:
@@ -81,6 +82,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(foi)
     app.cli.add_command(report)
     app.cli.add_command(reminders)
+    app.cli.add_command(audit)
     from .cli_ops import register_ops_commands
 
     register_ops_commands(app)
@@ -376,6 +378,31 @@ def reminders_send(dry_run: bool) -> None:
     except OSError as error:
         fail(f"Could not send the reminders through the SMTP server: {error}")
     click.echo(f"Sent {len(sent)} reminder email(s)" + "".join(f"\n  {d.to}: {d.reviews} review(s)" for d in sent))
+
+
+@click.group(help="The audit trail.")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="Check the audit trail's hash chains: exit 0 if every entry matches, 1 if one does not.")
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    help="A head hash printed on an earlier report: it must still be in the chain (repeatable).",
+)
+def audit_verify(heads: tuple[str, ...]) -> None:
+    from .services import audit_chain
+
+    result = audit_chain.verify(expected=set(heads))
+    if not result.ok:
+        click.echo(f"The audit trail does not verify: {result.problem}", err=True)
+        raise click.exceptions.Exit(CHAIN_BROKEN)
+    checked = ", ".join(f"{count} {audit_chain.PLURALS[name]}" for name, count in result.checked.items())
+    click.echo(f"The audit trail verifies: {sum(result.checked.values())} entries checked ({checked}).")
+    for name, head in result.heads.items():
+        click.echo(f"Head of {name}: {head}")
 
 
 def main() -> None:

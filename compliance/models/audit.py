@@ -27,6 +27,9 @@ class AuditEvent(Base):
     # The record as the exchange format writes it, before and after the change.
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The hash chain (services/audit_chain.py): the previous entry's hash, and this entry's.
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    entry_hash: Mapped[str] = mapped_column(sa.String(64))
 
 
 class AuditTrailIsAppendOnly(Exception):

@@ -72,5 +72,8 @@ class FindingEvent(Base):
     status: Mapped[FindingStatus] = mapped_column(enum_column(FindingStatus))
     actor: Mapped[str] = mapped_column(sa.String(320))
     note: Mapped[str | None] = mapped_column(sa.Text)
+    # The hash chain (services/audit_chain.py): the previous event's hash, and this event's.
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    entry_hash: Mapped[str] = mapped_column(sa.String(64))
 
     finding: Mapped[Finding] = relationship(back_populates="events")

@@ -49,18 +49,32 @@ FINDING_COLUMNS = (
 )
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet would take for a formula (CWE-1236) made plain text, as OWASP recommends:
+    a single quote before a leading =, +, -, @, tab or carriage return."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def cell_text(value: Any) -> Any:
-    """An exchange-format value as one spreadsheet or CSV cell."""
+    """An exchange-format value as one spreadsheet or CSV cell: never a formula."""
+    text = _text(value)
+    return inert(text) if isinstance(text, str) else text
+
+
+def _text(value: Any) -> Any:
     if value is None or isinstance(value, (int, float, bool, date, datetime)):
         return value
     if isinstance(value, str):
         return value.replace("_", " ") if value.islower() and " " not in value and "_" in value else value
     if isinstance(value, Mapping):
-        return "; ".join(f"{k.replace('_', ' ')}: {cell_text(v)}" for k, v in value.items())
+        return "; ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in value.items())
     if isinstance(value, Sequence):
         if value and isinstance(value[0], Mapping):
             return f"{len(value)}"
-        return ", ".join(str(cell_text(v)) for v in value)
+        return ", ".join(str(_text(v)) for v in value)
     return str(value)
 
 
@@ -86,9 +100,11 @@ def _sheet(workbook: Workbook, title: str, header: Sequence[str], rows: Iterable
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and len(value) > MAX_WIDTH:
-                cell.alignment = wrap
+            cell = WriteOnlyCell(sheet, value=inert(value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl makes a formula of any text starting with =
+                if len(value) > MAX_WIDTH:
+                    cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)
     return len(rows)

@@ -1,6 +1,7 @@
 """The audit trail: every create, change and delete of a register record, with who, when and the
 record before and after (as the exchange format writes it). Append-only: nothing here updates or
-deletes an entry, and no other code writes to the table."""
+deletes an entry, and no other code writes to the table (audit_chain.py chains and inserts what this
+module hands it; the ORM's entries are chained as they are flushed)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import AuditEvent
 from ..models.enums import AuditAction
+from . import audit_chain
 
 
 def record_change(
@@ -61,7 +63,7 @@ def record_creations(created: list[tuple[str, dict[str, Any]]], *, actor: str, s
         }
         for record_type, record in created
     ]
-    db.session.execute(AuditEvent.__table__.insert(), rows)
+    audit_chain.append(AuditEvent.__table__, rows)
 
 
 RECORD_TYPES = (

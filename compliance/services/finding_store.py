@@ -22,6 +22,7 @@ from ..models.base import utcnow
 from ..models.enums import FindingEventKind, FindingStatus, SubjectType
 from ..models.finding import finding_area
 from ..rules.base import RaisedFinding
+from . import audit_chain
 
 CHUNK = 500
 
@@ -115,6 +116,9 @@ def store(
     subjects: set[tuple[SubjectType, str]] | None = None,
 ) -> Refreshed:
     """Store `raised` as the outcome for every subject in `subjects` (all subjects by default)."""
+    # Before reading or changing any finding: a save holding the lock (its audit entries) and then
+    # updating findings never waits on us while we wait on it for the lock (a deadlock).
+    audit_chain.lock()
     stored = _stored(subjects)
     area_ids = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
     changes = _Changes(actor, as_of)
@@ -239,5 +243,4 @@ def _write(changes: _Changes) -> None:
             statement,
             [{"finding_id": row["id"], **{f"new_{k}": v for k, v in row.items() if k != "id"}} for row in rows],
         )
-    if changes.events:
-        db.session.execute(FindingEvent.__table__.insert(), changes.events)
+    audit_chain.append(FindingEvent.__table__, changes.events)

@@ -138,12 +138,15 @@ CSV_COLUMNS = (
 
 
 def as_csv(result: GapsReport) -> str:
+    from ..reports.workbook import inert  # never a formula in a spreadsheet that opens this
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for gap in result.gaps:
         writer.writerow(
-            [
+            inert(cell) if isinstance(cell, str) else cell
+            for cell in [
                 gap.rule,
                 gap.severity.value,
                 gap.status.value,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Finding
 from ..models.enums import FindingStatus
-from . import audit, exchange, findings, gaps, reference, register
+from . import audit, audit_chain, exchange, findings, gaps, reference, register
 
 
 def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int]:
@@ -68,6 +68,7 @@ def pdf(
             generated_by=actor,
             generated_at=generated_at,
             filters=filters,
+            chain_heads=audit_chain.heads(),
         ),
     )
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from ..services import audit
+from ..services import audit, audit_chain
 from .common import require, scope
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -17,4 +17,5 @@ def log() -> ResponseReturnValue:
     filters = {name: request.args.get(name, "").strip()[:200] for name in ("record_type", "record_ref", "actor")}
     page_number = request.args.get("page", "1")
     page = audit.log(scope(), page=int(page_number) if page_number.isdigit() else 1, **filters)
-    return render_template("audit/log.html", page=page, filters=filters, record_types=audit.RECORD_TYPES)
+    chain = audit_chain.status(fresh=request.args.get("verify") == "now")
+    return render_template("audit/log.html", page=page, filters=filters, record_types=audit.RECORD_TYPES, chain=chain)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, Flask, render_template, url_for
+import sqlalchemy as sa
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Forbidden as HTTPForbidden
 from werkzeug.exceptions import NotFound
 
 from ..exchange import fields as f
+from ..extensions import db
 from ..services import dashboard, records
 from ..services.access import Forbidden, NotVisible
 from .common import scope
@@ -85,4 +87,26 @@ def register_error_pages(app: Flask) -> None:
     # an action their role may not take is refused (403).
     app.register_error_handler(NotVisible, lambda error: render_error(NotFound()))
     app.register_error_handler(Forbidden, lambda error: render_error(HTTPForbidden()))
+    app.register_error_handler(sa.exc.OperationalError, database_unavailable)
     app.jinja_env.globals["navigation_items"] = navigation_items
+
+
+def database_unavailable(error: sa.exc.OperationalError) -> ResponseReturnValue:
+    """The database went away mid-request (a dropped connection, a server restart, a deadlock):
+    the transaction is rolled back, so nothing of the change was written. Say so, and to try again."""
+    current_app.logger.warning("Database unavailable during %s %s: %s", request.method, request.path, error.orig)
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        pass  # the connection is gone; the session is discarded at the end of the request anyway
+    if request.method == "POST":
+        title, advice = "Sorry, the change was not saved", "Nothing was changed. Go back and try again."
+    else:
+        title, advice = "Sorry, the service is unavailable", "Try again in a moment."
+    try:
+        page = render_template("errors/error.html", title=title, advice=advice)
+    except sa.exc.SQLAlchemyError:  # the page's navigation needs the database too
+        page = f"<!DOCTYPE html><html lang=en><title>{title}</title><h1>{title}</h1><p>{advice}</p></html>"
+    response = current_app.make_response((page, 503))
+    response.headers["Retry-After"] = "5"
+    return response

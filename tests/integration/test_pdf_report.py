@@ -77,11 +77,19 @@ def test_every_page_is_marked_and_numbered_and_every_open_finding_is_there(cli, 
 def test_the_same_data_and_date_give_the_same_report_and_each_generation_is_audited(app, demo, tmp_path):
     stamp = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     first = reports.pdf(str(tmp_path / "a.pdf"), as_of=None, actor="cli:test", generated_at=stamp)
+    # The report prints the audit chain's head, which its own audit entry moves: undone, the second
+    # generation sees the same register and the same audit trail.
+    db.session.rollback()
     second = reports.pdf(str(tmp_path / "b.pdf"), as_of=None, actor="cli:test", generated_at=stamp)
     db.session.commit()
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     assert first["sha256"] == second["sha256"] == hashlib.sha256((tmp_path / "a.pdf").read_bytes()).hexdigest()
-    entries = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.record_type == "report")).all()
+    third = reports.pdf(str(tmp_path / "c.pdf"), as_of=None, actor="cli:test", generated_at=stamp)
+    db.session.commit()
+    assert third["sha256"] != second["sha256"]  # the audit trail it anchors has grown
+    entries = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.record_type == "report").order_by(AuditEvent.id)
+    ).all()
     assert len(entries) == 2 and entries[0].after["sha256"] == first["sha256"]
     assert entries[0].actor == "cli:test" and entries[0].after["filters"] == "all areas"
 
