@@ -183,7 +183,7 @@ def _riverford_data(path: str, token: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("role", ["dpo", "panel_chair"])
+@pytest.mark.parametrize("role", ["dpo", "panel_chair", "auditor"])
 def test_no_post_route_lets_another_area_change_riverford(demo, role):
     from compliance.services import users
 
