@@ -13,6 +13,7 @@ from config import BASE_DIR, Config, config_for
 
 from . import login, security
 from .extensions import csrf, db, migrate
+from .views import edge
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -28,6 +29,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _register_extensions(app)
     security.init_app(app)
+    edge.init_app(app)  # before sign-in: a NUL in the address must not reach a query
     login.init_app(app)
     csrf.init_app(app)
     WTFormsHelpers(app)

@@ -3,6 +3,12 @@
 Two stages, both pure (no database): the JSON Schema shipped in the package, then the checks a
 schema cannot express (unique refs, refs that point at nothing, real financial years). Every
 problem is reported with its JSON path (`data_flows[3].lawful_bases[0].art6`) and a plain message.
+
+Hostile files are refused by name, not by an exception: nesting deeper than MAX_DEPTH, numbers
+longer than MAX_DIGITS digits, NaN and Infinity, and a key repeated in one object (JSON allows
+it, but the last value would silently win). At most PROBLEM_LIMIT problems are listed; past that
+the schema check counts on up to COUNT_BEYOND more and says "at least" (listing two million
+problems took minutes and gigabytes, and helps nobody).
 """
 
 from __future__ import annotations
@@ -21,9 +27,14 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..text import CONTROL_MESSAGE, SCHEMA_PATTERN
 from . import fields as f
 
 SCHEMA_RESOURCE = "schemas/register-v1.schema.json"
+MAX_DEPTH = 32  # a register nests 8 deep (panels[].meetings[].attendees[].confidentiality)
+MAX_DIGITS = 18
+PROBLEM_LIMIT = 1000
+COUNT_BEYOND = 10_000
 
 
 @dataclass(frozen=True, order=True)
@@ -35,12 +46,31 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+class Problems(list):
+    """Problems found, at most PROBLEM_LIMIT of them; `beyond` more were found and not listed
+    (exactly that many if `beyond_exact`, otherwise at least)."""
+
+    beyond: int = 0
+    beyond_exact: bool = True
+
+
 class InvalidDocument(Exception):
-    """Raised with every problem found; nothing has been written."""
+    """Raised with the problems found (the first PROBLEM_LIMIT); nothing has been written."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the register file")
+        self.beyond = getattr(problems, "beyond", 0) + max(0, len(problems) - PROBLEM_LIMIT)
+        self.beyond_exact = getattr(problems, "beyond_exact", True)
+        self.problems = list(problems[:PROBLEM_LIMIT])
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """How many problems are listed, and how many more there are."""
+        listed = f"{len(self.problems):,} problem{'' if len(self.problems) == 1 else 's'}"
+        if not self.beyond:
+            return listed
+        if self.beyond_exact:
+            return f"{listed} listed, and {self.beyond:,} more"
+        return f"{listed} listed, and at least {self.beyond:,} more (checking stopped there)"
 
 
 @cache
@@ -89,16 +119,91 @@ def json_path(parts: Iterable[Any]) -> str:
     return path or "(top level)"
 
 
+class _Refused:
+    """Stands in, while parsing, for a value the file may not hold, so that the walk after
+    parsing can say where it is."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+class _RepeatedKeys(dict):
+    repeated: list[str]
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        obj = _RepeatedKeys(obj)
+        obj.repeated = [key for key, _ in pairs if key in seen or seen.add(key)]
+    return obj
+
+
+def _integer(text: str) -> int | _Refused:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        return _Refused(f"is a number of {digits} digits; numbers in a register file have at most {MAX_DIGITS}")
+    return int(text)
+
+
+def _float(text: str) -> float | _Refused:
+    value = float(text)
+    return value if value not in (float("inf"), float("-inf")) else _Refused(f"{text[:40]} is too large a number")
+
+
+def _constant(text: str) -> _Refused:
+    return _Refused(f"{text} is not a JSON number")
+
+
 def parse(text: str | bytes) -> Any:
-    """The JSON text as Python data, or InvalidDocument naming where the text stops making sense."""
+    """The JSON text as Python data, or InvalidDocument naming where the text stops making sense,
+    or where it holds something a register file may not (see the module's docstring)."""
     try:
-        return json.loads(text)
+        doc = json.loads(
+            text, object_pairs_hook=_pairs, parse_int=_integer, parse_float=_float, parse_constant=_constant
+        )
     except UnicodeDecodeError as error:
         raise InvalidDocument([Problem("(file)", f"is not UTF-8 text ({error.reason})")]) from None
     except json.JSONDecodeError as error:
         what = "ends before the JSON is complete" if _unfinished(error.doc) else "is not valid JSON"
         message = f"{what}: {error.msg} at line {error.lineno}, column {error.colno}"
         raise InvalidDocument([Problem("(file)", message)]) from None
+    except RecursionError:
+        raise InvalidDocument([Problem("(file)", f"nests arrays or objects more than {MAX_DEPTH} deep")]) from None
+    problems = _shape_problems(doc)
+    if problems:
+        raise InvalidDocument(problems)
+    return doc
+
+
+def _shape_problems(doc: Any) -> list[Problem]:
+    """What parsing let through and a register file may not hold, with where it is: nesting
+    deeper than MAX_DEPTH, repeated keys, refused numbers. One pass over the containers."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple]] = [(doc, ())]
+    while stack and len(problems) < PROBLEM_LIMIT:
+        node, path = stack.pop()
+        if isinstance(node, _Refused):
+            problems.append(Problem(json_path(path), node.message))
+            continue
+        if len(path) >= MAX_DEPTH and isinstance(node, (dict, list)):
+            where = list(path[:8])  # named by the key that holds it, not by 32 indexes
+            while where and isinstance(where[-1], int):
+                where.pop()
+            problems.append(Problem(json_path(where), f"nests arrays or objects more than {MAX_DEPTH} deep"))
+            continue
+        if isinstance(node, _RepeatedKeys):
+            problems.extend(Problem(json_path(path), f"has the key {key!r} more than once") for key in node.repeated)
+        if isinstance(node, dict):
+            stack.extend(
+                (value, (*path, key)) for key, value in node.items() if isinstance(value, (dict, list, _Refused))
+            )
+        elif isinstance(node, list):
+            stack.extend(
+                (value, (*path, i)) for i, value in enumerate(node) if isinstance(value, (dict, list, _Refused))
+            )
+    return sort_problems(problems)
 
 
 def _unfinished(text: str) -> bool:
@@ -121,13 +226,23 @@ def _unfinished(text: str) -> bool:
     return in_string or depth > 0 or not text.strip()
 
 
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: short, and never a whole array or object."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    text = json.dumps(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _message(error: ValidationError) -> str:
     value = error.instance
     match error.validator:
         case "enum":
-            return f"{json.dumps(value)} is not allowed; use one of: {', '.join(map(str, error.validator_value))}"
+            return f"{_shown(value)} is not allowed; use one of: {', '.join(map(str, error.validator_value))}"
         case "const":
-            return f"must be {json.dumps(error.validator_value)}, not {json.dumps(value)}"
+            return f"must be {json.dumps(error.validator_value)}, not {_shown(value)}"
         case "required":
             missing = [key for key in error.validator_value if key not in value]
             return f"is missing the required key {', '.join(repr(k) for k in missing)}"
@@ -139,20 +254,26 @@ def _message(error: ValidationError) -> str:
             expected = error.validator_value
             expected = " or ".join(expected) if isinstance(expected, list) else expected
             article = "an" if str(expected)[0] in "aeiou" else "a"
-            return f"must be {article} {expected}, not {json.dumps(value)}"
+            return f"must be {article} {expected}, not {_shown(value)}"
         case "format" if error.validator_value == "date":
-            return f"{json.dumps(value)} is not a real date in the form YYYY-MM-DD"
+            return f"{_shown(value)} is not a real date in the form YYYY-MM-DD"
         case "pattern":
-            return f"{json.dumps(value)} {_pattern_hint(error.validator_value)}"
+            return _pattern_message(value, error.validator_value)
         case "minLength":
             return "must not be empty"
         case "maxLength":
             return f"is longer than {error.validator_value} characters"
-        case "minimum":
-            return f"must be at least {error.validator_value}"
+        case "minimum" | "maximum":
+            return f"must be at {'least' if error.validator == 'minimum' else 'most'} {error.validator_value}"
         case "uniqueItems":
             return "lists the same value more than once"
     return error.message
+
+
+def _pattern_message(value: Any, pattern: str) -> str:
+    if pattern == SCHEMA_PATTERN:  # not echoed: the character would not show
+        return f"{CONTROL_MESSAGE}, which a register cannot hold"
+    return f"{_shown(value)} {_pattern_hint(pattern)}"
 
 
 def _pattern_hint(pattern: str) -> str:
@@ -165,11 +286,26 @@ def _pattern_hint(pattern: str) -> str:
     return f"does not match the pattern {pattern}"
 
 
-def schema_problems(doc: Any) -> list[Problem]:
+def schema_problems(doc: Any) -> Problems:
+    """The document's problems against the schema: the first PROBLEM_LIMIT (in document order),
+    and a count of the rest, which stops at COUNT_BEYOND (then it is "at least")."""
+    found = Problems()
     if is_valid(doc):
-        return []
-    problems = {Problem(json_path(error.absolute_path), _message(error)) for error in _validator().iter_errors(doc)}
-    return sort_problems(problems)
+        return found
+    problems: set[Problem] = set()
+    beyond: set[Problem] = set()
+    for error in _validator().iter_errors(doc):
+        problem = Problem(json_path(error.absolute_path), _message(error))
+        if len(problems) < PROBLEM_LIMIT:
+            problems.add(problem)
+        elif problem not in problems:
+            beyond.add(problem)
+            if len(beyond) >= COUNT_BEYOND:
+                found.beyond_exact = False
+                break
+    found.extend(sort_problems(problems))
+    found.beyond = len(beyond)
+    return found
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

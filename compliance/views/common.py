@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, g
+import re
+
+from flask import abort, g, request
 from flask_login import current_user
 
 from ..services.access import Scope
@@ -21,3 +23,15 @@ def actor() -> str:
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)
+
+
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The `page` of the query string: 1 unless it is a plain number, and never past MAX_PAGE
+    (a 20-digit page overflowed PostgreSQL's OFFSET; a 5000-digit one, Python's int())."""
+    text = request.args.get("page", "1")
+    if not re.fullmatch(r"[0-9]{1,6}", text):
+        return 1
+    return min(max(int(text), 1), MAX_PAGE)
