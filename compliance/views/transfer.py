@@ -49,10 +49,10 @@ def import_file() -> ResponseReturnValue:
     form = ImportForm()
     problems, problem_summary = None, ""
     if form.validate_on_submit():
+        text = form.file.data.read()
+        form.file.data.close()  # a large upload is a temporary file
         try:
-            result = exchange.import_text(
-                form.file.data.read(), actor=actor(), source="import", dry_run=form.dry_run.data
-            )
+            result = exchange.import_text(text, actor=actor(), source="import", dry_run=form.dry_run.data)
         except exchange.InvalidDocument as error:
             problems, problem_summary = error.problems, error.summary()
         else:
