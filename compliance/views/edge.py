@@ -13,6 +13,8 @@ from urllib.parse import quote
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing import ValidationError as RoutingValidationError
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 
@@ -53,7 +55,23 @@ def _url_has_controls() -> bool:
     return any(URL_CONTROLS.search(key) or URL_CONTROLS.search(value) for key, value in request.args.items(multi=True))
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:...>` in a route: only numbers a database INTEGER column holds, so /documents/<20
+    digits> is a 404, not PostgreSQL's "integer out of range" (nor int() of 5000 digits)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed=False):
+        super().__init__(map, fixed_digits, min, 2**31 - 1 if max is None else max, signed)
+
+    def to_python(self, value: str) -> int:
+        if len(value) > 10:
+            raise RoutingValidationError()
+        return super().to_python(value)
+
+
 def init_app(app: Flask) -> None:
+    """Before any blueprint is registered (the int converter is read when a route is added)."""
+    app.url_map.converters["int"] = DatabaseInteger
+
     @app.before_request
     def refuse_control_characters_in_the_address() -> ResponseReturnValue | None:
         if _url_has_controls():
