@@ -11,9 +11,11 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from compliance.exchange import fields as f
 from compliance.extensions import db
 from compliance.models import AuditEvent, DataFlow, EvidenceDocument
 from tests.conftest import fixture_path
@@ -58,6 +60,7 @@ class _FormValues(HTMLParser):
     def __init__(self):
         super().__init__()
         self.values: dict[str, list[str]] = {}
+        self.texts: set[str] = set()  # names of text inputs and text areas
         self._select: str | None = None
         self._textarea: str | None = None
 
@@ -68,6 +71,8 @@ class _FormValues(HTMLParser):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
             self.values.setdefault(name, []).append(a.get("value") or "")
+            if a.get("type", "text") == "text":
+                self.texts.add(name)
         elif tag == "select":
             self._select = name
             self.values.setdefault(name, [])
@@ -76,6 +81,7 @@ class _FormValues(HTMLParser):
         elif tag == "textarea":
             self._textarea = name
             self.values.setdefault(name, [""])
+            self.texts.add(name)
 
     def handle_data(self, data):
         if self._textarea:
@@ -89,12 +95,17 @@ class _FormValues(HTMLParser):
 
 
 def form_values(client, path: str, **changes) -> dict:
+    return form_parts(client, path, **changes)[0]
+
+
+def form_parts(client, path: str, **changes) -> tuple[dict, set[str]]:
+    """The values a browser would post, and the names of the text fields among them."""
     parser = _FormValues()
     parser.feed(client.get(path).data.decode())
     values = {name: (found if len(found) != 1 else found[0]) for name, found in parser.values.items()}
     values = {name: value for name, value in values.items() if value != []}
     values.update(changes)
-    return values
+    return values, parser.texts
 
 
 def flow_form(client, **changes) -> dict:
@@ -241,3 +252,39 @@ def test_an_import_with_many_thousand_problems_reports_within_seconds(client_for
     assert response.status_code == 400
     assert "1,000 problems listed, and at least 14,000 more; the first 50 are shown" in page
     print(f"15,000 invalid flows (15 MB): reported in {elapsed:.1f} s")
+
+
+def test_every_form_of_the_app_refuses_control_characters():
+    """Every form class derives from edge.Form, whose text fields all refuse them."""
+    import importlib
+    import pkgutil
+
+    import compliance.views
+    from compliance.views import record_forms
+    from compliance.views.edge import Form
+
+    forms = []
+    for module in pkgutil.iter_modules(compliance.views.__path__):
+        loaded = importlib.import_module(f"compliance.views.{module.name}")
+        forms += [
+            value
+            for value in vars(loaded).values()
+            if isinstance(value, type) and issubclass(value, FlaskForm) and value.__module__ == loaded.__name__
+        ]
+    forms += [record_forms.form_class(kind, "record", {}) for kind in f.RECORD_TYPES]
+    forms += [record_forms.nested_form_class(part, {}) for part in record_forms.NESTED]
+    assert len(forms) > 20
+    assert [form.__name__ for form in forms if not issubclass(form, Form)] == []
+
+
+@pytest.mark.parametrize("key", [kind.key for kind in f.RECORD_TYPES])
+def test_a_nul_in_any_text_field_of_a_new_record_is_named_on_that_field(client_for, key):
+    client = client_for("admin")
+    values, texts = form_parts(client, f"/records/{key}/new")
+    texts = {name for name in texts if not isinstance(values[name], list)}  # dates are three inputs
+    values.update({name: f"x\x00{name}" for name in texts if name != "csrf_token"})
+    response = client.post(f"/records/{key}/new", data=values)
+    page = response.data.decode()
+    assert response.status_code == 400
+    # In the error summary and on the field, for every text field but the ref (its pattern says it).
+    assert page.count("must not contain control characters") >= 2 * len(texts - {"ref"}) > 0
