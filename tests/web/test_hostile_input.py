@@ -288,3 +288,9 @@ def test_a_nul_in_any_text_field_of_a_new_record_is_named_on_that_field(client_f
     assert response.status_code == 400
     # In the error summary and on the field, for every text field but the ref (its pattern says it).
     assert page.count("must not contain control characters") >= 2 * len(texts - {"ref"}) > 0
+
+
+def test_an_import_larger_than_the_upload_limit_says_the_limit(client_for):
+    response = import_file(client_for("admin"), b" " * (25 * 1024 * 1024 + 1))
+    assert response.status_code == 413
+    assert "Choose a file smaller than 25 MB" in response.data.decode()
