@@ -13,6 +13,7 @@ from config import BASE_DIR, Config, config_for, instance_dir
 
 from . import applog, login, runtime, security
 from .extensions import csrf, db, migrate
+from .views import edge
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -31,6 +32,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     applog.init_app(app)
     _register_extensions(app)
     security.init_app(app)
+    edge.init_app(app)  # before sign-in: a NUL in the address must not reach a query
     login.init_app(app)
     csrf.init_app(app)
     WTFormsHelpers(app)

@@ -134,8 +134,9 @@ def import_command(file: str, dry_run: bool) -> None:
         result = exchange.import_text(text, actor=actor(), source="import", dry_run=dry_run)
     except exchange.InvalidDocument as error:
         fail(
-            f"{file}: not imported, nothing was written. {len(error.problems)} problem(s):",
+            f"{file}: not imported, nothing was written. {error.summary()}:",
             *(f"  {problem}" for problem in error.problems),
+            *([f"  ... {error.summary()}"] if error.beyond else []),
         )
     click.echo(result.summary())
     if result.refreshed:

@@ -11,6 +11,7 @@ import json
 from importlib.resources import files
 from typing import Any
 
+from ..text import SCHEMA_PATTERN
 from . import fields as f
 
 SCHEMA_ID = "https://prevent-compliance-register.example/schemas/register-v1.schema.json"
@@ -62,7 +63,8 @@ BOOLEANS = {
     "best_interests_recorded",
     "resident_area_police_present",
 }
-INTEGERS = {"sch1_paragraph": 1, "cases_discussed": 0}
+INTEGERS = {"sch1_paragraph": 1, "cases_discussed": 0}  # the least each may be
+MAX_INTEGER = 2**31 - 1  # what the database's INTEGER columns hold
 LONG_TEXT = {"url", "essence_published_url", "subject_matter", "reason"}
 NAMES = {"name", "title", "what", "role"}
 PERSONAL = {("dsa_party", "signatory_name"), ("attendee", "name")}
@@ -118,8 +120,9 @@ def _typed(struct: str, field: f.Field, defs: dict[str, Any]) -> dict[str, Any]:
     if key in BOOLEANS:
         return {"type": "boolean"}
     if key in INTEGERS:
-        return {"type": "integer", "minimum": INTEGERS[key]}
-    return {"type": "string", "minLength": 1, "maxLength": 2000 if key in LONG_TEXT else 500}
+        return {"type": "integer", "minimum": INTEGERS[key], "maximum": MAX_INTEGER}
+    # Free text: no control characters but tab and line breaks (compliance/text.py says why).
+    return {"type": "string", "minLength": 1, "maxLength": 2000 if key in LONG_TEXT else 500, "pattern": SCHEMA_PATTERN}
 
 
 def _object(struct: str, fields_: tuple[f.Field, ...], defs: dict[str, Any], extra=None) -> dict[str, Any]:

@@ -3,6 +3,12 @@
 Two stages, both pure (no database): the JSON Schema shipped in the package, then the checks a
 schema cannot express (unique refs, refs that point at nothing, real financial years). Every
 problem is reported with its JSON path (`data_flows[3].lawful_bases[0].art6`) and a plain message.
+
+Hostile files are refused by name, not by an exception: nesting deeper than MAX_DEPTH, numbers
+longer than MAX_DIGITS digits, NaN and Infinity, and a key repeated in one object (JSON allows
+it, but the last value would silently win). At most PROBLEM_LIMIT problems are listed; past that
+the schema check only counts the further invalid records, and says "at least" that many more
+(listing two million problems took minutes and gigabytes, and helps nobody).
 """
 
 from __future__ import annotations
@@ -21,9 +27,13 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..text import CONTROL_MESSAGE, SCHEMA_PATTERN
 from . import fields as f
 
 SCHEMA_RESOURCE = "schemas/register-v1.schema.json"
+MAX_DEPTH = 32  # a register nests 8 deep (panels[].meetings[].attendees[].confidentiality)
+MAX_DIGITS = 18
+PROBLEM_LIMIT = 1000
 
 
 @dataclass(frozen=True, order=True)
@@ -35,12 +45,31 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+class Problems(list):
+    """Problems found, at most PROBLEM_LIMIT of them; `beyond` more were found and not listed
+    (exactly that many if `beyond_exact`, otherwise at least)."""
+
+    beyond: int = 0
+    beyond_exact: bool = True
+
+
 class InvalidDocument(Exception):
-    """Raised with every problem found; nothing has been written."""
+    """Raised with the problems found (the first PROBLEM_LIMIT); nothing has been written."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the register file")
+        self.beyond = getattr(problems, "beyond", 0) + max(0, len(problems) - PROBLEM_LIMIT)
+        self.beyond_exact = getattr(problems, "beyond_exact", True)
+        self.problems = list(problems[:PROBLEM_LIMIT])
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """How many problems are listed, and how many more there are."""
+        listed = f"{len(self.problems):,} problem{'' if len(self.problems) == 1 else 's'}"
+        if not self.beyond:
+            return listed
+        if self.beyond_exact:
+            return f"{listed} listed, and {self.beyond:,} more"
+        return f"{listed} listed, and at least {self.beyond:,} more"
 
 
 @cache
@@ -89,16 +118,91 @@ def json_path(parts: Iterable[Any]) -> str:
     return path or "(top level)"
 
 
+class _Refused:
+    """Stands in, while parsing, for a value the file may not hold, so that the walk after
+    parsing can say where it is."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+class _RepeatedKeys(dict):
+    repeated: list[str]
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        obj = _RepeatedKeys(obj)
+        obj.repeated = [key for key, _ in pairs if key in seen or seen.add(key)]
+    return obj
+
+
+def _integer(text: str) -> int | _Refused:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        return _Refused(f"is a number of {digits} digits; numbers in a register file have at most {MAX_DIGITS}")
+    return int(text)
+
+
+def _float(text: str) -> float | _Refused:
+    value = float(text)
+    return value if value not in (float("inf"), float("-inf")) else _Refused(f"{text[:40]} is too large a number")
+
+
+def _constant(text: str) -> _Refused:
+    return _Refused(f"{text} is not a JSON number")
+
+
 def parse(text: str | bytes) -> Any:
-    """The JSON text as Python data, or InvalidDocument naming where the text stops making sense."""
+    """The JSON text as Python data, or InvalidDocument naming where the text stops making sense,
+    or where it holds something a register file may not (see the module's docstring)."""
     try:
-        return json.loads(text)
+        doc = json.loads(
+            text, object_pairs_hook=_pairs, parse_int=_integer, parse_float=_float, parse_constant=_constant
+        )
     except UnicodeDecodeError as error:
         raise InvalidDocument([Problem("(file)", f"is not UTF-8 text ({error.reason})")]) from None
     except json.JSONDecodeError as error:
         what = "ends before the JSON is complete" if _unfinished(error.doc) else "is not valid JSON"
         message = f"{what}: {error.msg} at line {error.lineno}, column {error.colno}"
         raise InvalidDocument([Problem("(file)", message)]) from None
+    except RecursionError:
+        raise InvalidDocument([Problem("(file)", f"nests arrays or objects more than {MAX_DEPTH} deep")]) from None
+    problems = _shape_problems(doc)
+    if problems:
+        raise InvalidDocument(problems)
+    return doc
+
+
+def _shape_problems(doc: Any) -> list[Problem]:
+    """What parsing let through and a register file may not hold, with where it is: nesting
+    deeper than MAX_DEPTH, repeated keys, refused numbers. One pass over the containers."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple]] = [(doc, ())]
+    while stack and len(problems) < PROBLEM_LIMIT:
+        node, path = stack.pop()
+        if isinstance(node, _Refused):
+            problems.append(Problem(json_path(path), node.message))
+            continue
+        if len(path) >= MAX_DEPTH and isinstance(node, (dict, list)):
+            where = list(path[:8])  # named by the key that holds it, not by 32 indexes
+            while where and isinstance(where[-1], int):
+                where.pop()
+            problems.append(Problem(json_path(where), f"nests arrays or objects more than {MAX_DEPTH} deep"))
+            continue
+        if isinstance(node, _RepeatedKeys):
+            problems.extend(Problem(json_path(path), f"has the key {key!r} more than once") for key in node.repeated)
+        if isinstance(node, dict):
+            stack.extend(
+                (value, (*path, key)) for key, value in node.items() if isinstance(value, (dict, list, _Refused))
+            )
+        elif isinstance(node, list):
+            stack.extend(
+                (value, (*path, i)) for i, value in enumerate(node) if isinstance(value, (dict, list, _Refused))
+            )
+    return sort_problems(problems)
 
 
 def _unfinished(text: str) -> bool:
@@ -121,13 +225,23 @@ def _unfinished(text: str) -> bool:
     return in_string or depth > 0 or not text.strip()
 
 
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: short, and never a whole array or object."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    text = json.dumps(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _message(error: ValidationError) -> str:
     value = error.instance
     match error.validator:
         case "enum":
-            return f"{json.dumps(value)} is not allowed; use one of: {', '.join(map(str, error.validator_value))}"
+            return f"{_shown(value)} is not allowed; use one of: {', '.join(map(str, error.validator_value))}"
         case "const":
-            return f"must be {json.dumps(error.validator_value)}, not {json.dumps(value)}"
+            return f"must be {json.dumps(error.validator_value)}, not {_shown(value)}"
         case "required":
             missing = [key for key in error.validator_value if key not in value]
             return f"is missing the required key {', '.join(repr(k) for k in missing)}"
@@ -139,20 +253,26 @@ def _message(error: ValidationError) -> str:
             expected = error.validator_value
             expected = " or ".join(expected) if isinstance(expected, list) else expected
             article = "an" if str(expected)[0] in "aeiou" else "a"
-            return f"must be {article} {expected}, not {json.dumps(value)}"
+            return f"must be {article} {expected}, not {_shown(value)}"
         case "format" if error.validator_value == "date":
-            return f"{json.dumps(value)} is not a real date in the form YYYY-MM-DD"
+            return f"{_shown(value)} is not a real date in the form YYYY-MM-DD"
         case "pattern":
-            return f"{json.dumps(value)} {_pattern_hint(error.validator_value)}"
+            return _pattern_message(value, error.validator_value)
         case "minLength":
             return "must not be empty"
         case "maxLength":
             return f"is longer than {error.validator_value} characters"
-        case "minimum":
-            return f"must be at least {error.validator_value}"
+        case "minimum" | "maximum":
+            return f"must be at {'least' if error.validator == 'minimum' else 'most'} {error.validator_value}"
         case "uniqueItems":
             return "lists the same value more than once"
     return error.message
+
+
+def _pattern_message(value: Any, pattern: str) -> str:
+    if pattern == SCHEMA_PATTERN:  # not echoed: the character would not show
+        return f"{CONTROL_MESSAGE}, which a register cannot hold"
+    return f"{_shown(value)} {_pattern_hint(pattern)}"
 
 
 def _pattern_hint(pattern: str) -> str:
@@ -165,11 +285,69 @@ def _pattern_hint(pattern: str) -> str:
     return f"does not match the pattern {pattern}"
 
 
-def schema_problems(doc: Any) -> list[Problem]:
+def schema_problems(doc: Any) -> Problems:
+    """The document's problems against the schema: the first PROBLEM_LIMIT, and a count of the
+    rest. Records are checked one by one with the compiled schema, and jsonschema (slow: about
+    2 ms a record) lists the problems of invalid ones only until PROBLEM_LIMIT are found; past
+    that each further invalid record counts as one more problem, so `beyond` is "at least"."""
+    found = Problems()
     if is_valid(doc):
-        return []
-    problems = {Problem(json_path(error.absolute_path), _message(error)) for error in _validator().iter_errors(doc)}
-    return sort_problems(problems)
+        return found
+    collected: set[Problem] = set()
+    found.beyond = 0
+
+    def collect(errors: Iterable[ValidationError], prefix: tuple) -> None:
+        for error in errors:
+            if len(collected) >= PROBLEM_LIMIT:
+                found.beyond += 1  # this record has more: one at least
+                return
+            collected.add(Problem(json_path((*prefix, *error.absolute_path)), _message(error)))
+
+    per_record = _record_validators()
+    if isinstance(doc, dict):  # the top level without the records, then the records
+        top = {key: [] if key in per_record and isinstance(value, list) else value for key, value in doc.items()}
+        collect(_validator().iter_errors(top), ())
+        for key, (compiled, listing) in per_record.items():
+            records = doc.get(key)
+            for index, record in enumerate(records if isinstance(records, list) else ()):
+                try:
+                    compiled(record)
+                except fastjsonschema.JsonSchemaException:
+                    if len(collected) >= PROBLEM_LIMIT:
+                        found.beyond += 1
+                    else:
+                        collect(listing.iter_errors(record), (key, index))
+    else:
+        collect(_validator().iter_errors(doc), ())
+    found.beyond_exact = found.beyond == 0
+    found.extend(sort_problems(collected))
+    return found
+
+
+@cache
+def _record_validators() -> dict[str, tuple[Callable[[Any], Any], Draft202012Validator]]:
+    """Per record list, the schema of one record (its $refs written out in place, which makes
+    jsonschema about twice as fast): compiled, and for listing problems."""
+    defs = schema()["$defs"]
+    validators = {}
+    for record_type in f.RECORD_TYPES:
+        one = _inline(defs[record_type.subject], defs)
+        compiled = fastjsonschema.compile(
+            dict(one, **{"$schema": "http://json-schema.org/draft-07/schema#"}), formats={"date": _is_date}
+        )
+        validators[record_type.key] = (compiled, Draft202012Validator(one, format_checker=_validator().format_checker))
+    return validators
+
+
+def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = _inline(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+            return {**target, **{k: _inline(v, defs) for k, v in node.items() if k != "$ref"}}
+        return {key: _inline(value, defs) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline(item, defs) for item in node]
+    return node
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

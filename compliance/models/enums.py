@@ -290,6 +290,7 @@ class SubjectType(StrEnum):
     PANEL = "panel"
     PANEL_MEETING = "panel_meeting"
     AREA = "area"
+    JOINT_CONTROLLER_ARRANGEMENT = "joint_controller_arrangement"
 
 
 class Role(StrEnum):

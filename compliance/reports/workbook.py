@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -58,6 +59,17 @@ def inert(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+# Characters a spreadsheet cell cannot hold (openpyxl raises IllegalCharacterError): the C0
+# controls but tab, line feed and carriage return. Imports and forms refuse them; data stored
+# before they did must still not make the workbook a server error.
+_ILLEGAL_IN_CELLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean_cell(value: Any) -> Any:
+    """A value as a cell can hold it: text without the characters a cell cannot hold."""
+    return _ILLEGAL_IN_CELLS.sub("", value) if isinstance(value, str) else value
+
+
 def cell_text(value: Any) -> Any:
     """An exchange-format value as one spreadsheet or CSV cell: never a formula."""
     text = _text(value)
@@ -92,7 +104,7 @@ def _sheet(workbook: Workbook, title: str, header: Sequence[str], rows: Iterable
     bold = Font(bold=True)
     heading = []
     for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = WriteOnlyCell(sheet, value=clean_cell(name))
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
@@ -100,8 +112,9 @@ def _sheet(workbook: Workbook, title: str, header: Sequence[str], rows: Iterable
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=inert(value) if isinstance(value, str) else value)
-            if isinstance(value, str):
+            text = isinstance(value, str)
+            cell = WriteOnlyCell(sheet, value=inert(clean_cell(value)) if text else value)
+            if text:
                 cell.data_type = "s"  # openpyxl makes a formula of any text starting with =
                 if len(value) > MAX_WIDTH:
                     cell.alignment = wrap

@@ -15,6 +15,7 @@ from ..exchange import fields
 from ..extensions import db
 from ..models.enums import DocumentMarking
 from ..models.evidence import EvidenceDocument
+from ..text import safe_filename
 from . import audit, records
 from .access import NotVisible, Scope
 
@@ -40,21 +41,36 @@ class Upload:
     redacted_copy_of: int | None = None
 
 
+# An ODT's `mimetype` entry is its media type, 39 bytes; reading more than this of it, or opening
+# one that claims to be larger or to expand more than 100 times, is how a zip bomb gets in.
+MIMETYPE_MAX_BYTES = 1024
+MAX_EXPANSION = 100
+
+
 def detect_type(content: bytes) -> str | None:
-    """pdf, docx or odt from the bytes themselves; None for anything else."""
+    """pdf, docx or odt from the bytes themselves; None for anything else. Of a zip, only the
+    directory and a bounded prefix of one small entry are read: nothing is expanded."""
     if content.startswith(b"%PDF-"):
         return "pdf"
     if content.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
-                if "mimetype" in names and archive.read("mimetype").strip() == TYPES["odt"].encode():
+                if "mimetype" in names and _mimetype(archive) == TYPES["odt"].encode():
                     return "odt"
                 if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
                     return "docx"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, RuntimeError):
             return None
     return None
+
+
+def _mimetype(archive: zipfile.ZipFile) -> bytes | None:
+    entry = archive.getinfo("mimetype")
+    if entry.file_size > MIMETYPE_MAX_BYTES or entry.file_size > MAX_EXPANSION * max(entry.compress_size, 1):
+        return None
+    with archive.open(entry) as handle:
+        return handle.read(MIMETYPE_MAX_BYTES).strip()
 
 
 def attach(scope: Scope, key: str, ref: str, upload: Upload, *, actor: str) -> EvidenceDocument:
@@ -83,8 +99,8 @@ def attach(scope: Scope, key: str, ref: str, upload: Upload, *, actor: str) -> E
     document = EvidenceDocument(
         record_type=kind.subject,
         record_ref=ref,
-        title=upload.title.strip() or upload.filename,
-        filename=upload.filename.rsplit("/", 1)[-1][:300],
+        title=upload.title.strip() or safe_filename(upload.filename),
+        filename=safe_filename(upload.filename),
         content_type=TYPES[found],
         size=len(upload.content),
         sha256=hashlib.sha256(upload.content).hexdigest(),

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
 
 from ..services import auth, throttle, users
 from .common import actor, require, scope
+from .edge import Form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     require_two_factor = BooleanField(
         "Everyone must sign in with a code from an authenticator app", widget=GovCheckboxInput()
     )
@@ -39,7 +39,7 @@ def index() -> ResponseReturnValue:
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that acts on one person (CSRF-protected)."""
 
 

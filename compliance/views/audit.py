@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ..services import audit, audit_chain
-from .common import require, scope
+from .common import page_number, require, scope
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -15,7 +15,6 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 def log() -> ResponseReturnValue:
     require(scope().can_read_audit)
     filters = {name: request.args.get(name, "").strip()[:200] for name in ("record_type", "record_ref", "actor")}
-    page_number = request.args.get("page", "1")
-    page = audit.log(scope(), page=int(page_number) if page_number.isdigit() else 1, **filters)
+    page = audit.log(scope(), page=page_number(), **filters)
     chain = audit_chain.status(fresh=request.args.get("verify") == "now")
     return render_template("audit/log.html", page=page, filters=filters, record_types=audit.RECORD_TYPES, chain=chain)

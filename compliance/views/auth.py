@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from ..services import auth
+from .edge import Form
 
 bp = Blueprint("auth", __name__)
 
@@ -21,7 +21,7 @@ PENDING = "pending_user_id"
 PENDING_SECRET = "pending_totp_secret"
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = StringField(
         "Email address", widget=GovTextInput(), validators=[InputRequired(message="Enter your email address")]
     )
@@ -31,7 +31,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         "Code from your authenticator app",
         widget=GovTextInput(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, g, request
 from flask_login import current_user
 
@@ -27,3 +29,15 @@ def posted_version() -> int | None:
     """The version of the record the page was built from (the forms' hidden record_version)."""
     text = request.form.get("record_version", "")
     return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The `page` of the query string: 1 unless it is a plain number, and never past MAX_PAGE
+    (a 20-digit page overflowed PostgreSQL's OFFSET; a 5000-digit one, Python's int())."""
+    text = request.args.get("page", "1")
+    if not re.fullmatch(r"[0-9]{1,6}", text):
+        return 1
+    return min(max(int(text), 1), MAX_PAGE)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
@@ -13,11 +12,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectChoice, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..models.enums import DocumentMarking
 from ..services import evidence, records
 from .common import actor, require, scope
+from .edge import Form, attachment
 
 bp = Blueprint("evidence", __name__)
 
@@ -29,7 +29,7 @@ MARKINGS = [
 ]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     title = StringField(
         "What is it?",
         widget=GovTextInput(),
@@ -51,9 +51,13 @@ class UploadForm(FlaskForm):
         widget=GovRadioInput(),
         default="",
         choices=[SelectChoice("", "No")],
-        validate_choice=False,
+        validate_choice=False,  # checked below, against the documents of the record
     )
     submit = SubmitField("Attach the document", widget=GovSubmitInput())
+
+    def validate_redacted_copy_of(self, field) -> None:
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Select No, or the document of this record it is a redacted copy of")
 
 
 def _form(kind, ref, formdata=None) -> UploadForm:
@@ -110,7 +114,7 @@ def download(document_id: int) -> ResponseReturnValue:
         document.content,
         mimetype=document.content_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": attachment(name),
             "X-Protective-Marking": document.marking.value.replace("_", "-").upper(),
         },
     )

@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import DateField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
@@ -14,6 +13,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from ..exchange import fields as f
 from ..services import findings, reference
 from .common import actor, posted_version, require, scope
+from .edge import Form
 from .widgets import DateInput
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
@@ -24,7 +24,7 @@ def _future(form, field) -> None:
         raise ValidationError("The date to review the risk again must be in the future")
 
 
-class AcceptRiskForm(FlaskForm):
+class AcceptRiskForm(Form):
     reason = TextAreaField(
         "Why is the risk accepted?",
         widget=GovTextArea(),
@@ -39,7 +39,7 @@ class AcceptRiskForm(FlaskForm):
     submit = SubmitField("Accept the risk", widget=GovSubmitInput())
 
 
-class RemediatedForm(FlaskForm):
+class RemediatedForm(Form):
     submit = SubmitField("Mark as remediated", widget=GovSubmitInput())
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextArea
 from wtforms import SelectChoice, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -13,6 +12,7 @@ from ..exchange import fields as f
 from ..reports.foi import QUESTIONS
 from ..services import foi, records
 from .common import actor, require, scope
+from .edge import Form
 
 bp = Blueprint("foi", __name__, url_prefix="/foi")
 
@@ -22,7 +22,7 @@ def index() -> ResponseReturnValue:
     return render_template("foi/index.html", areas=records.choices(scope(), "areas"))
 
 
-class WithholdForm(FlaskForm):
+class WithholdForm(Form):
     exemptions = SelectMultipleField(
         "Exemptions",
         widget=GovCheckboxesInput(),

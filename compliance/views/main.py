@@ -79,6 +79,8 @@ def register_error_pages(app: Flask) -> None:
     def render_error(error) -> ResponseReturnValue:
         code = getattr(error, "code", 500) or 500
         title, advice = ERRORS.get(code, ERRORS[500])
+        if code == 413:
+            advice = f"Choose a file smaller than {app.config['MAX_CONTENT_LENGTH'] // 2**20} MB."
         return render_template("errors/error.html", title=title, advice=advice), code
 
     for code in ERRORS:

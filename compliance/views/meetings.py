@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -27,6 +26,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ..exchange.validate import InvalidDocument
 from ..services import meetings, records, write_scope
 from .common import actor, posted_version, require, scope
+from .edge import Form
 from .widgets import DateInput
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -39,7 +39,7 @@ METHODS = [
 ]
 
 
-class StartMeetingForm(FlaskForm):
+class StartMeetingForm(Form):
     held_on = DateField(
         "Date of the meeting",
         format="%d %m %Y",
@@ -62,7 +62,7 @@ class StartMeetingForm(FlaskForm):
     submit = SubmitField("Start the meeting", widget=GovSubmitInput())
 
 
-class ConfidentialityFields(FlaskForm):
+class ConfidentialityFields(Form):
     method = RadioField(
         "How did they accept confidentiality?",
         choices=METHODS,
@@ -114,7 +114,7 @@ class AttendeeForm(ConfidentialityFields):
     submit = SubmitField("Add the attendee", widget=GovSubmitInput())
 
 
-class MinutedStatementForm(FlaskForm):
+class MinutedStatementForm(Form):
     statement_minutes_ref = StringField(
         "Minute reference of the confidentiality statement",
         widget=GovTextInput(),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -32,7 +31,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..exchange import fields as f
-from ..exchange.schema_builder import BOOLEANS, INTEGERS, REQUIRED
+from ..exchange.schema_builder import BOOLEANS, INTEGERS, MAX_INTEGER, REQUIRED
+from .edge import Form
 from .widgets import DateInput
 
 LABELS = {
@@ -118,14 +118,18 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
             widget=GovTextInput(),
             validators=[
                 Optional(),
-                NumberRange(min=INTEGERS[key], message=f"Enter a whole number of {INTEGERS[key]} or more"),
+                NumberRange(
+                    min=INTEGERS[key],
+                    max=MAX_INTEGER,
+                    message=f"Enter a whole number from {INTEGERS[key]} to {MAX_INTEGER:,}",
+                ),
             ],
         )
     validators = [InputRequired(message=f"Enter the {label.lower()} of the {noun}")] if required else [Optional()]
     return StringField(label, widget=GovTextInput(), validators=[*validators, Length(max=2000)])
 
 
-def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str, str]]]) -> type[FlaskForm]:
+def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str, str]]]) -> type[Form]:
     attributes: dict[str, Any] = {
         field.key: _field(kind, field, noun, choices) for field in kind.fields if field.kind != "none"
     }
@@ -138,7 +142,7 @@ def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str,
             validators=[InputRequired(message="Choose the organisations that are party to the agreement")],
         )
     attributes["submit"] = SubmitField("Save", widget=GovSubmitInput())
-    return type(f"{kind.subject.title().replace('_', '')}Form", (FlaskForm,), attributes)
+    return type(f"{kind.subject.title().replace('_', '')}Form", (Form,), attributes)
 
 
 def to_form_data(kind: f.RecordType, record: dict[str, Any]) -> dict[str, Any]:
@@ -176,7 +180,7 @@ def _value(field: f.Field, value: Any, had: bool) -> Any:
     return value
 
 
-def from_form(kind: f.RecordType, form: FlaskForm, existing: dict[str, Any] | None) -> dict[str, Any]:
+def from_form(kind: f.RecordType, form: Form, existing: dict[str, Any] | None) -> dict[str, Any]:
     """The exchange record the form describes; nested lists are kept from the stored record."""
     record: dict[str, Any] = {}
     for field in kind.fields:
@@ -202,7 +206,7 @@ NESTED_MESSAGES = {
 }
 
 
-def nested_form_class(part: str, choices: dict[str, list[tuple[str, str]]]) -> type[FlaskForm]:
+def nested_form_class(part: str, choices: dict[str, list[tuple[str, str]]]) -> type[Form]:
     struct, fields, party_key = NESTED[part]
     attributes: dict[str, Any] = {
         field.key: _field(struct, field, "record", choices) for field in fields if field.key != party_key
@@ -213,10 +217,10 @@ def nested_form_class(part: str, choices: dict[str, list[tuple[str, str]]]) -> t
                 label_for(key), format="%d %m %Y", widget=DateInput(), validators=[InputRequired(message=message)]
             )
     attributes["submit"] = SubmitField("Save", widget=GovSubmitInput())
-    return type(f"{struct.title().replace('_', '')}Form", (FlaskForm,), attributes)
+    return type(f"{struct.title().replace('_', '')}Form", (Form,), attributes)
 
 
-def nested_from_form(part: str, form: FlaskForm, party: str) -> dict[str, Any]:
+def nested_from_form(part: str, form: Form, party: str) -> dict[str, Any]:
     struct, fields, party_key = NESTED[part]
     item: dict[str, Any] = {party_key: party}
     for field in fields:

@@ -12,7 +12,8 @@ from ..exchange.validate import InvalidDocument
 from ..reports.workbook import records_as_csv
 from ..services import audit, evidence, records, write_scope
 from . import record_forms
-from .common import actor, posted_version, require, scope
+from .common import actor, page_number, posted_version, require, scope
+from .edge import attachment
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -35,12 +36,9 @@ def list_page(key: str) -> ResponseReturnValue:
     kind = _kind(key)
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "")
-    page_number = request.args.get("page", "1")
     options = records.filter_options(key)
     filters = {column: request.args.get(column, "") for column in options if request.args.get(column)}
-    page = records.list_records(
-        scope(), key, search=search, sort=sort, page=int(page_number) if page_number.isdigit() else 1, filters=filters
-    )
+    page = records.list_records(scope(), key, search=search, sort=sort, page=page_number(), filters=filters)
     return render_template(
         "records/list.html",
         key=key,
@@ -75,7 +73,7 @@ def download(key: str) -> ResponseReturnValue:
     return Response(
         text,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{key}-{date.today().isoformat()}.csv"'},
+        headers={"Content-Disposition": attachment(f"{key}-{date.today().isoformat()}.csv")},
     )
 
 

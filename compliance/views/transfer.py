@@ -8,7 +8,6 @@ from pathlib import Path
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
@@ -17,11 +16,12 @@ from ..exchange.serialise import dumps
 from ..extensions import db
 from ..services import exchange, records, reports, write_scope
 from .common import actor, require, scope
+from .edge import Form, attachment
 
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "Exchange file (JSON)",
         widget=GovFileInput(),
@@ -47,18 +47,25 @@ def import_file() -> ResponseReturnValue:
     # An import can touch any area, so only an admin (who sees every area) may run one.
     require(scope().sees_everything)
     form = ImportForm()
-    problems = None
+    problems, problem_summary = None, ""
     if form.validate_on_submit():
+        text = form.file.data.read()
+        form.file.data.close()  # a large upload is a temporary file
         try:
-            result = write_scope.import_document(
-                scope(), form.file.data.read(), actor=actor(), dry_run=form.dry_run.data
-            )
+            result = write_scope.import_document(scope(), text, actor=actor(), dry_run=form.dry_run.data)
         except exchange.InvalidDocument as error:
-            problems = error.problems
+            problems, problem_summary = error.problems, error.summary()
         else:
             flash(result.summary() + ".")
             return redirect(url_for("transfer.index"))
-    return render_template("transfer/index.html", form=form, areas=_areas(), problems=problems, can_import=True), 400
+    return render_template(
+        "transfer/index.html",
+        form=form,
+        areas=_areas(),
+        problems=problems,
+        problem_summary=problem_summary,
+        can_import=True,
+    ), 400
 
 
 @bp.get("/export")
@@ -72,9 +79,7 @@ def export() -> ResponseReturnValue:
     redact = request.args.get("redact") == "yes"
     doc = exchange.export_document(area, redact=redact)
     name = f"register-{area or 'all'}-{date.today().isoformat()}{'-redacted' if redact else ''}.json"
-    return Response(
-        dumps(doc), mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return Response(dumps(doc), mimetype="application/json", headers={"Content-Disposition": attachment(name)})
 
 
 @bp.get("/report.<kind>")
@@ -99,4 +104,4 @@ def report(kind: str) -> ResponseReturnValue:
         "application/pdf" if kind == "pdf" else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     )
     name = f"prevent-compliance-{area or 'all'}-{date.today().isoformat()}.{kind}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": attachment(name)})
