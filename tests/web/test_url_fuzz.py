@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from compliance.exchange import fields as f
 
-
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 SKIPPED = {"static", "transfer.report"}  # files; a report is the whole register (tested on its own)
 KNOWN = [
