@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from config import BASE_DIR
 
 from ..extensions import db
+from ..labels import public_authority_text
 from ..models import Commencement, LegalReference, PartnerTypeInfo, Rule
 from ..models.enums import PartnerType, Severity, SubjectType
 from ..models.rule import rule_legal_reference
@@ -236,3 +237,22 @@ def rules_by_code() -> dict[str, Rule]:
     """The catalogue with its references, in two queries."""
     statement = sa.select(Rule).options(sa.orm.selectinload(Rule.references))
     return {row.code: row for row in db.session.scalars(statement)}
+
+
+def implied_values(key: str, obj: Any) -> dict[str, str]:
+    """What a record's page shows for a field left unstated whose default comes from reference
+    data: an organisation's public authority status, from its partner type."""
+    if key != "organisations" or obj.public_authority is not None:
+        return {}
+    info = db.session.get(PartnerTypeInfo, obj.partner_type)
+    return {"public_authority": public_authority_text(None, bool(info and info.public_authority_by_default))}
+
+
+def rules_as_of(as_of: date | None = None) -> str:
+    """The law of `as_of` (default: the register's evaluation date) as the PDF report and the
+    dashboard name it: "Rules as of 4 December 2026: UK GDPR and the Data Protection Act 2018 as
+    amended by the Data (Use and Access) Act 2025"."""
+    from ..rules.law import rules_as_of as heading
+    from .register import default_as_of
+
+    return heading(as_of or default_as_of(), commencements())

@@ -11,7 +11,7 @@ from werkzeug.exceptions import Forbidden as HTTPForbidden
 from werkzeug.exceptions import NotFound
 
 from ..exchange import fields as f
-from ..services import dashboard, records
+from ..services import dashboard, records, reference
 from ..services.access import Forbidden, NotVisible
 from .common import scope
 
@@ -48,6 +48,8 @@ def index() -> ResponseReturnValue:
         worst=dashboard.worst(user_scope),
         **dashboard.counts(user_scope),
         today=date.today(),
+        # The open findings were raised by the law of the register's evaluation date.
+        rules_as_of=reference.rules_as_of(),
         record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
     )
 
