@@ -35,6 +35,10 @@ PARTNERS = (
     ("charity", "voluntary_community", "Youth Trust"),
     ("supplier", "supplier", "Case Systems Ltd"),
 )
+# UK GDPR Art 6(1)(ea) (Data (Use and Access) Act 2025) from this date: a voluntary partner's
+# flows that start on or after it rest on the safeguarding condition; older ones on (f).
+RECOGNISED_LI_FROM = date(2026, 2, 5)
+VOLUNTARY = ("intervention", "charity")
 SC_CATEGORIES = ("identifiers_contact", "family_associates", "sc_religious", "criminal_offence_alleged")
 ALLOWED = ["pcm", "secure_email", "encrypted_portal", "in_meeting"]
 
@@ -80,10 +84,14 @@ def _area_ref(index: int) -> str:
     return f"a{index + 1:03d}"
 
 
-def _organisation(ref: str, name: str, partner_type: str, areas: list[str], apd: bool = True) -> dict[str, Any]:
+def _organisation(
+    ref: str, name: str, partner_type: str, areas: list[str], apd: bool = True, complaints: bool = True
+) -> dict[str, Any]:
     record = {"ref": ref, "name": name, "partner_type": partner_type, "areas": areas}
     if apd:
         record["apd_ref"] = f"APD/{ref}"
+    if complaints:  # DPA 2018 s164A
+        record["complaints_procedure_ref"] = f"https://{ref}.example/data-protection-complaints"
     return record
 
 
@@ -173,7 +181,14 @@ class _Area:
             self._org(f"{self.ref}-faith-forum", f"{self.name} Faith Forum", "voluntary_community", notice=False)
 
     def _org(self, ref: str, name: str, kind: str, apd: bool = True, notice: bool = True) -> None:
-        self._add("organisations", _organisation(ref, name, kind, [self.ref], apd=apd and kind != "supplier"))
+        # A supplier is a processor, not a controller: no complaints procedure of its own here.
+        complaints = kind != "supplier" and not (
+            ref == f"{self.ref}-charity" and "complaints_procedure_missing" in self.broken
+        )
+        self._add(
+            "organisations",
+            _organisation(ref, name, kind, [self.ref], apd=apd and kind != "supplier", complaints=complaints),
+        )
         if ref == f"{self.ref}-charity" and "privacy_notice_missing" in self.broken:
             return
         if notice and kind != "supplier":
@@ -351,7 +366,7 @@ class _Area:
             "started_on": min(started, self.as_of).isoformat(),
             "data_categories": list(SC_CATEGORIES),
             "subjects": {"children": children, "vulnerable_adults": not children},
-            "lawful_bases": [_basis(sender), _basis(recipient)],
+            "lawful_bases": [_basis(sender), _basis(recipient, min(started, self.as_of))],
             "large_scale": False,
             "dsa": dsa,
             "dpia": f"{r}-dpia-{'channel' if children else 'prevent'}",
@@ -433,7 +448,8 @@ class _Area:
         return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
 
 
-def _basis(party: str) -> dict[str, Any]:
+def _basis(party: str, started: date | None = None) -> dict[str, Any]:
+    """A complete basis; a voluntary partner's depends on when its flow started (`started`)."""
     if party.startswith("police-"):
         return {
             "party": party,
@@ -450,6 +466,19 @@ def _basis(party: str) -> dict[str, Any]:
         "sch1_paragraph": 10,
         "art10": "sch1_condition",
         "recorded_on": "2022-09-01",
+    } | (_voluntary_basis(started) if started and party.endswith(tuple(f"-{v}" for v in VOLUNTARY)) else {})
+
+
+def _voluntary_basis(started: date) -> dict[str, Any]:
+    """Not a public authority, so neither (e) nor, before the Act, (ea): legitimate interests (f);
+    a flow started since the Act commenced rests on (ea) with the safeguarding condition, recorded
+    when it started."""
+    if started < RECOGNISED_LI_FROM:
+        return {"art6": "f_legitimate_interests"}
+    return {
+        "art6": "ea_recognised_legitimate_interest",
+        "annex1_condition": "safeguarding_vulnerable_individuals",
+        "recorded_on": started.isoformat(),
     }
 
 
@@ -476,6 +505,7 @@ AREA_BREAKS = frozenset(
     {
         "apd_missing",
         "children_no_best_interests",
+        "complaints_procedure_missing",
         "confidentiality_unrecorded",
         "confidentiality_verbal_only",
         "contract_deficient",
@@ -579,6 +609,22 @@ def _consent(area: _Area, flow: dict[str, Any]) -> None:
         flow["lawful_bases"][1]["art6"] = "a_consent"
 
 
+def _recognised_li_misused(area: _Area, flow: dict[str, Any]) -> None:
+    """(ea) claimed for the sender's part: a public authority's, or (housing) a basis recorded
+    before (ea) existed. Either is G33."""
+    basis = next(b for b in flow["lawful_bases"] if b["regime"] == "uk_gdpr")
+    basis["art6"] = "ea_recognised_legitimate_interest"
+    basis["annex1_condition"] = "crime"
+
+
+def _legitimate_interests_by_public_authority(area: _Area, flow: dict[str, Any]) -> None:
+    """Art 6(1)(f) claimed by the council, or by the public authority sharing with it."""
+    voluntary = tuple(f"{area.ref}-{v}" for v in (*VOLUNTARY, "housing"))
+    basis = next(b for b in flow["lawful_bases"] if b["regime"] == "uk_gdpr" and b["party"] not in voluntary)
+    basis["art6"] = "f_legitimate_interests"
+    basis.pop("annex1_condition", None)
+
+
 def _without(basis: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {key: value for key, value in basis.items() if key not in keys}
 
@@ -589,6 +635,7 @@ FLOW_BREAKS = {
     "informal_channel": _informal_channel,
     "intelligence_to_partner": _intelligence_to_partner,
     "joint_without_arrangement": _joint_without_arrangement,
+    "legitimate_interests_by_public_authority": _legitimate_interests_by_public_authority,
     "mou_only": _mou_only,
     "no_agreement": _no_agreement,
     "no_art10": _no_art10,
@@ -598,5 +645,6 @@ FLOW_BREAKS = {
     "no_ropa": _no_ropa,
     "one_basis": _one_basis,
     "police_under_gdpr": _police_under_gdpr,
+    "recognised_li_misused": _recognised_li_misused,
     "unapproved_storage": _unapproved_storage,
 }

@@ -102,6 +102,7 @@ LAWFUL_BASIS = (
     ref("party", "organisations"),
     enum("regime", e.Regime),
     enum("art6", e.Art6Basis),
+    enum("annex1_condition", e.Annex1Condition),
     enum("art9", e.Art9Condition),
     value("sch1_paragraph"),
     enum("art10", e.Art10Basis),
@@ -169,6 +170,8 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             value("dpo_contact"),
             value("apd_ref"),
             value("competent_authority"),
+            value("public_authority"),
+            value("complaints_procedure_ref"),
         ),
     ),
     RecordType(

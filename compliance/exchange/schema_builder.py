@@ -53,6 +53,7 @@ REQUIRED = {
 BOOLEANS = {
     "value",
     "competent_authority",
+    "public_authority",
     "approved_for_prevent",
     "combines_sources",
     "large_scale",
@@ -72,6 +73,11 @@ PERSONAL = {("dsa_party", "signatory_name"), ("attendee", "name")}
 DESCRIPTIONS = {
     "ref": "The record's ref: unique among records of its type.",
     "as_of": "The date the register describes: the default evaluation date.",
+    "public_authority": "UK GDPR Art 6(1), words after point (f): when absent, true for the partner types "
+    "register-format.md lists (local_authority, police, nhs_body...), false otherwise.",
+    "complaints_procedure_ref": "Where its data protection complaints procedure is published or filed "
+    "(DPA 2018 s164A).",
+    "annex1_condition": "The UK GDPR Annex 1 condition an Art 6(1)(ea) basis relies on.",
 }
 
 

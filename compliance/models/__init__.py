@@ -21,7 +21,7 @@ from .foi import FoiWithholding
 from .organisation import Organisation, PartnerTypeInfo
 from .panel import ConfidentialityRecord, MeetingAttendee, Panel, PanelMeeting
 from .register_info import RegisterInfo
-from .rule import LegalReference, Rule
+from .rule import Commencement, LegalReference, Rule
 from .storage import PRIVACY_NOTICE_CHECKLIST, PrivacyNotice, StorageSystem
 from .user import SignInAttempt, SignInThrottle, User
 
@@ -33,6 +33,7 @@ __all__ = [
     "AreaDesignation",
     "AuditEvent",
     "Base",
+    "Commencement",
     "ConfidentialityRecord",
     "DataFlow",
     "Dpia",

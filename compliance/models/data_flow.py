@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import (
+    Annex1Condition,
     Art6Basis,
     Art9Condition,
     Art10Basis,
@@ -135,6 +136,8 @@ class LawfulBasis(Base):
     party_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
     regime: Mapped[Regime] = mapped_column(enum_column(Regime))
     art6: Mapped[Art6Basis | None] = mapped_column(enum_column(Art6Basis))
+    # The UK GDPR Annex 1 condition an Art 6(1)(ea) basis relies on.
+    annex1_condition: Mapped[Annex1Condition | None] = mapped_column(enum_column(Annex1Condition))
     art9: Mapped[Art9Condition | None] = mapped_column(enum_column(Art9Condition))
     sch1_paragraph: Mapped[int | None]
     art10: Mapped[Art10Basis | None] = mapped_column(enum_column(Art10Basis))

@@ -137,7 +137,21 @@ class Art6Basis(StrEnum):
     A_CONSENT = "a_consent"
     C_LEGAL_OBLIGATION = "c_legal_obligation"
     E_PUBLIC_TASK = "e_public_task"
+    # Data (Use and Access) Act 2025 s70: (ea) from its commencement; (f) was always there, but
+    # never for a public authority performing its tasks.
+    EA_RECOGNISED_LEGITIMATE_INTEREST = "ea_recognised_legitimate_interest"
+    F_LEGITIMATE_INTERESTS = "f_legitimate_interests"
     OTHER = "other"
+
+
+class Annex1Condition(StrEnum):
+    """UK GDPR Annex 1: the recognised legitimate interests an Art 6(1)(ea) basis names."""
+
+    PUBLIC_TASK_DISCLOSURE_REQUEST = "public_task_disclosure_request"
+    NATIONAL_SECURITY_PUBLIC_SECURITY_DEFENCE = "national_security_public_security_defence"
+    EMERGENCIES = "emergencies"
+    CRIME = "crime"
+    SAFEGUARDING_VULNERABLE_INDIVIDUALS = "safeguarding_vulnerable_individuals"
 
 
 class Art9Condition(StrEnum):

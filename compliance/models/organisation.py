@@ -25,8 +25,9 @@ class PartnerTypeInfo(Base):
     """Reference data for a partner type (seeded from seeds/reference/partner_types.json).
 
     Its flags carry the statutory groupings the rules use: Schedule 7 CTSA 2015 partners,
-    panel members under s37, who may rely on an MOU in place of a DSA, and who is a competent
-    authority under DPA 2018 Part 3 unless the record says otherwise.
+    panel members under s37, who may rely on an MOU in place of a DSA, who is a competent
+    authority under DPA 2018 Part 3 and who is a public authority for UK GDPR Art 6(1) (which may
+    rely on neither point (ea) nor point (f) for its tasks), unless the record says otherwise.
     """
 
     __tablename__ = "partner_type"
@@ -37,6 +38,7 @@ class PartnerTypeInfo(Base):
     panel_member: Mapped[bool] = mapped_column(default=False)
     mou_can_count_as_dsa: Mapped[bool] = mapped_column(default=False)
     competent_authority_by_default: Mapped[bool] = mapped_column(default=False)
+    public_authority_by_default: Mapped[bool] = mapped_column(default=False)
 
 
 class Organisation(TimestampMixin, VersionMixin, Base):
@@ -51,6 +53,10 @@ class Organisation(TimestampMixin, VersionMixin, Base):
     apd_ref: Mapped[str | None] = mapped_column(sa.String(200))
     # None means "not stated": the partner type's default applies (partner_type table).
     competent_authority: Mapped[bool | None]
+    # UK GDPR Art 6(1), words after point (f): None means "not stated", the partner type's default.
+    public_authority: Mapped[bool | None]
+    # Where its data protection complaints procedure is published or filed (DPA 2018 s164A).
+    complaints_procedure_ref: Mapped[str | None] = mapped_column(sa.String(500))
 
     areas: Mapped[list[Area]] = relationship(secondary=organisation_area, order_by="Area.ref")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -46,3 +48,21 @@ class Rule(TimestampMixin, Base):
     references: Mapped[list[LegalReference]] = relationship(
         secondary=rule_legal_reference, order_by=rule_legal_reference.c.position
     )
+
+
+class Commencement(TimestampMixin, Base):
+    """When a provision the rules apply came into force (seeds/reference/commencements.json).
+
+    A register evaluated before that date is judged by the law of its date, so the rules read
+    these dates; they are data because commencement regulations are what a DPO checks and may
+    need to correct."""
+
+    __tablename__ = "commencement"
+
+    code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    provision: Mapped[str] = mapped_column(sa.String(500))
+    in_force_from: Mapped[date]
+    amended_by: Mapped[str] = mapped_column(sa.String(300))  # the Act whose provision it is
+    citation: Mapped[str | None] = mapped_column(sa.String(500))  # the commencement instrument
+    source: Mapped[str | None] = mapped_column(sa.String(20))
+    note: Mapped[str | None] = mapped_column(sa.String(2000))

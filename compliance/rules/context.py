@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -31,6 +31,8 @@ from ..models.enums import PartnerType, Relationship, SubjectType
 class RuleContext:
     as_of: date
     partner_types: Mapping[PartnerType, PartnerTypeInfo]
+    # When each provision the rules apply came into force, by code (seeds/reference/commencements.json).
+    commencements: Mapping[str, date] = field(default_factory=dict)
     areas: Sequence[Area] = ()
     organisations: Sequence[Organisation] = ()
     storage_systems: Sequence[StorageSystem] = ()
@@ -54,6 +56,13 @@ class RuleContext:
         info = self.partner_type(organisation)
         return bool(info and info.competent_authority_by_default)
 
+    def is_public_authority(self, organisation: Organisation) -> bool:
+        """UK GDPR Art 6(1), words after point (f): as recorded, else the partner type's default."""
+        if organisation.public_authority is not None:
+            return organisation.public_authority
+        info = self.partner_type(organisation)
+        return bool(info and info.public_authority_by_default)
+
     def owes_panel_confidentiality(self, organisation: Organisation) -> bool:
         """A Schedule 7 partner or a panel member (s37/s38 CTSA 2015)."""
         info = self.partner_type(organisation)
@@ -62,6 +71,20 @@ class RuleContext:
     def mou_can_count_as_dsa(self, organisation: Organisation) -> bool:
         info = self.partner_type(organisation)
         return bool(info and info.mou_can_count_as_dsa)
+
+    # --- the law of the evaluation date ----------------------------------------------------
+    def commenced_on(self, provision: str) -> date:
+        try:
+            return self.commencements[provision]
+        except KeyError:
+            raise LookupError(
+                f"no commencement date for {provision!r}: load the reference data (compliance seed reference)"
+            ) from None
+
+    def in_force(self, provision: str) -> bool:
+        """Whether the provision was in force on the evaluation date (the register is judged by
+        the law of its date)."""
+        return self.as_of >= self.commenced_on(provision)
 
     # --- subjects -----------------------------------------------------------------------
     @cached_property
@@ -100,6 +123,15 @@ class RuleContext:
         for flow in self.live_flows:
             for basis in flow.lawful_bases:
                 index[basis.party].append((flow, basis))
+        return index
+
+    @cached_property
+    def live_flows_by_party(self) -> Mapping[Organisation, list[DataFlow]]:
+        """The live flows each organisation sends or receives."""
+        index: dict[Organisation, list[DataFlow]] = defaultdict(list)
+        for flow in self.live_flows:
+            for party in dict.fromkeys((flow.sender, flow.recipient)):
+                index[party].append(flow)
         return index
 
     @cached_property

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..models.enums import SubjectType
-from . import areas, data_flows, dpias, dsas, lawful_basis, panels, processors, storage  # noqa: F401  (registers rules)
+from . import (  # noqa: F401  (registers rules)
+    areas,
+    complaints,
+    data_flows,
+    dpias,
+    dsas,
+    lawful_basis,
+    panels,
+    processors,
+    storage,
+)
 from .base import DISCLAIMER, REGISTRY, RaisedFinding, RuleSpec
 from .context import RuleContext
 

@@ -1,4 +1,4 @@
-"""Rules about each party's lawful basis and conditions (G04-G08, G32)."""
+"""Rules about each party's lawful basis and conditions (G04-G08, G32-G34)."""
 
 from __future__ import annotations
 
@@ -111,4 +111,58 @@ def consent_as_lawful_basis(flow: DataFlow, ctx: RuleContext) -> Hit | None:
     ]
     if relying:
         return Hit(f"{describe(flow)}: {listing(relying)} relies on consent as its lawful basis for statutory sharing.")
+    return None
+
+
+# The commencement (seeds/reference/commencements.json) of UK GDPR Art 6(1)(ea) and Annex 1.
+RECOGNISED_LI = "recognised_legitimate_interest"
+
+
+@rule("RECOGNISED_LI_MISUSED", "G33", SubjectType.DATA_FLOW, Severity.HIGH)
+def recognised_li_misused(flow: DataFlow, ctx: RuleContext) -> Hit | None:
+    """Art 6(1)(ea) claimed by a public authority, without an Annex 1 condition, or before it
+    existed: recorded before it commenced, or relied on in a register judged before then."""
+    if not flow.is_live:
+        return None
+    problems: list[str] = []
+    commenced = ctx.commenced_on(RECOGNISED_LI)
+    for basis in flow.lawful_bases:
+        if basis.regime != Regime.UK_GDPR or basis.art6 != Art6Basis.EA_RECOGNISED_LEGITIMATE_INTEREST:
+            continue
+        party = basis.party.name
+        if not ctx.in_force(RECOGNISED_LI):
+            problems.append(
+                f"{party} relies on Art 6(1)(ea), which was not in force on {ctx.as_of.isoformat()} "
+                f"(it applies from {commenced.isoformat()})"
+            )
+        elif basis.recorded_on is not None and basis.recorded_on < commenced:
+            problems.append(
+                f"{party} recorded an Art 6(1)(ea) basis on {basis.recorded_on.isoformat()}, "
+                f"before it came into force on {commenced.isoformat()}"
+            )
+        if ctx.is_public_authority(basis.party):
+            problems.append(f"{party} is a public authority, which may not rely on Art 6(1)(ea) for its tasks")
+        if basis.annex1_condition is None:
+            problems.append(f"{party} relies on Art 6(1)(ea) but names no UK GDPR Annex 1 condition")
+    if problems:
+        return Hit(f"{describe(flow)}: {listing(problems)}.")
+    return None
+
+
+@rule("LEGITIMATE_INTERESTS_BY_PUBLIC_AUTHORITY", "G34", SubjectType.DATA_FLOW, Severity.HIGH)
+def legitimate_interests_by_public_authority(flow: DataFlow, ctx: RuleContext) -> Hit | None:
+    if not flow.is_live:
+        return None
+    relying = [
+        basis.party.name
+        for basis in flow.lawful_bases
+        if basis.regime == Regime.UK_GDPR
+        and basis.art6 == Art6Basis.F_LEGITIMATE_INTERESTS
+        and ctx.is_public_authority(basis.party)
+    ]
+    if relying:
+        return Hit(
+            f"{describe(flow)}: {listing(relying)} relies on Art 6(1)(f) legitimate interests, which a public "
+            "authority may not use for processing in the performance of its tasks."
+        )
     return None

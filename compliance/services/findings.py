@@ -104,7 +104,12 @@ def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
     """The rules' view of a scope: its records, and for storage systems flows elsewhere use too,
     every live flow that uses them (as stand-ins carrying what the storage rules read)."""
     snap = snapshot.load(scope.ids)
-    ctx = RuleContext(as_of=as_of, partner_types=register.partner_types(), **snap.records)
+    ctx = RuleContext(
+        as_of=as_of,
+        partner_types=register.partner_types(),
+        commencements=register.commencement_dates(),
+        **snap.records,
+    )
     if scope.shared_systems:
         index = dict(ctx.live_flows_by_storage_system)
         systems, areas = snap.by_id[StorageSystem], snap.by_id[Area]

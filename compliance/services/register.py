@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..extensions import db
 from ..models import (
     Area,
+    Commencement,
     DataFlow,
     Dpia,
     Dsa,
@@ -100,6 +101,11 @@ def partner_types() -> dict:
     return {info.code: info for info in session().scalars(sa.select(PartnerTypeInfo))}
 
 
+def commencement_dates() -> dict[str, date]:
+    """When each provision the rules apply came into force, by code (reference data)."""
+    return {code: day for code, day in session().execute(sa.select(Commencement.code, Commencement.in_force_from))}
+
+
 def register_info() -> RegisterInfo:
     info = session().scalar(sa.select(RegisterInfo).order_by(RegisterInfo.id).limit(1))
     if info is None:
@@ -118,9 +124,11 @@ def rule_context(as_of: date) -> RuleContext:
     """The whole register as the rules read it: a snapshot of plain objects (see snapshot.py)."""
     from . import snapshot
 
-    return RuleContext(as_of=as_of, partner_types=partner_types(), **snapshot.load().records)
+    return RuleContext(
+        as_of=as_of, partner_types=partner_types(), commencements=commencement_dates(), **snapshot.load().records
+    )
 
 
 def orm_rule_context(as_of: date) -> RuleContext:
     """The same through the ORM (tests check the two raise the same findings)."""
-    return RuleContext(as_of=as_of, partner_types=partner_types(), **load().records)
+    return RuleContext(as_of=as_of, partner_types=partner_types(), commencements=commencement_dates(), **load().records)

@@ -25,7 +25,18 @@ def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int
     else:
         target = next(a for a in loaded["areas"] if a.ref == area)
         records, scope_text = exchange.area_records(loaded, target), f"Area {target.name} ({area})"
-    return builder.build(path, records, result.gaps, as_of=result.as_of, scope_text=scope_text, generated_by=actor)
+    return builder.build(
+        path,
+        records,
+        result.gaps,
+        as_of=result.as_of,
+        scope_text=scope_text,
+        generated_by=actor,
+        law=reference.rules_as_of(result.as_of),
+        public_authority_defaults={
+            info.code.value: info.public_authority_by_default for info in register.partner_types().values()
+        },
+    )
 
 
 def pdf(
@@ -69,6 +80,7 @@ def pdf(
             generated_at=generated_at,
             filters=filters,
             chain_heads=audit_chain.heads(),
+            law=reference.rules_as_of(result.as_of),
         ),
     )
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()

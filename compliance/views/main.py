@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from ..exchange import fields as f
 from ..extensions import db
-from ..services import dashboard, records
+from ..services import dashboard, records, reference
 from ..services.access import Forbidden, NotVisible
 from .common import scope
 
@@ -50,6 +50,8 @@ def index() -> ResponseReturnValue:
         worst=dashboard.worst(user_scope),
         **dashboard.counts(user_scope),
         today=date.today(),
+        # The open findings were raised by the law of the register's evaluation date.
+        rules_as_of=reference.rules_as_of(),
         record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
     )
 

@@ -32,6 +32,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from ..exchange import fields as f
 from ..exchange.schema_builder import BOOLEANS, INTEGERS, MAX_INTEGER, REQUIRED
+from ..labels import value_label
 from .edge import Form
 from .widgets import DateInput
 
@@ -41,6 +42,9 @@ LABELS = {
     "apd_ref": "Appropriate policy document reference",
     "ico_registration": "ICO registration number",
     "competent_authority": "Competent authority under DPA 2018 Part 3",
+    "public_authority": "Public authority (UK GDPR Art 6(1))",
+    "complaints_procedure_ref": "Data protection complaints procedure (DPA 2018 s164A)",
+    "annex1_condition": "UK GDPR Annex 1 condition",
     "approved_for_prevent": "Approved for Prevent data",
     "ropa_ref": "Record of processing activities reference",
     "art28_clauses": "Art 28(3) terms the contract contains",
@@ -59,6 +63,14 @@ LABELS = {
     "part3": "DPA 2018 Part 3 basis",
     "sch8_condition": "DPA 2018 Schedule 8 condition",
     "url": "Web address",
+}
+
+HINTS = {
+    "public_authority": "A public authority may not rely on Art 6(1)(ea) or (f) for its tasks. Not recorded: "
+    "yes for councils, police, NHS bodies, schools, colleges, universities, probation, prisons, youth offending "
+    "teams, government departments, the Home Office, regulators and executive agencies; no for others.",
+    "complaints_procedure_ref": "Where its complaints procedure is published or filed, for example a web address",
+    "annex1_condition": "Only for Art 6(1)(ea) recognised legitimate interest",
 }
 
 REF_HINT = "Enter a reference of up to 64 lower-case letters, digits and hyphens"
@@ -91,14 +103,21 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
         return DateField(label, format="%d %m %Y", widget=DateInput(), validators=[Optional()])
     if field.kind in ("enum", "ref"):
         options = (
-            [SelectChoice(m.value, m.value.replace("_", " ").capitalize()) for m in field.enum]
+            [SelectChoice(m.value, value_label(key, m.value)) for m in field.enum]
             if field.kind == "enum"
             else [SelectChoice(ref, text) for ref, text in choices.get(field.target, [])]
         )
         first = SelectChoice("", f"Choose {_article(label)} {label.lower()}" if required else "None")
         validators = [InputRequired(message=f"Choose the {label.lower()} of the {noun}")] if required else []
         # default "": a request that leaves the select out means "None", not an invalid choice.
-        return SelectField(label, choices=[first, *options], widget=GovSelect(), validators=validators, default="")
+        return SelectField(
+            label,
+            choices=[first, *options],
+            widget=GovSelect(),
+            validators=validators,
+            default="",
+            description=HINTS.get(key, ""),
+        )
     if field.kind in ("refs", "enums", "checklist"):
         if field.kind == "refs":
             options = [SelectChoice(ref, text) for ref, text in choices.get(field.target, [])]
@@ -111,7 +130,9 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
     if key in BOOLEANS:
         options = YES_NO if required else [*YES_NO, NOT_RECORDED]
         validators = [InputRequired(message=f"Select whether it is {label.lower()}")] if required else [Optional()]
-        return RadioField(label, choices=options, widget=GovRadioInput(), validators=validators)
+        return RadioField(
+            label, choices=options, widget=GovRadioInput(), validators=validators, description=HINTS.get(key, "")
+        )
     if key in INTEGERS:
         return IntegerField(
             label,
@@ -126,7 +147,9 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
             ],
         )
     validators = [InputRequired(message=f"Enter the {label.lower()} of the {noun}")] if required else [Optional()]
-    return StringField(label, widget=GovTextInput(), validators=[*validators, Length(max=2000)])
+    return StringField(
+        label, widget=GovTextInput(), validators=[*validators, Length(max=2000)], description=HINTS.get(key, "")
+    )
 
 
 def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str, str]]]) -> type[Form]:

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument
 from ..reports.workbook import records_as_csv
-from ..services import audit, evidence, records, write_scope
+from ..services import audit, evidence, records, reference, write_scope
 from . import record_forms
 from .common import actor, page_number, posted_version, require, scope
 from .edge import attachment
@@ -93,6 +93,7 @@ def detail(key: str, ref: str) -> ResponseReturnValue:
         title=records.TITLES[key][0],
         can_edit=scope().can_edit_register,
         targets={field.key: field.target for field in kind.fields if field.target},
+        implied=reference.implied_values(key, obj),
     )
 
 

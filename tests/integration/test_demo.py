@@ -33,6 +33,8 @@ NEVER = {
     "PANEL_PARTNER_UNGOVERNED",
     "APD_MISSING",
     "POLICE_NO_PART3_BASIS",
+    "RECOGNISED_LI_MISUSED",  # the mentoring provider relies on (ea) as the Act allows
+    "LEGITIMATE_INTERESTS_BY_PUBLIC_AUTHORITY",
 }
 
 
@@ -85,7 +87,22 @@ def test_demo_findings_match_the_foi_answers(cli, seeded):
     assert by_rule["CHILDREN_NO_BEST_INTERESTS"] == children
     assert by_rule["CONFIDENTIALITY_VERBAL_ONLY"] == meetings
     assert not NEVER & set(by_rule), {rule: by_rule[rule] for rule in NEVER & set(by_rule)}
+    # Every partner but the voluntary-sector mentoring provider has a complaints procedure recorded.
+    assert by_rule["COMPLAINTS_PROCEDURE_MISSING"] == {"riverford-pathways-mentoring"}
     assert all(gap["area"] == "riverford" and gap["status"] == "open" for gap in gaps)
+
+
+def test_the_demo_is_judged_by_the_law_of_the_evaluation_date(cli, seeded):
+    """Before the complaints duty applied (19 June 2026) the missing procedure is no finding."""
+    before = cli(["gaps", "--as-of", "2026-06-18", "--format", "json"])
+    assert before.exit_code == 0, before.output
+    rules = {gap["rule"] for gap in json.loads(before.stdout)["gaps"]}
+    assert "COMPLAINTS_PROCEDURE_MISSING" not in rules and "RECOGNISED_LI_MISUSED" not in rules
+    mentor = next(flow for flow in DEMO["data_flows"] if flow["recipient"] == "riverford-pathways-mentoring")
+    assert {
+        "art6": "ea_recognised_legitimate_interest",
+        "annex1_condition": "safeguarding_vulnerable_individuals",
+    }.items() <= (mentor["lawful_bases"][1].items())
 
 
 def test_no_attendee_or_signatory_name_appears_in_any_finding(cli, seeded):

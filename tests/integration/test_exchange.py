@@ -242,3 +242,45 @@ def test_a_ref_already_in_the_register_can_be_pointed_at(cli):
 def test_an_unreadable_file_is_bad_input(cli, tmp_path):
     result = cli(["import", str(tmp_path / "missing.json")])
     assert result.exit_code == 2 and "Cannot read" in result.stderr
+
+
+def test_files_from_before_the_data_use_and_access_act_import_and_export_unchanged(cli):
+    """Still version 1: public_authority's default by partner type is not written into an export,
+    so an old file comes back as it was."""
+    doc = _spec_example()
+    assert import_doc(cli, doc).exit_code == 0
+    exported = export(cli)
+    for key in ("organisations", "data_flows"):
+        assert exported[key] == doc[key]
+    assert all("public_authority" not in org for org in exported["organisations"])
+
+
+def test_the_act_s_fields_round_trip_and_bad_values_name_what_is_allowed(cli):
+    doc = _spec_example()
+    doc["organisations"].append(
+        {
+            "ref": "mentors",
+            "name": "Mentors CIC",
+            "partner_type": "voluntary_community",
+            "public_authority": False,
+            "complaints_procedure_ref": "https://mentors.example/complaints",
+        }
+    )
+    doc["data_flows"][0]["lawful_bases"][0]["art6"] = "f_legitimate_interests"
+    doc["data_flows"][0]["lawful_bases"].append(
+        {
+            "party": "mentors",
+            "regime": "uk_gdpr",
+            "art6": "ea_recognised_legitimate_interest",
+            "annex1_condition": "safeguarding_vulnerable_individuals",
+        }
+    )
+    assert import_doc(cli, doc).exit_code == 0
+    exported = export(cli)
+    assert exported["organisations"] == sorted(doc["organisations"], key=lambda org: org["ref"])
+    assert exported["data_flows"] == doc["data_flows"]
+    doc["data_flows"][0]["lawful_bases"][1]["annex1_condition"] = "safeguarding"
+    result = import_doc(cli, doc)
+    assert result.exit_code == 2
+    assert "data_flows[0].lawful_bases[1].annex1_condition" in result.output
+    assert "safeguarding_vulnerable_individuals" in result.output

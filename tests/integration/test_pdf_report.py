@@ -99,3 +99,21 @@ def test_one_area_and_an_unknown_area(cli, demo, tmp_path):
     assert "Area: Riverford" in "\n".join(pages_text(tmp_path / "r.pdf"))
     result = cli(["report", "pdf", str(tmp_path / "x.pdf"), "--area", "atlantis"])
     assert result.exit_code == 2 and "atlantis" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("as_of", "law"),
+    [
+        ("2026-11-25", "Rules as of 25 November 2026: UK GDPR and the Data Protection Act 2018 as amended by the Data"),
+        ("2025-11-25", "Rules as of 25 November 2025: UK GDPR and the Data Protection Act 2018; not yet in force"),
+    ],
+)
+def test_the_report_names_the_law_of_its_evaluation_date_and_the_act_s_fields(cli, demo, tmp_path, as_of, law):
+    out = tmp_path / "report.pdf"
+    assert cli(["report", "pdf", str(out), "--as-of", as_of]).exit_code == 0
+    pages = pages_text(out)
+    flat = " ".join(" ".join(pages).split())  # the cover's table wraps long lines
+    assert law in flat
+    assert "Partners in live flows" in flat and "Lawful bases" in flat
+    assert "Riverford Pathways Mentoring CIC No (default for its partner type) Not recorded" in flat
+    assert "Art 6(1)(ea) recognised legitimate interest: safeguarding vulnerable individuals" in flat

@@ -24,7 +24,26 @@ def test_the_demo_workbook(cli, tmp_path, monkeypatch):
     assert workbook["Data flows"].max_row == len(demo["data_flows"]) + 1
     assert workbook["Meetings"].max_row == len(demo["panels"][0]["meetings"]) + 1
     findings = [row for row in workbook["Findings"].iter_rows(min_row=2, values_only=True)]
-    assert len(findings) == 18 and findings[0][0] == "high"
+    # 18 before the Data (Use and Access) Act 2025, then the mentoring provider's flow: no DPIA,
+    # no best interests recorded for children, and no complaints procedure (G35).
+    assert len(findings) == 21 and findings[0][0] == "high"
+    assert "Data (Use and Access) Act 2025" in dict(workbook["Summary"].iter_rows(values_only=True))["Law applied"]
+    bases = list(workbook["Lawful bases"].iter_rows(values_only=True))
+    assert bases[0][:6] == ("Data flow", "Area", "Status", "Party", "Regime", "UK GDPR Art 6 basis")
+    assert len(bases) - 1 == sum(len(flow["lawful_bases"]) for flow in demo["data_flows"])
+    assert (
+        "council-to-mentor-channel-support",
+        "riverford",
+        "live",
+        "riverford-pathways-mentoring",
+        "uk gdpr",
+        "Art 6(1)(ea) recognised legitimate interest: safeguarding vulnerable individuals",
+    ) in [row[:6] for row in bases]
+    organisations = list(workbook["Organisations"].iter_rows(values_only=True))
+    columns = organisations[0]
+    public = {row[0]: row[columns.index("Public authority")] for row in organisations[1:]}
+    assert public["riverford-city-council"] == "Yes (default for its partner type)"
+    assert public["riverford-pathways-mentoring"] == "No (default for its partner type)"
     text = " ".join(str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row if c)
     names = {a["name"] for p in demo["panels"] for m in p["meetings"] for a in m["attendees"] if "name" in a}
     names |= {p["signatory_name"] for d in demo["dsas"] for p in d["parties"] if "signatory_name" in p}

@@ -51,6 +51,27 @@ SCHEDULE_7 = frozenset(
 )
 PANEL_MEMBERS = frozenset({"local_authority", "police"})
 MOU_COUNTS = frozenset({"government_department", "home_office", "police", "regulator", "executive_agency"})
+# register-format.md, additions for the Data (Use and Access) Act 2025.
+PUBLIC_AUTHORITIES = frozenset(
+    {
+        "local_authority",
+        "police",
+        "nhs_body",
+        "school",
+        "further_education",
+        "higher_education",
+        "probation",
+        "prison",
+        "youth_offending_team",
+        "government_department",
+        "home_office",
+        "regulator",
+        "executive_agency",
+    }
+)
+# The domain brief §3a: recognised legitimate interest from 5 February 2026, the complaints duty
+# from 19 June 2026 (seeds/reference/commencements.json; a test checks the two agree).
+COMMENCEMENTS = {"recognised_legitimate_interest": date(2026, 2, 5), "complaints_duty": date(2026, 6, 19)}
 
 PARTNER_TYPES = {
     t: PartnerTypeInfo(
@@ -60,6 +81,7 @@ PARTNER_TYPES = {
         panel_member=t.value in PANEL_MEMBERS,
         mou_can_count_as_dsa=t.value in MOU_COUNTS,
         competent_authority_by_default=t == e.PartnerType.POLICE,
+        public_authority_by_default=t.value in PUBLIC_AUTHORITIES,
     )
     for t in e.PartnerType
 }
@@ -67,11 +89,12 @@ PARTNER_TYPES = {
 
 def context(as_of: date = AS_OF, **records) -> RuleContext:
     """A RuleContext over in-memory records, e.g. context(data_flows=[flow], organisations=[a, b])."""
-    return RuleContext(as_of=as_of, partner_types=PARTNER_TYPES, **records)
+    return RuleContext(as_of=as_of, partner_types=PARTNER_TYPES, commencements=COMMENCEMENTS, **records)
 
 
 def organisation(ref: str, partner_type: str, area: Area | None = None, **kw) -> Organisation:
     kw.setdefault("apd_ref", f"APD-{ref}")
+    kw.setdefault("complaints_procedure_ref", f"https://{ref}.example/complaints")
     org = Organisation(ref=ref, name=ref.replace("-", " ").title(), partner_type=e.PartnerType(partner_type), **kw)
     org.areas = [area] if area is not None else []
     return org

@@ -237,6 +237,22 @@ def _g32(reg):
     council_basis(reg).art6 = e.Art6Basis.A_CONSENT
 
 
+@breaks("RECOGNISED_LI_MISUSED", "referrals", "high")
+def _g33(reg):
+    council_basis(reg).art6 = e.Art6Basis.EA_RECOGNISED_LEGITIMATE_INTEREST
+    council_basis(reg).annex1_condition = e.Annex1Condition.SAFEGUARDING_VULNERABLE_INDIVIDUALS
+
+
+@breaks("LEGITIMATE_INTERESTS_BY_PUBLIC_AUTHORITY", "referrals", "high")
+def _g34(reg):
+    council_basis(reg).art6 = e.Art6Basis.F_LEGITIMATE_INTERESTS
+
+
+@breaks("COMPLAINTS_PROCEDURE_MISSING", "county-police", "medium")
+def _g35(reg):
+    reg.police.complaints_procedure_ref = None
+
+
 def broken(code: str) -> Register:
     reg = baseline()
     BREAKS[code][0](reg)
@@ -302,6 +318,9 @@ LIVE_FLOW_RULES = {
     "CHILDREN_NO_BEST_INTERESTS": [],
     "ROPA_ENTRY_MISSING": [],
     "CONSENT_AS_LAWFUL_BASIS": [],
+    "RECOGNISED_LI_MISUSED": [],
+    "LEGITIMATE_INTERESTS_BY_PUBLIC_AUTHORITY": [],
+    "COMPLAINTS_PROCEDURE_MISSING": [],
 }
 
 
