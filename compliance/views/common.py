@@ -28,7 +28,7 @@ def require(allowed: bool) -> None:
 def posted_version() -> int | None:
     """The version of the record the page was built from (the forms' hidden record_version)."""
     text = request.form.get("record_version", "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 MAX_PAGE = 100_000

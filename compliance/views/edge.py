@@ -43,9 +43,9 @@ class Form(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
-        for field in self:
+        for name, field in self._fields.items():  # by name without the form's prefix, as WTForms keys them
             if isinstance(field, StringField):
-                extra.setdefault(field.name, []).append(no_control_characters)
+                extra.setdefault(name, []).append(no_control_characters)
         return super().validate(extra_validators=extra)
 
 

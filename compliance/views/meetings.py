@@ -238,6 +238,9 @@ def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
             )
         except write_scope.Conflict as error:
             return _changed_meanwhile(meeting_ref, error, minuted_form=form)
+        except InvalidDocument as error:
+            form.statement_minutes_ref.errors.append(error.problems[0].message.capitalize())
+            return _show(meeting, minuted_form=form, status=400)
         flash(f"The minuted confidentiality statement is recorded for {count} attendee{'s' if count != 1 else ''}.")
         return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
     return _show(meeting, minuted_form=form, status=400)
