@@ -63,6 +63,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _orphans(connection):
+    """SQLite's rows whose foreign key points nowhere, as (table, rowid, table pointed at)."""
+    return {row[:3] for row in connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()}
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -92,17 +97,19 @@ def run_migrations_online():
         if sqlite:
             # Batch mode rebuilds a SQLite table by copying it and dropping the old one, which a
             # foreign key from another table's rows would refuse. Off while migrating (it cannot
-            # change inside a transaction), then every key is checked before it is turned back on.
+            # change inside a transaction); afterwards no row may point nowhere that did not before.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            orphans_before = _orphans(connection)
             connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            broken = _orphans(connection) - orphans_before
             if broken:
-                raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+                raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {sorted(broken)[:5]}")
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
