@@ -27,7 +27,7 @@ from tests.conftest import empty_database, fixture_path
 
 settings.register_profile(
     "ci",
-    max_examples=40,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -21,7 +21,7 @@ from compliance.models import Finding
 
 from .conftest import csrf
 
-EXAMPLES = {"ci": 5, "deep": 300}[os.environ.get("HYPOTHESIS_PROFILE", "ci")]
+EXAMPLES = {"ci": 3, "deep": 300}[os.environ.get("HYPOTHESIS_PROFILE", "ci")]
 MEETING = "riverford-channel-2026-11"
 DEMO_RECORDS = {
     "areas": "riverford",
