@@ -8,6 +8,7 @@ which turns the skip into a failure (CI sets it).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,9 +36,32 @@ def skip_or_fail(reason: str, required_by: str) -> None:
     pytest.skip(reason)
 
 
+def _worker() -> str:
+    """The pytest-xdist worker running this process ("gw0", "gw1", ...), or "" without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _create_database(server_url: str, name: str) -> str:
+    """A new empty PostgreSQL database on the server of server_url (any old one of that name dropped)."""
+    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database with the schema built, once per backend per test session."""
+    """A database with the schema built, once per backend per test session (and per xdist worker:
+    each worker has its own PostgreSQL database, so workers never see each other's rows)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'register.sqlite3'}"
     else:
@@ -46,12 +70,29 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             skip_or_fail(
                 "PostgreSQL is not available (set TEST_DATABASE_URL=postgresql+psycopg://...)", "REQUIRE_POSTGRES"
             )
+        if _worker():
+            url = _create_database(url, f"{sa.make_url(url).database}_{_worker()}")
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         Base.metadata.drop_all(connection)
         Base.metadata.create_all(connection)
     engine.dispose()
     yield url
+
+
+@pytest.fixture
+def scratch_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database of the same kind for one test (a new SQLite file, or a new
+    PostgreSQL database with a unique name, dropped afterwards): for migrations, restores, deploys."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+        return
+    name = f"scratch_{uuid.uuid4().hex[:12]}"
+    url = _create_database(database_url, name)
+    try:
+        yield url
+    finally:
+        drop_database(database_url, name)
 
 
 def make_app(url: str) -> Flask:

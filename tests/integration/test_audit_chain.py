@@ -168,24 +168,9 @@ def test_the_audit_log_page_says_whether_the_chain_verifies(cli):
     assert not broken.ok and "audit entry" in broken.problem
 
 
-@pytest.fixture
-def migration_database_url(database_url: str, tmp_path):
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'chain.sqlite3'}"
-        return
-    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS register_chain_migration"))
-        connection.execute(sa.text("CREATE DATABASE register_chain_migration"))
-    yield database_url.rsplit("/", 1)[0] + "/register_chain_migration"
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS register_chain_migration WITH (FORCE)"))
-    admin.dispose()
-
-
-def test_the_migration_chains_the_entries_already_there(migration_database_url):
+def test_the_migration_chains_the_entries_already_there(scratch_database_url):
     """A register at revision 0005 with entries, then `db upgrade`: every entry is chained."""
-    app = make_app(migration_database_url)
+    app = make_app(scratch_database_url)
     with app.app_context():
         upgrade(revision="0005")
         with db.engine.begin() as connection:

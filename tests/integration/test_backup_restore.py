@@ -10,9 +10,6 @@ import json
 import socket
 import tarfile
 import threading
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -36,24 +33,6 @@ def postgresql_client(request):
                 backup.pg_program(program, 15)
             except backup.BackupError as error:
                 skip_or_fail(str(error), "REQUIRE_POSTGRES")
-
-
-@pytest.fixture
-def fresh_url(backend: str, database_url: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the same kind: a new SQLite file, or a new PostgreSQL database."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 def run(app: Flask, *args: str):
@@ -82,7 +61,7 @@ def demo_with_history(app, cli, monkeypatch):
 
 
 def test_backup_then_restore_into_a_fresh_database_gives_the_same_register(
-    demo_with_history, fresh_url, tmp_path, backend
+    demo_with_history, scratch_database_url, tmp_path, backend
 ):
     source = demo_with_history
     out = tmp_path / "register-backup.tar.gz"
@@ -94,7 +73,7 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_register(
     assert manifest["backend"] == backend and manifest["tables"]["audit_event"] > 0
     assert manifest["tables"]["finding_event"] > 0 and len(manifest["dump"]["sha256"]) == 64
 
-    target = make_app(fresh_url)
+    target = make_app(scratch_database_url)
     result = run(target, "restore", str(out))
     assert result.exit_code == 0, result.output
     assert "match the manifest" in result.output
@@ -123,7 +102,7 @@ def test_restore_refuses_a_database_that_holds_rows_unless_forced(demo_with_hist
     assert result.exit_code == 0, result.output
 
 
-def test_a_damaged_backup_is_refused_and_nothing_is_written(demo_with_history, fresh_url, tmp_path, backend):
+def test_a_damaged_backup_is_refused_and_nothing_is_written(demo_with_history, scratch_database_url, tmp_path, backend):
     out = tmp_path / "b.tar"
     assert run(demo_with_history, "backup", str(out)).exit_code == 0
     damaged = tmp_path / "damaged.tar"
@@ -133,7 +112,7 @@ def test_a_damaged_backup_is_refused_and_nothing_is_written(demo_with_history, f
             if member.name != "manifest.json":
                 data = data[:-1] + bytes([data[-1] ^ 1])
             copy.addfile(member, io.BytesIO(data))
-    target = make_app(fresh_url)
+    target = make_app(scratch_database_url)
     result = run(target, "restore", str(damaged))
     assert result.exit_code == 2 and "SHA-256" in result.stderr
     result = run(target, "restore", str(tmp_path / "nothing-here.tar"))
@@ -168,7 +147,9 @@ def _renamed(doc: dict, suffix: str) -> dict:
     return walk(doc)
 
 
-def test_a_backup_taken_while_imports_run_holds_each_import_whole_or_not_at_all(app, fresh_url, tmp_path, backend):
+def test_a_backup_taken_while_imports_run_holds_each_import_whole_or_not_at_all(
+    app, scratch_database_url, tmp_path, backend
+):
     doc = json.loads(fixture_path("spec-example.json").read_text(encoding="utf-8"))
     per_import = {key: len(records) for key, records in doc.items() if isinstance(records, list)}
     imported: list[int] = []
@@ -194,7 +175,7 @@ def test_a_backup_taken_while_imports_run_holds_each_import_whole_or_not_at_all(
     writer.join()
     assert not errors and imported == list(range(6))
 
-    target = make_app(fresh_url)
+    target = make_app(scratch_database_url)
     for out in outs:  # each into the same database, replacing the one before
         result = run(target, "restore", "--force", str(out))
         assert result.exit_code == 0, result.output

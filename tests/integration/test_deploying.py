@@ -37,6 +37,8 @@ GUIDE = ROOT / "docs" / "deploying.md"
 BLOCK = re.compile(r"^```(sh|cron)\n(.*?)^```", re.M | re.S)
 WHEEL = "prevent_compliance_register-0.1.0-py3-none-any.whl"
 ADMIN_PASSWORD = "deploy-guide-admin-password"
+# The wheel is built once per process (module fixture): keep these tests on one xdist worker.
+pytestmark = pytest.mark.xdist_group("wheel")
 
 
 def guide_blocks() -> list[tuple[str, list[str]]]:

@@ -5,27 +5,11 @@ survive, and the migration goes down and up again."""
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from compliance.extensions import db
 from tests.conftest import make_app
-
-
-@pytest.fixture
-def migration_url(database_url: str, tmp_path):
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'migration-0010.sqlite3'}"
-        return
-    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS register_migration_0010"))
-        connection.execute(sa.text("CREATE DATABASE register_migration_0010"))
-    yield database_url.rsplit("/", 1)[0] + "/register_migration_0010"
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS register_migration_0010 WITH (FORCE)"))
-    admin.dispose()
 
 
 def _without_foreign_keys(connection) -> None:
@@ -46,8 +30,8 @@ def _refused(statement: str) -> bool:
     return False
 
 
-def test_0010_keeps_rows_and_checks_and_goes_down_and_up(migration_url):
-    app = make_app(migration_url)
+def test_0010_keeps_rows_and_checks_and_goes_down_and_up(scratch_database_url):
+    app = make_app(scratch_database_url)
     with app.app_context():
         upgrade(revision="0009")
         with db.engine.begin() as connection:

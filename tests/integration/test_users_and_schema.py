@@ -65,25 +65,9 @@ def test_a_second_user_with_the_same_email_is_refused(cli):
     assert result.exit_code == 2 and "already exists" in result.stderr
 
 
-@pytest.fixture
-def empty_database_url(database_url: str, tmp_path):
-    """A database with no tables at all, for building the schema from the migrations."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS register_migrations"))
-        connection.execute(sa.text("CREATE DATABASE register_migrations"))
-    yield database_url.rsplit("/", 1)[0] + "/register_migrations"
-    with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS register_migrations WITH (FORCE)"))
-    admin.dispose()
-
-
-def test_migrations_build_the_schema_the_models_describe(empty_database_url):
+def test_migrations_build_the_schema_the_models_describe(scratch_database_url):
     """`db upgrade` from nothing, then Alembic's comparison finds nothing left to migrate."""
-    app = make_app(empty_database_url)
+    app = make_app(scratch_database_url)
     with app.app_context():
         upgrade()
         from alembic.autogenerate import compare_metadata
