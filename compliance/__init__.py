@@ -103,9 +103,10 @@ def _register_blueprints(app: Flask) -> None:
     from .views.record_forms import label_for
 
     app.jinja_env.globals["field_label"] = label_for
-    from .labels import art6_text, value_label
+    from .labels import art6_text, label, value_label
 
     app.jinja_env.globals["value_label"] = value_label
+    app.jinja_env.filters["label"] = label
     app.jinja_env.globals["art6_text"] = art6_text
 
 

@@ -1,10 +1,97 @@
-"""Words a DPO recognises for the exchange format's coded values, shared by the forms, the detail
-pages, the workbook and the PDF report (the stored values stay exactly as the format names them)."""
+"""Words a DPO recognises for the exchange format's coded values: one table for every enumerated
+value, shared by the forms, the detail pages, the workbook, the PDF report, FOI text and the CLI's
+text output. The stored values stay exactly as the format names them. Legal citations follow the
+style of the domain brief ("Art 6(1)(e) public task", "DPA 2018 Part 3, s35(2)(b)")."""
 
 from __future__ import annotations
 
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    "art6": {
+from enum import Enum, StrEnum
+
+from .models import enums as e
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    e.Nation: {"england": "England", "wales": "Wales", "scotland": "Scotland"},
+    e.DesignationKind: {"prevent_priority_area": "Prevent priority area", "dovetail_area": "Dovetail area"},
+    e.PartnerType: {
+        "local_authority": "Local authority",
+        "police": "Police force",
+        "nhs_body": "NHS body",
+        "school": "School",
+        "further_education": "Further education provider",
+        "higher_education": "Higher education provider",
+        "probation": "Probation service",
+        "prison": "Prison",
+        "youth_offending_team": "Youth offending team",
+        "childrens_home_or_fostering": "Children's home or fostering service",
+        "government_department": "Government department",
+        "home_office": "Home Office",
+        "intervention_provider": "Intervention provider",
+        "voluntary_community": "Voluntary or community organisation",
+        "housing": "Housing provider",
+        "regulator": "Regulator",
+        "executive_agency": "Executive agency",
+        "supplier": "Supplier",
+        "other": "Other",
+    },
+    e.StorageKind: {
+        "national_pcm": "Prevent Case Management (PCM)",
+        "national_cmis": "Channel Management Information System (CMIS)",
+        "la_case_system": "Local authority case system",
+        "partner_system": "Partner's system",
+        "network_drive": "Network drive",
+        "email_mailbox": "Email mailbox",
+        "spreadsheet": "Spreadsheet",
+        "paper": "Paper files",
+    },
+    e.Hosting: {"on_premises": "On premises", "cloud_uk": "Cloud, in the UK", "cloud_non_uk": "Cloud, outside the UK"},
+    e.NoticeScope: {"service_specific": "Service-specific notice", "corporate": "Corporate notice"},
+    e.Programme: {
+        "prevent_referral": "Prevent referral",
+        "channel_case": "Channel case",
+        "channel_panel": "Channel panel",
+        "police_led_partnership": "Police-led partnership",
+        "mash_prevent": "MASH (Prevent)",
+        "statistics": "Statistics",
+    },
+    e.Frequency: {"routine": "Routine", "ad_hoc": "Ad hoc", "one_off": "One-off"},
+    e.TransferChannel: {
+        "pcm": "Prevent Case Management (PCM)",
+        "cmis": "Channel Management Information System (CMIS)",
+        "secure_email": "Secure email",
+        "encrypted_portal": "Encrypted portal (for example Egress)",
+        "mash_email": "MASH email",
+        "unsecure_email": "Unsecured email",
+        "phone_verbal": "Phone or in conversation",
+        "in_meeting": "In a meeting",
+        "paper": "Paper",
+        "other": "Other",
+    },
+    e.Relationship: {
+        "independent_controllers": "Independent controllers",
+        "joint_controllers": "Joint controllers (UK GDPR Art 26)",
+        "controller_to_processor": "Controller to processor (UK GDPR Art 28)",
+    },
+    e.FlowStatus: {"planned": "Planned", "live": "Live", "suspended": "Suspended", "ended": "Ended"},
+    e.DataCategory: {
+        "identifiers_contact": "Identifiers and contact details",
+        "family_associates": "Family and associates",
+        "education": "Education",
+        "employment": "Employment",
+        "housing": "Housing",
+        "social_care": "Social care",
+        "sc_racial_ethnic": "Special category: racial or ethnic origin",
+        "sc_political": "Special category: political opinions",
+        "sc_religious": "Special category: religious or philosophical beliefs",
+        "sc_trade_union": "Special category: trade union membership",
+        "sc_health": "Special category: health",
+        "sc_sex_life_orientation": "Special category: sex life or sexual orientation",
+        "sc_genetic": "Special category: genetic data",
+        "sc_biometric": "Special category: biometric data for identification",
+        "criminal_offence_alleged": "Criminal offence data, including alleged offences (Art 10)",
+        "intelligence_service_derived": "Intelligence derived from the security services",
+    },
+    e.Regime: {"uk_gdpr": "UK GDPR", "dpa_part3": "DPA 2018 Part 3 (law enforcement)"},
+    e.Art6Basis: {
         "a_consent": "Art 6(1)(a) consent",
         "c_legal_obligation": "Art 6(1)(c) legal obligation",
         "e_public_task": "Art 6(1)(e) public task",
@@ -12,24 +99,177 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "f_legitimate_interests": "Art 6(1)(f) legitimate interests",
         "other": "Other",
     },
-    "annex1_condition": {
+    e.Annex1Condition: {
         "public_task_disclosure_request": "disclosure requested for another body's public task",
         "national_security_public_security_defence": "national security, public security and defence",
         "emergencies": "emergencies",
         "crime": "detecting, investigating or preventing crime",
         "safeguarding_vulnerable_individuals": "safeguarding vulnerable individuals",
     },
+    e.Art9Condition: {
+        "g_substantial_public_interest": "Art 9(2)(g) substantial public interest",
+        "h_health_social_care": "Art 9(2)(h) health or social care",
+        "other": "Other",
+    },
+    e.Art10Basis: {
+        "official_authority": "Art 10: under official authority",
+        "sch1_condition": "Art 10: a DPA 2018 Sch 1 condition",
+    },
+    e.Part3Basis: {
+        "s35_2_a_consent": "DPA 2018 Part 3, s35(2)(a) consent",
+        "s35_2_b_necessary": "DPA 2018 Part 3, s35(2)(b) necessary for a law enforcement purpose",
+    },
+    e.RetentionTrigger: {
+        "case_closure": "Case closure",
+        "referral_date": "Referral date",
+        "last_contact": "Last contact",
+        "creation": "Creation of the record",
+    },
+    e.DsaStatus: {
+        "draft": "Draft",
+        "in_force": "In force",
+        "expired": "Expired",
+        "superseded": "Superseded",
+        "terminated": "Terminated",
+    },
+    e.TemplateOrigin: {
+        "ctnet_police_template": "CTNet police template",
+        "la_template": "Local authority template",
+        "nhs_template": "NHS template",
+        "waspi": "WASPI (Wales Accord on the Sharing of Personal Information)",
+        "bespoke": "Bespoke",
+        "unknown": "Not known",
+    },
+    e.Exemption: {
+        "s40_2": "FOIA s40(2) personal information",
+        "s38": "FOIA s38 health and safety",
+        "s24": "FOIA s24 national security",
+        "s31": "FOIA s31 law enforcement",
+    },
+    e.Marking: {"official": "OFFICIAL", "official_sensitive": "OFFICIAL-SENSITIVE"},
+    e.DocumentMarking: {
+        "official": "OFFICIAL",
+        "official_sensitive": "OFFICIAL-SENSITIVE",
+        "secret": "SECRET",
+        "top_secret": "TOP SECRET",
+    },
+    e.DpiaRegime: {"uk_gdpr_art35": "UK GDPR Art 35", "dpa_s64": "DPA 2018 s64 (law enforcement)"},
+    e.DpiaStatus: {"not_started": "Not started", "in_progress": "In progress", "completed": "Completed"},
+    e.RiskLevel: {"low": "Low", "medium": "Medium", "high": "High"},
+    e.IcoConsultation: {
+        "not_needed": "Not needed",
+        "submitted": "Submitted to the ICO (UK GDPR Art 36)",
+        "advice_received": "ICO advice received",
+    },
+    e.PanelKind: {
+        "channel": "Channel panel",
+        "police_led_partnership": "Police-led partnership panel",
+        "pmap": "Prevent Multi-Agency Panel (PMAP, Scotland)",
+    },
+    e.ConfidentialityPolicy: {
+        "signed_each_meeting": "Signed at each meeting",
+        "signed_annually": "Signed once a year",
+        "verbal_statement_minuted": "Verbal statement, recorded in the minutes",
+        "none": "No policy",
+    },
+    e.Membership: {"core": "Core member", "invited": "Invited", "observer": "Observer"},
+    e.ConfidentialityMethod: {
+        "signed_agreement": "Signed a confidentiality agreement",
+        "verbal_recorded_in_minutes": "Agreed verbally, recorded in the minutes",
+        "verbal_not_recorded": "Agreed verbally, not recorded",
+        "none": "Not recorded",
+    },
+    e.Severity: {"high": "High", "medium": "Medium", "low": "Low"},
+    e.FindingStatus: {"open": "Open", "accepted_risk": "Risk accepted", "remediated": "Remediated"},
+    e.FindingEventKind: {
+        "raised": "Raised",
+        "severity_changed": "Severity changed",
+        "risk_accepted": "Risk accepted",
+        "acceptance_lapsed": "Risk acceptance lapsed",
+        "marked_remediated": "Marked remediated",
+        "closed": "Closed",
+        "reopened": "Reopened",
+    },
+    e.SubjectType: {
+        "data_flow": "Data flow",
+        "dsa": "Data sharing agreement",
+        "dpia": "DPIA",
+        "processing_contract": "Processing contract (Art 28)",
+        "mou": "Memorandum of understanding",
+        "organisation": "Organisation",
+        "storage_system": "Storage system",
+        "privacy_notice": "Privacy notice",
+        "panel": "Panel",
+        "panel_meeting": "Panel meeting",
+        "area": "Area",
+        "joint_controller_arrangement": "Joint controller arrangement (Art 26)",
+    },
+    e.Role: {
+        "admin": "Administrator",
+        "dpo": "Data protection officer",
+        "panel_chair": "Panel chair",
+        "auditor": "Auditor",
+    },
+    e.AuditAction: {"create": "Created", "update": "Changed", "delete": "Deleted"},
+}
+
+# The exchange-format keys whose values are coded, with the enums they may hold (a key such as
+# "kind" or "status" is shared by record types whose values never collide).
+FIELD_ENUMS: dict[str, tuple[type[StrEnum], ...]] = {
+    "nation": (e.Nation,),
+    "kind": (e.DesignationKind, e.StorageKind, e.PanelKind),
+    "partner_type": (e.PartnerType,),
+    "hosting": (e.Hosting,),
+    "scope": (e.NoticeScope,),
+    "programme": (e.Programme,),
+    "frequency": (e.Frequency,),
+    "transfer_channel": (e.TransferChannel,),
+    "allowed_channels": (e.TransferChannel,),
+    "relationship": (e.Relationship,),
+    "status": (e.FlowStatus, e.DsaStatus, e.DpiaStatus),
+    "data_categories": (e.DataCategory,),
+    "categories": (e.DataCategory,),
+    "regime": (e.Regime, e.DpiaRegime),
+    "art6": (e.Art6Basis,),
+    "annex1_condition": (e.Annex1Condition,),
+    "art9": (e.Art9Condition,),
+    "art10": (e.Art10Basis,),
+    "part3": (e.Part3Basis,),
+    "trigger": (e.RetentionTrigger,),
+    "template_origin": (e.TemplateOrigin,),
+    "exemption": (e.Exemption,),
+    "marking": (e.Marking, e.DocumentMarking),
+    "residual_risk": (e.RiskLevel,),
+    "ico_prior_consultation": (e.IcoConsultation,),
+    "confidentiality_policy": (e.ConfidentialityPolicy,),
+    "membership": (e.Membership,),
+    "method": (e.ConfidentialityMethod,),
+    "severity": (e.Severity,),
+    "subject_type": (e.SubjectType,),
+    "role": (e.Role,),
 }
 
 
-def value_label(key: str, value: str | None) -> str:
-    """The label of one coded value of field `key`, e.g. ("art6", "e_public_task")."""
+def _capitalised(label: str) -> str:
+    return label[0].upper() + label[1:]
+
+
+def label(value: Enum | None) -> str:
+    """The label of one enum member, e.g. label(TransferChannel.PCM) == "Prevent Case Management (PCM)"."""
     if value is None:
         return ""
-    label = VALUE_LABELS.get(key, {}).get(value)
-    if label is None:
-        return value.replace("_", " ").capitalize()
-    return label[0].upper() + label[1:]
+    return _capitalised(LABELS[type(value)][value.value])
+
+
+def value_label(key: str, value: str | None) -> str:
+    """The label of one coded value of exchange-format field `key`, e.g. ("art6", "e_public_task")."""
+    if value is None:
+        return ""
+    for enum_cls in FIELD_ENUMS.get(key, ()):
+        text = LABELS[enum_cls].get(value)
+        if text is not None:
+            return _capitalised(text)
+    return value.replace("_", " ").capitalize()
 
 
 def art6_text(art6: str | None, annex1_condition: str | None = None) -> str:
@@ -38,7 +278,7 @@ def art6_text(art6: str | None, annex1_condition: str | None = None) -> str:
         return "Not recorded"
     text = value_label("art6", art6)
     if annex1_condition:
-        text += f": {VALUE_LABELS['annex1_condition'].get(annex1_condition, annex1_condition)}"
+        text += f": {LABELS[e.Annex1Condition].get(annex1_condition, annex1_condition)}"
     return text
 
 
