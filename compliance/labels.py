@@ -5,6 +5,7 @@ style of the domain brief ("Art 6(1)(e) public task", "DPA 2018 Part 3, s35(2)(b
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum, StrEnum
 
 from .models import enums as e
@@ -287,3 +288,15 @@ def public_authority_text(stated: bool | None, by_default: bool) -> str:
     if stated is not None:
         return "Yes" if stated else "No"
     return f"{'Yes' if by_default else 'No'} (default for its partner type)"
+
+
+def long_date(value: date | str | None) -> str:
+    """GOV.UK style: "4 December 2026" (from a date, a datetime or an ISO date string)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day} {value:%B %Y}"

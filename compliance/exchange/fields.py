@@ -343,6 +343,24 @@ CHILD_MODELS = {
     "confidentiality": ConfidentialityRecord,
 }
 
+# The fields of each nested list's items, by the list's key.
+NESTED_FIELDS: dict[str, tuple[Field, ...]] = {
+    "designations": DESIGNATION,
+    "lawful_bases": LAWFUL_BASIS,
+    "parties": DSA_PARTY,
+    "redactions": REDACTION,
+    "meetings": MEETING,
+    "attendees": ATTENDEE,
+}
+
+# Every key that holds a date, wherever it sits.
+DATE_KEYS = frozenset(
+    field.key
+    for fields in (*(record_type.fields for record_type in RECORD_TYPES), *NESTED_FIELDS.values(), CONFIDENTIALITY)
+    for field in fields
+    if field.kind == "date"
+)
+
 # Where each nested structure's key goes in the record, after which top-level field.
 NESTED_AFTER = {
     "areas": {"designations": "responsible_authority"},

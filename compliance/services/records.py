@@ -176,6 +176,31 @@ def _preload_links(kind: f.RecordType, obj: Any) -> None:
         list(db.session.scalars(sa.select(Area).where(Area.ref.in_(wanted["areas"]))))
 
 
+def _linked_refs(fields: tuple[f.Field, ...], data: dict[str, Any], wanted: dict[str, set[str]]) -> None:
+    for field in fields:
+        value = data.get(field.key)
+        if field.target and value and isinstance(value, str | list):
+            wanted.setdefault(field.target, set()).update(value if isinstance(value, list) else [value])
+    for key, nested in f.NESTED_FIELDS.items():
+        for item in data.get(key) or ():
+            if isinstance(item, dict):
+                _linked_refs(nested, item, wanted)
+
+
+def link_names(scope: Scope, kind: f.RecordType, data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The names of the records a record links to, {"organisations": {ref: name}, ...}, so its page
+    shows each link by name: one query per kind of record linked, only records the user may see."""
+    wanted: dict[str, set[str]] = {}
+    _linked_refs(kind.fields, data, wanted)
+    names: dict[str, dict[str, str]] = {}
+    for key, refs in wanted.items():
+        model = f.BY_KEY[key].model
+        label = getattr(model, "name", None) or getattr(model, "title", None) or model.ref
+        statement = sa.select(model.ref, label).where(model.ref.in_(refs), scope.where(model))
+        names[key] = {ref: text for ref, text in db.session.execute(statement) if text}
+    return names
+
+
 def open_findings(scope: Scope, subject_type: str, ref: str) -> list[Finding]:
     statement = (
         sa.select(Finding)

@@ -81,12 +81,14 @@ def download(key: str) -> ResponseReturnValue:
 def detail(key: str, ref: str) -> ResponseReturnValue:
     kind = _kind(key)
     obj = records.get_record(scope(), key, ref)
+    record = records.exchange_record(key, obj)
     return render_template(
         "records/detail.html",
         key=key,
         kind=kind,
         obj=obj,
-        record=records.exchange_record(key, obj),
+        record=record,
+        names=records.link_names(scope(), kind, record),
         findings=records.open_findings(scope(), kind.subject, ref),
         documents=evidence.for_record(kind.subject, ref),
         noun=records.TITLES[key][1],
