@@ -104,13 +104,14 @@ def _register_blueprints(app: Flask) -> None:
 
     app.jinja_env.globals["field_label"] = label_for
     from .exchange.fields import DATE_KEYS
-    from .labels import FIELD_ENUMS, art6_text, label, long_date, value_label
+    from .labels import FIELD_ENUMS, art6_text, label, long_date, month_label, value_label
 
     app.jinja_env.globals["value_label"] = value_label
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["coded_fields"] = frozenset(FIELD_ENUMS)
     app.jinja_env.globals["date_fields"] = DATE_KEYS
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["month_label"] = month_label
     app.jinja_env.globals["art6_text"] = art6_text
 
 

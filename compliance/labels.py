@@ -300,3 +300,12 @@ def long_date(value: date | str | None) -> str:
         except ValueError:
             return value
     return f"{value.day} {value:%B %Y}"
+
+
+def month_label(month: str, short: bool = False) -> str:
+    """ "2026-12" as "December 2026" (or "Dec" for a chart's axis)."""
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return month
+    return f"{first:%b}" if short else f"{first:%B %Y}"

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Area, AuditEvent, Dpia, Dsa, Finding, FindingEvent, Mou, ProcessingContract, Rule
@@ -21,7 +20,6 @@ from ..models.enums import DpiaStatus, DsaStatus, FindingEventKind, FindingStatu
 from ..models.finding import finding_area
 from .access import Scope
 
-WORST_FIRST = sa.case({"high": 0, "medium": 1, "low": 2}, value=Finding.severity)
 REVIEW_WINDOW_DAYS = 90
 
 
@@ -75,18 +73,6 @@ def by_area(scope: Scope) -> list[dict[str, Any]]:
         row = areas.setdefault(ref, {"ref": ref, "name": name, "high": 0, "medium": 0, "low": 0})
         row[severity.value] = count
     return sorted(areas.values(), key=lambda r: (-r["high"], -r["medium"], -r["low"], r["ref"]))
-
-
-def worst(scope: Scope, limit: int = 20) -> list[Finding]:
-    statement = (
-        sa.select(Finding)
-        .join(Rule, Rule.code == Finding.rule_code)
-        .options(selectinload(Finding.rule), selectinload(Finding.areas))
-        .where(_open(scope))
-        .order_by(WORST_FIRST, Rule.gnn, Finding.subject_ref)
-        .limit(limit)
-    )
-    return list(db.session.scalars(statement))
 
 
 def trend(scope: Scope, months: int = 12, today: date | None = None) -> list[dict[str, Any]]:

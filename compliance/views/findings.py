@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import DateField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..exchange import fields as f
-from ..services import findings, reference
-from .common import actor, posted_version, require, scope
-from .edge import Form
+from ..labels import label
+from ..models.enums import SubjectType
+from ..services import finding_list, findings, reference
+from .common import actor, page_number, posted_version, require, scope
+from .edge import Form, attachment
 from .widgets import DateInput
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
@@ -41,6 +43,36 @@ class AcceptRiskForm(Form):
 
 class RemediatedForm(Form):
     submit = SubmitField("Mark as remediated", widget=GovSubmitInput())
+
+
+RECORD_KEYS = {kind.subject: kind.key for kind in f.RECORD_TYPES}
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Every finding the user may see, filtered, sorted and paginated."""
+    filters = finding_list.Filters.from_args(request.args)
+    sort = request.args.get("sort", "")[:20]
+    return render_template(
+        "findings/index.html",
+        page=finding_list.search(scope(), filters, sort=sort, page=page_number()),
+        filters=filters,
+        sort=sort,
+        choices=finding_list.choices(scope()),
+        record_types=[(subject.value, label(subject)) for subject in SubjectType],
+        record_keys=RECORD_KEYS,
+    )
+
+
+@bp.get("/findings.csv")
+def download() -> ResponseReturnValue:
+    filters = finding_list.Filters.from_args(request.args)
+    found = finding_list.every(scope(), filters, sort=request.args.get("sort", "")[:20])
+    return Response(
+        stream_with_context(finding_list.as_csv(found)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": attachment(f"findings-{date.today().isoformat()}.csv")},
+    )
 
 
 def _render(finding, accept_form, remediated_form, status=200, conflict=None):

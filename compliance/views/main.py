@@ -11,9 +11,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Forbidden as HTTPForbidden
 from werkzeug.exceptions import NotFound
 
-from ..exchange import fields as f
 from ..extensions import db
-from ..services import dashboard, records, reference
+from ..labels import month_label
+from ..services import dashboard, finding_list, records, reference
 from ..services.access import Forbidden, NotVisible
 from .common import scope
 
@@ -42,17 +42,28 @@ def navigation_items() -> list[NavItem]:
     return items
 
 
+def review_timeline(reviews: list[dashboard.Review], today: date) -> list[tuple[str, list[dashboard.Review]]]:
+    """The reviews as a timeline: those overdue first, then each month of the next 90 days."""
+    groups: dict[str, list[dashboard.Review]] = {}
+    for review in reviews:
+        name = "Overdue" if review.due < today else month_label(f"{review.due:%Y-%m}")
+        groups.setdefault(name, []).append(review)
+    return list(groups.items())
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     user_scope = scope()
+    counts = dashboard.counts(user_scope)
+    today = date.today()
     return render_template(
         "main/index.html",
-        worst=dashboard.worst(user_scope),
-        **dashboard.counts(user_scope),
-        today=date.today(),
+        work=finding_list.open_by_rule(user_scope),
+        **counts,
+        review_timeline=review_timeline(counts["reviews"], today),
+        today=today,
         # The open findings were raised by the law of the register's evaluation date.
         rules_as_of=reference.rules_as_of(),
-        record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import screenshot, sign_in
@@ -29,6 +30,8 @@ PAGES = [
     ("dpo", "/records/data_flows/council-to-police-referrals/history", None),
     ("dpo", "/records/dsas/riverford-prevent-channel-dsa/parties/riverford-college", None),
     ("dpo", "/findings/1", None),
+    ("dpo", "/findings/", None),
+    ("dpo", "/findings/?status=open&sort=record&severity=high", None),
     ("dpo", "/findings/1", "submit-accept-empty"),
     ("panel_chair", "/meetings/", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", None),
@@ -111,9 +114,34 @@ def test_pages_reflow_at_320_css_pixels(server, page):
         "/records/data_flows",
         "/foi/riverford",
         "/meetings/",
+        "/findings/",
     ):
         page.goto(server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
             failures.append(f"{path} is {width} px wide at 320 px: it scrolls sideways")
     assert failures == []
+
+
+SCREENSHOT_PAGES = {
+    "dashboard": ("dpo", "/"),
+    "flow": ("dpo", "/records/data_flows/council-to-police-referrals"),
+    "findings": ("dpo", "/findings/"),
+    "meeting": ("panel_chair", "/meetings/riverford-channel-2026-11"),
+}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_screenshots_of_the_main_pages_at_both_widths(server, page, request, width):
+    """For people to look at (test-artifacts/screenshots in CI): each page whole, at a desktop
+    and a phone width, and neither scrolls sideways."""
+    page.set_viewport_size({"width": width, "height": 900})
+    signed_in_as = None
+    for name, (role, path) in SCREENSHOT_PAGES.items():
+        if role != signed_in_as:
+            page.context.clear_cookies()
+            sign_in(page, server, role)
+            signed_in_as = role
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        screenshot(page, request, f"{name}-{width}")

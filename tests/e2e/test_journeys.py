@@ -21,8 +21,8 @@ def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
 
 def test_dpo_opens_the_worst_finding_records_the_dpia_and_sees_it_close(server, page, request):
     sign_in(page, server, "dpo")
-    first = page.locator("#worst-findings tbody tr").first
-    assert "High" in first.inner_text()
+    first = page.locator("#work-by-rule .app-rule-group").first
+    assert "High" in first.locator("h3").inner_text()
     screenshot(page, request, "1-dashboard")
     page.goto(f"{server}/records/data_flows/{FLOW}")
     page.locator("#finding-dpia_missing a", has_text="Accept the risk or mark as remediated").click()

@@ -22,6 +22,8 @@ PAGES = {
     "detail (panel)": "/records/panels/a0-panel",
     "meeting": "/meetings/a0-meeting-0",
     "finding": "/findings/1",
+    "findings": "/findings/?status=open&sort=record",
+    "findings, filtered by area": "/findings/?area=a0",
     "audit log": "/audit/",
     "register": "/register",
 }

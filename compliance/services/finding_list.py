@@ -1,0 +1,200 @@
+"""Every finding a user may see, filtered, sorted and a page at a time (the findings page and its
+CSV), and the dashboard's work grouped by rule. A fixed number of queries whatever the register's
+size: a count, one page of findings with their rules and areas, and the filters' choices."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Area, Finding, Rule
+from ..models.enums import FindingStatus, Severity, SubjectType
+from ..models.finding import finding_area
+from .access import Scope
+from .dashboard import by_rule
+from .records import Page
+
+PAGE_SIZE = 50
+WORST_FIRST = sa.case({"high": 0, "medium": 1, "low": 2}, value=Finding.severity)
+SORTS = {
+    "severity": (WORST_FIRST, Rule.gnn),
+    "rule": (Rule.gnn, WORST_FIRST),
+    "record": (Finding.subject_name, Finding.subject_ref),
+    "raised": (Finding.first_raised_on,),
+    "status": (Finding.status, WORST_FIRST),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the findings page is asked to show; values it does not know are ignored, not errors
+    (they come from a URL)."""
+
+    severity: str = ""
+    rule: str = ""
+    area: str = ""
+    status: str = ""
+    record_type: str = ""
+    chosen: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
+        def one_of(name: str, allowed) -> str:
+            value = args.get(name, "")
+            return value if value in allowed else ""
+
+        values = {
+            "severity": one_of("severity", {s.value for s in Severity}),
+            "rule": args.get("rule", "")[:64] if args.get("rule", "").replace("_", "").isalnum() else "",
+            "area": args.get("area", "")[:64],
+            "status": one_of("status", {s.value for s in FindingStatus}),
+            "record_type": one_of("record_type", {s.value for s in SubjectType}),
+        }
+        return cls(**values, chosen={name: value for name, value in values.items() if value})
+
+    def condition(self, scope: Scope) -> sa.ColumnElement[bool]:
+        conditions = [scope.where(Finding)]
+        if self.severity:
+            conditions.append(Finding.severity == Severity(self.severity))
+        if self.rule:
+            conditions.append(Finding.rule_code == self.rule)
+        if self.status:
+            conditions.append(Finding.status == FindingStatus(self.status))
+        if self.record_type:
+            conditions.append(Finding.subject_type == SubjectType(self.record_type))
+        if self.area:
+            conditions.append(
+                sa.exists()
+                .where(finding_area.c.finding_id == Finding.id, finding_area.c.area_id == Area.id)
+                .where(Area.ref == self.area)
+            )
+        return sa.and_(*conditions)
+
+
+def _statement(scope: Scope, filters: Filters, sort: str):
+    descending = sort.startswith("-")
+    order = SORTS.get(sort.lstrip("-"), SORTS["severity"])
+    return (
+        sa.select(Finding)
+        .join(Rule, Rule.code == Finding.rule_code)
+        .options(selectinload(Finding.rule), selectinload(Finding.areas))
+        .where(filters.condition(scope))
+        .order_by(*(column.desc() if descending else column for column in order), Finding.id)
+    )
+
+
+def search(scope: Scope, filters: Filters, sort: str = "", page: int = 1) -> Page:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Finding).where(filters.condition(scope))) or 0
+    page = max(1, min(page, max(1, math.ceil(total / PAGE_SIZE))))
+    statement = _statement(scope, filters, sort).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    return Page(list(db.session.scalars(statement)), total, page, PAGE_SIZE)
+
+
+def every(scope: Scope, filters: Filters, sort: str = "") -> Iterator[Finding]:
+    """Every matching finding, for the CSV: streamed in batches so memory stays flat."""
+    statement = _statement(scope, filters, sort).execution_options(yield_per=1000)
+    yield from db.session.scalars(statement)
+
+
+def choices(scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    """The rules and areas the user's findings fall in, for the filters' select boxes."""
+    rules = sa.select(Rule.code, Rule.title, Rule.gnn).where(
+        sa.exists().where(Finding.rule_code == Rule.code, scope.where(Finding))
+    )
+    areas = sa.select(Area.ref, Area.name).where(scope.where(Area)).order_by(Area.name)
+    return {
+        "rule": [
+            (code, f"{title} ({code})") for code, title, _ in sorted(db.session.execute(rules), key=lambda r: r[2])
+        ],
+        "area": [(ref, name) for ref, name in db.session.execute(areas)],
+    }
+
+
+def open_by_rule(scope: Scope, per_rule: int = 5) -> list[dict[str, Any]]:
+    """The open work grouped by rule, worst first: each rule's title, severity, count, what to do
+    and the law once, with its first `per_rule` affected records. Three queries in all."""
+    rows = by_rule(scope)
+    if not rows:
+        return []
+    open_ = sa.and_(Finding.status == FindingStatus.OPEN, scope.where(Finding))
+    position = (
+        sa.func.row_number()
+        .over(partition_by=(Finding.rule_code, Finding.severity), order_by=(Finding.subject_name, Finding.id))
+        .label("position")
+    )
+    ranked = sa.select(Finding.id, position).where(open_).subquery()
+    statement = (
+        sa.select(Finding)
+        .join(ranked, ranked.c.id == Finding.id)
+        .where(ranked.c.position <= per_rule)
+        .options(selectinload(Finding.areas))
+        .order_by(ranked.c.position)
+    )
+    records: dict[tuple[str, str], list[Finding]] = {}
+    for finding in db.session.scalars(statement):
+        records.setdefault((finding.rule_code, finding.severity.value), []).append(finding)
+    rules = {
+        rule.code: rule
+        for rule in db.session.scalars(
+            sa.select(Rule).options(selectinload(Rule.references)).where(Rule.code.in_({row["code"] for row in rows}))
+        )
+    }
+    return [
+        {**row, "rule": rules[row["code"]], "findings": records.get((row["code"], row["severity"]), [])} for row in rows
+    ]
+
+
+CSV_COLUMNS = (
+    "rule",
+    "severity",
+    "status",
+    "areas",
+    "subject_type",
+    "subject_ref",
+    "subject_name",
+    "message",
+    "first_raised_on",
+    "last_raised_on",
+    "remediated_on",
+    "accepted_reason",
+    "review_on",
+)
+
+
+def as_csv(found: Iterator[Finding]) -> Iterator[str]:
+    """The findings as CSV lines (ISO dates, stored codes, as `compliance gaps --format csv`);
+    never a formula in a spreadsheet that opens it."""
+    from ..reports.workbook import inert
+
+    def line(cells: list[Any]) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(inert(c) if isinstance(c, str) else c for c in cells)
+        return out.getvalue()
+
+    yield line(list(CSV_COLUMNS))
+    for finding in found:
+        yield line(
+            [
+                finding.rule_code,
+                finding.severity.value,
+                finding.status.value,
+                " ".join(area.ref for area in finding.areas),
+                finding.subject_type.value,
+                finding.subject_ref,
+                finding.subject_name or "",
+                finding.message,
+                finding.first_raised_on.isoformat(),
+                finding.last_raised_on.isoformat(),
+                finding.remediated_on.isoformat() if finding.remediated_on else "",
+                finding.accepted_reason or "",
+                finding.review_on.isoformat() if finding.review_on else "",
+            ]
+        )
