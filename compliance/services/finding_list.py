@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Area, Finding, Rule
+from ..models import Area, Finding, Panel, PanelMeeting, Rule
 from ..models.enums import FindingStatus, Severity, SubjectType
 from ..models.finding import finding_area
 from .access import Scope
@@ -43,6 +43,7 @@ class Filters:
     area: str = ""
     status: str = ""
     record_type: str = ""
+    panel: str = ""
     chosen: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -57,6 +58,7 @@ class Filters:
             "area": args.get("area", "")[:64],
             "status": one_of("status", {s.value for s in FindingStatus}),
             "record_type": one_of("record_type", {s.value for s in SubjectType}),
+            "panel": args.get("panel", "")[:64],
         }
         return cls(**values, chosen={name: value for name, value in values.items() if value})
 
@@ -75,6 +77,17 @@ class Filters:
                 sa.exists()
                 .where(finding_area.c.finding_id == Finding.id, finding_area.c.area_id == Area.id)
                 .where(Area.ref == self.area)
+            )
+        if self.panel:  # the panel and its meetings
+            meetings = sa.select(PanelMeeting.ref).join(Panel, Panel.id == PanelMeeting.panel_id)
+            conditions.append(
+                sa.or_(
+                    sa.and_(Finding.subject_type == SubjectType.PANEL, Finding.subject_ref == self.panel),
+                    sa.and_(
+                        Finding.subject_type == SubjectType.PANEL_MEETING,
+                        Finding.subject_ref.in_(meetings.where(Panel.ref == self.panel)),
+                    ),
+                )
             )
         return sa.and_(*conditions)
 
@@ -98,6 +111,21 @@ def search(scope: Scope, filters: Filters, sort: str = "", page: int = 1) -> Pag
     return Page(list(db.session.scalars(statement)), total, page, PAGE_SIZE)
 
 
+def open_ones(scope: Scope, ids: list[int] | None = None, filters: Filters | None = None) -> list[Finding]:
+    """The open findings the user may see, by id or by filters (to accept their risk together), with
+    their history loaded for the events acceptance adds."""
+    condition = (filters or Filters()).condition(scope)
+    if ids is not None:
+        condition = sa.and_(condition, Finding.id.in_(ids))
+    statement = (
+        sa.select(Finding)
+        .options(selectinload(Finding.events))
+        .where(condition, Finding.status == FindingStatus.OPEN)
+        .order_by(Finding.id)
+    )
+    return list(db.session.scalars(statement))
+
+
 def every(scope: Scope, filters: Filters, sort: str = "") -> Iterator[Finding]:
     """Every matching finding, for the CSV: streamed in batches so memory stays flat."""
     statement = _statement(scope, filters, sort).execution_options(yield_per=1000)
@@ -110,7 +138,9 @@ def choices(scope: Scope) -> dict[str, list[tuple[str, str]]]:
         sa.exists().where(Finding.rule_code == Rule.code, scope.where(Finding))
     )
     areas = sa.select(Area.ref, Area.name).where(scope.where(Area)).order_by(Area.name)
+    panels = sa.select(Panel.ref, Panel.name).where(scope.where(Panel)).order_by(Panel.name)
     return {
+        "panel": [(ref, name) for ref, name in db.session.execute(panels)],
         "rule": [
             (code, f"{title} ({code})") for code, title, _ in sorted(db.session.execute(rules), key=lambda r: r[2])
         ],

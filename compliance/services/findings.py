@@ -204,10 +204,36 @@ def accept_risk(
     today = today or date.today()
     if finding.status == FindingStatus.REMEDIATED:
         raise FindingError("This finding is closed: there is no risk to accept.")
+    _check_acceptance(reason, review_on, today)
+    _accept(finding, actor=actor, reason=reason, review_on=review_on, today=today)
+    db.session.commit()
+
+
+def accept_risks(found: list[Finding], *, actor: str, reason: str, review_on: date, today: date | None = None) -> int:
+    """Accept the risk of several open findings at once, with one reason and review date: all of
+    them or none (a closed one among them is an error naming it). Each is its own event."""
+    today = today or date.today()
+    if not found:
+        raise FindingError("Select at least one open finding.")
+    _check_acceptance(reason, review_on, today)
+    closed = [finding for finding in found if finding.status == FindingStatus.REMEDIATED]
+    if closed:
+        names = ", ".join(f"{finding.rule_code} on {finding.subject_ref}" for finding in closed[:5])
+        raise FindingError(f"{len(closed)} of the selected findings are closed, so there is no risk to accept: {names}")
+    for finding in found:
+        _accept(finding, actor=actor, reason=reason, review_on=review_on, today=today)
+    db.session.commit()
+    return len(found)
+
+
+def _check_acceptance(reason: str, review_on: date, today: date) -> None:
     if not reason.strip():
         raise FindingError("Enter why the risk is accepted.")
     if review_on <= today:
         raise FindingError("The review date must be in the future.")
+
+
+def _accept(finding: Finding, *, actor: str, reason: str, review_on: date, today: date) -> None:
     finding.status = FindingStatus.ACCEPTED_RISK
     finding.accepted_reason = reason.strip()
     finding.accepted_by = actor
@@ -215,7 +241,6 @@ def accept_risk(
     finding.review_on = review_on
     finding.record_version += 1
     _event(finding, FindingEventKind.RISK_ACCEPTED, actor, today, finding.severity, note=finding.accepted_reason)
-    db.session.commit()
 
 
 def mark_remediated(finding: Finding, *, actor: str, version: int | None = None) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
-from wtforms import DateField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import DateField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..exchange import fields as f
-from ..labels import label
+from ..labels import label, long_date
 from ..models.enums import SubjectType
 from ..services import finding_list, findings, reference
 from .common import actor, page_number, posted_version, require, scope
@@ -46,11 +47,26 @@ class RemediatedForm(Form):
 
 
 RECORD_KEYS = {kind.subject: kind.key for kind in f.RECORD_TYPES}
+FINDING_ID = re.compile(r"[0-9]{1,9}")
 
 
-@bp.get("/")
-def index() -> ResponseReturnValue:
-    """Every finding the user may see, filtered, sorted and paginated."""
+class BulkAcceptForm(AcceptRiskForm):
+    """Accept the risk of several findings at once: those ticked, or every open one the filters match."""
+
+    which = RadioField(
+        "Which findings?",
+        choices=[
+            SelectChoice("selected", "The findings I ticked"),
+            SelectChoice("matching", "Every open finding that matches the filters"),
+        ],
+        default="selected",
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose which findings")],
+    )
+    submit = SubmitField("Accept the risk of these findings", widget=GovSubmitInput())
+
+
+def _list(form: BulkAcceptForm, status: int = 200) -> ResponseReturnValue:
     filters = finding_list.Filters.from_args(request.args)
     sort = request.args.get("sort", "")[:20]
     return render_template(
@@ -61,7 +77,39 @@ def index() -> ResponseReturnValue:
         choices=finding_list.choices(scope()),
         record_types=[(subject.value, label(subject)) for subject in SubjectType],
         record_keys=RECORD_KEYS,
-    )
+        form=form,
+        can_edit=scope().can_edit_register,
+        ticked={int(i) for i in request.form.getlist("finding") if FINDING_ID.fullmatch(i)},
+    ), status
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Every finding the user may see, filtered, sorted and paginated."""
+    return _list(BulkAcceptForm())
+
+
+@bp.post("/")
+def accept_several() -> ResponseReturnValue:
+    """Accept the risk of the ticked findings, or of every open finding the filters match (for
+    example every CONFIDENTIALITY_VERBAL_ONLY finding of a panel whose policy is a minuted statement)."""
+    require(scope().can_edit_register)
+    form = BulkAcceptForm()
+    if not form.validate_on_submit():
+        return _list(form, 400)
+    if form.which.data == "matching":
+        found = finding_list.open_ones(scope(), filters=finding_list.Filters.from_args(request.args))
+    else:
+        ids = [int(i) for i in request.form.getlist("finding")[:1000] if FINDING_ID.fullmatch(i)]
+        found = finding_list.open_ones(scope(), ids=ids)
+    try:
+        count = findings.accept_risks(found, actor=actor(), reason=form.reason.data, review_on=form.review_on.data)
+    except findings.FindingError as error:
+        form.which.errors = [str(error)]
+        return _list(form, 400)
+    noun = "finding" if count == 1 else "findings"
+    flash(f"The risk of {count} {noun} is accepted until {long_date(form.review_on.data)}.")
+    return redirect(url_for("findings.index", **request.args))
 
 
 @bp.get("/findings.csv")

@@ -104,3 +104,93 @@ def test_the_dashboard_groups_the_work_by_rule_and_links_every_finding(demo):
     # The trend is a picture with a text alternative, and its figures are behind a details element.
     assert re.search(r'<svg class="app-chart"[^>]*role="img"', page)
     assert '<desc id="trend-chart-desc">' in page and '<details class="govuk-details">' in page
+
+
+def _accept_form(client, path: str, **fields) -> dict:
+    from .conftest import csrf
+
+    return {"csrf_token": csrf(client, path), "reason": "", "review_on": ["", "", ""], "which": "selected"} | fields
+
+
+def test_a_dpo_accepts_the_risk_of_a_panels_advisory_findings_at_once(demo):
+    """Panel level: every CONFIDENTIALITY_VERBAL_ONLY finding of a panel whose policy is a minuted
+    statement, in one step, each with its own event in the finding's history."""
+    client = demo.test_client()
+    assert sign_in(client, USERS["dpo"]).status_code == 302
+    path = "/findings/?rule=CONFIDENTIALITY_VERBAL_ONLY&panel=riverford-channel&status=open"
+    target = db.session.scalars(
+        sa.select(Finding).where(Finding.rule_code == "CONFIDENTIALITY_VERBAL_ONLY", Finding.status == "open")
+    ).all()
+    assert len(target) >= 2
+    others = db.session.scalar(
+        sa.select(sa.func.count()).where(Finding.rule_code != "CONFIDENTIALITY_VERBAL_ONLY", Finding.status == "open")
+    )
+    reason = "The panel's policy is a minuted statement, read at every meeting."
+    response = client.post(
+        path,
+        data=_accept_form(client, path, which="matching", reason=reason, review_on=["1", "12", "2030"]),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    accepted = db.session.scalars(sa.select(Finding).where(Finding.id.in_([f.id for f in target]))).all()
+    assert {f.status for f in accepted} == {FindingStatus.ACCEPTED_RISK}
+    assert all(f.accepted_reason == reason and f.events[-1].kind.value == "risk_accepted" for f in accepted)
+    assert all(f.events[-1].actor == f"web:{USERS['dpo']}" for f in accepted)
+    # Nothing else changed.
+    assert others == db.session.scalar(
+        sa.select(sa.func.count()).where(Finding.rule_code != "CONFIDENTIALITY_VERBAL_ONLY", Finding.status == "open")
+    )
+    assert "is accepted until 1 December 2030" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_ticked_findings_only_and_never_another_areas(demo, otherton_dpo):
+    client = demo.test_client()
+    assert sign_in(client, USERS["dpo"]).status_code == 302
+    ours = db.session.scalars(sa.select(Finding.id).where(Finding.status == "open").order_by(Finding.id)).all()
+    riverford_ids = ours[:2]
+    # The Otherton DPO ticks Riverford's findings: nothing of Riverford's is touched.
+    response = otherton_dpo.post(
+        "/findings/",
+        data=_accept_form(
+            otherton_dpo,
+            "/findings/",
+            finding=[str(i) for i in riverford_ids],
+            reason="x",
+            review_on=["1", "1", "2031"],
+        ),
+    )
+    assert response.status_code == 400
+    assert "Select at least one open finding" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert {db.session.get(Finding, i).status for i in riverford_ids} == {FindingStatus.OPEN}
+
+    response = client.post(
+        "/findings/",
+        data=_accept_form(
+            client, "/findings/", finding=[str(i) for i in riverford_ids], reason="Agreed", review_on=["1", "1", "2031"]
+        ),
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert {db.session.get(Finding, i).status for i in riverford_ids} == {FindingStatus.ACCEPTED_RISK}
+    assert db.session.get(Finding, ours[2]).status == FindingStatus.OPEN
+
+
+def test_bad_requests_say_what_is_wrong_and_change_nothing(demo):
+    client = demo.test_client()
+    assert sign_in(client, USERS["dpo"]).status_code == 302
+    first = db.session.scalar(sa.select(Finding.id).where(Finding.status == "open").order_by(Finding.id))
+    cases = [
+        ({"finding": [str(first)], "review_on": ["1", "1", "2031"]}, "Enter why the risk is accepted"),
+        ({"finding": [str(first)], "reason": "r", "review_on": ["1", "1", "2020"]}, "must be in the future"),
+        ({"reason": "r", "review_on": ["1", "1", "2031"]}, "Select at least one open finding"),
+    ]
+    for fields, message in cases:
+        response = client.post("/findings/", data=_accept_form(client, "/findings/", **fields))
+        assert response.status_code == 400 and message in response.get_data(as_text=True), message
+    db.session.expire_all()
+    assert db.session.get(Finding, first).status == FindingStatus.OPEN
+    auditor = demo.test_client()
+    assert sign_in(auditor, USERS["auditor"]).status_code == 302
+    response = auditor.post("/findings/", data=_accept_form(auditor, "/findings/", finding=[str(first)]))
+    assert response.status_code == 403
