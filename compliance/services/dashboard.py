@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Area, AuditEvent, Dpia, Dsa, Finding, FindingEvent, Mou, ProcessingContract, Rule
+from ..models import Area, AuditEvent, Dpia, Dsa, Finding, FindingEvent, Mou, Organisation, ProcessingContract, Rule
 from ..models.enums import DpiaStatus, DsaStatus, FindingEventKind, FindingStatus, Severity
 from ..models.finding import finding_area
 from .access import Scope
@@ -170,6 +170,17 @@ def reviews_due(scope: Scope, today: date | None = None) -> list[Review]:
     return sorted(reviews, key=lambda review: (review.due, review.kind, review.ref))
 
 
+def to_complete(scope: Scope) -> list[dict[str, str]]:
+    """Organisations a panel chair added at a meeting with only a name and a partner type, still
+    marked for the DPO to complete (services/meetings.add_organisation)."""
+    statement = (
+        sa.select(Organisation.ref, Organisation.name)
+        .where(Organisation.needs_completion.is_(True), scope.where(Organisation))
+        .order_by(Organisation.name, Organisation.ref)
+    )
+    return [{"ref": ref, "name": name} for ref, name in db.session.execute(statement)]
+
+
 # --- the counts, cached per scope until the register or its findings change ------------------------
 
 _CACHE: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
@@ -201,6 +212,7 @@ def counts(scope: Scope) -> dict[str, Any]:
         "areas": by_area(scope),
         "trend": trend(scope),
         "reviews": reviews_due(scope),
+        "to_complete": to_complete(scope),
     }
     with _LOCK:
         _CACHE[key] = value
