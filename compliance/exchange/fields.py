@@ -172,6 +172,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             value("competent_authority"),
             value("public_authority"),
             value("complaints_procedure_ref"),
+            value("needs_completion"),
         ),
     ),
     RecordType(

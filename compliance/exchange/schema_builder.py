@@ -63,6 +63,7 @@ BOOLEANS = {
     "responsibilities_allocated",
     "best_interests_recorded",
     "resident_area_police_present",
+    "needs_completion",
 }
 INTEGERS = {"sch1_paragraph": 1, "cases_discussed": 0}  # the least each may be
 MAX_INTEGER = 2**31 - 1  # what the database's INTEGER columns hold
@@ -77,6 +78,8 @@ DESCRIPTIONS = {
     "register-format.md lists (local_authority, police, nhs_body...), false otherwise.",
     "complaints_procedure_ref": "Where its data protection complaints procedure is published or filed "
     "(DPA 2018 s164A).",
+    "needs_completion": "True when a panel chair added the organisation at a meeting with only its name and "
+    "partner type, for the DPO to complete.",
     "annex1_condition": "The UK GDPR Annex 1 condition an Art 6(1)(ea) basis relies on.",
 }
 

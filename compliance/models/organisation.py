@@ -57,6 +57,9 @@ class Organisation(TimestampMixin, VersionMixin, Base):
     public_authority: Mapped[bool | None]
     # Where its data protection complaints procedure is published or filed (DPA 2018 s164A).
     complaints_procedure_ref: Mapped[str | None] = mapped_column(sa.String(500))
+    # Added by a panel chair at a meeting with only a name and a partner type: the DPO completes
+    # it (ICO registration, DPO contact, agreements) and clears the mark. None = not marked.
+    needs_completion: Mapped[bool | None]
 
     areas: Mapped[list[Area]] = relationship(secondary=organisation_area, order_by="Area.ref")
 

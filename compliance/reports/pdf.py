@@ -77,7 +77,7 @@ class ReportInput:
 
 
 class _Document(BaseDocTemplate):
-    def __init__(self, path: str, **kwargs: Any):
+    def __init__(self, path: Any, title: str = "Prevent compliance audit report", **kwargs: Any):
         super().__init__(
             path,
             pagesize=A4,
@@ -86,7 +86,7 @@ class _Document(BaseDocTemplate):
             rightMargin=18 * mm,
             topMargin=22 * mm,
             bottomMargin=22 * mm,
-            title="Prevent compliance audit report",
+            title=title,
             author="Prevent Compliance Register",
             subject=MARKING,
             **kwargs,

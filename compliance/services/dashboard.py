@@ -13,13 +13,15 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Area, AuditEvent, Dpia, Dsa, Finding, FindingEvent, Mou, ProcessingContract, Rule
+from ..models import Area, AuditEvent, Dpia, Dsa, Finding, FindingEvent, Mou, Organisation, ProcessingContract, Rule
 from ..models.enums import DpiaStatus, DsaStatus, FindingEventKind, FindingStatus, Severity
 from ..models.finding import finding_area
 from .access import Scope
 
+WORST_FIRST = sa.case({"high": 0, "medium": 1, "low": 2}, value=Finding.severity)
 REVIEW_WINDOW_DAYS = 90
 
 
@@ -60,19 +62,44 @@ def by_rule(scope: Scope) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (rank[row["severity"]], -row["count"], row["gnn"]))
 
 
-def by_area(scope: Scope) -> list[dict[str, Any]]:
-    statement = (
-        sa.select(Area.ref, Area.name, Finding.severity, sa.func.count())
+def _in_areas(scope: Scope, *columns: Any) -> sa.Select:
+    """Open findings, one row per area each counts against, within the user's areas. The
+    dashboard's By area table and each area's page both read these rows, so they always agree."""
+    return (
+        sa.select(*columns)
+        .select_from(Area)
         .join(finding_area, finding_area.c.area_id == Area.id)
         .join(Finding, Finding.id == finding_area.c.finding_id)
         .where(Finding.status == FindingStatus.OPEN, scope.where(Area))  # the area condition scopes it
-        .group_by(Area.ref, Area.name, Finding.severity)
     )
+
+
+def by_area(scope: Scope, area_ref: str | None = None) -> list[dict[str, Any]]:
+    """Open findings per area and severity; `area_ref`: that area's row only."""
+    statement = _in_areas(scope, Area.ref, Area.name, Finding.severity, sa.func.count()).group_by(
+        Area.ref, Area.name, Finding.severity
+    )
+    if area_ref is not None:
+        statement = statement.where(Area.ref == area_ref)
     areas: dict[str, dict[str, Any]] = {}
     for ref, name, severity, count in db.session.execute(statement):
         row = areas.setdefault(ref, {"ref": ref, "name": name, "high": 0, "medium": 0, "low": 0})
         row[severity.value] = count
     return sorted(areas.values(), key=lambda r: (-r["high"], -r["medium"], -r["low"], r["ref"]))
+
+
+def in_area(scope: Scope, area_ref: str, *, limit: int, offset: int = 0) -> list[Finding]:
+    """The open findings the dashboard counts for one area, worst first: a page of them."""
+    statement = (
+        _in_areas(scope, Finding)
+        .join(Rule, Rule.code == Finding.rule_code)
+        .options(selectinload(Finding.rule))
+        .where(Area.ref == area_ref)
+        .order_by(WORST_FIRST, Rule.gnn, Finding.subject_ref, Finding.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(db.session.scalars(statement))
 
 
 def trend(scope: Scope, months: int = 12, today: date | None = None) -> list[dict[str, Any]]:
@@ -131,6 +158,17 @@ def reviews_due(scope: Scope, today: date | None = None) -> list[Review]:
     return sorted(reviews, key=lambda review: (review.due, review.kind, review.ref))
 
 
+def to_complete(scope: Scope) -> list[dict[str, str]]:
+    """Organisations a panel chair added at a meeting with only a name and a partner type, still
+    marked for the DPO to complete (services/meetings.add_organisation)."""
+    statement = (
+        sa.select(Organisation.ref, Organisation.name)
+        .where(Organisation.needs_completion.is_(True), scope.where(Organisation))
+        .order_by(Organisation.name, Organisation.ref)
+    )
+    return [{"ref": ref, "name": name} for ref, name in db.session.execute(statement)]
+
+
 # --- the counts, cached per scope until the register or its findings change ------------------------
 
 _CACHE: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
@@ -162,6 +200,7 @@ def counts(scope: Scope) -> dict[str, Any]:
         "areas": by_area(scope),
         "trend": trend(scope),
         "reviews": reviews_due(scope),
+        "to_complete": to_complete(scope),
     }
     with _LOCK:
         _CACHE[key] = value

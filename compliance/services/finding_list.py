@@ -19,11 +19,10 @@ from ..models import Area, Finding, Panel, PanelMeeting, Rule
 from ..models.enums import FindingStatus, Severity, SubjectType
 from ..models.finding import finding_area
 from .access import Scope
-from .dashboard import by_rule
+from .dashboard import WORST_FIRST, by_rule
 from .records import Page
 
 PAGE_SIZE = 50
-WORST_FIRST = sa.case({"high": 0, "medium": 1, "low": 2}, value=Finding.severity)
 SORTS = {
     "severity": (WORST_FIRST, Rule.gnn),
     "rule": (Rule.gnn, WORST_FIRST),

@@ -6,8 +6,10 @@ audited and followed by a findings refresh in one transaction, exactly like a fi
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,12 +17,13 @@ from sqlalchemy.orm import selectinload
 
 from ..exchange import fields as f
 from ..exchange import serialise
+from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
 from ..models import MeetingAttendee, Organisation, Panel, PanelMeeting
 from ..models.organisation import organisation_area
 from ..models.panel import panel_area
-from . import write_scope
-from .access import NotVisible, Scope
+from . import audit, write_scope
+from .access import Forbidden, NotVisible, Scope
 
 PANELS = f.BY_KEY["panels"]
 
@@ -183,3 +186,89 @@ def remove_attendee(scope: Scope, meeting: PanelMeeting, position: int, actor: s
         del _meeting_of(record, meeting.ref)["attendees"][position]
 
     _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
+
+
+def new_organisation_ref(name: str) -> str:
+    """A ref from the organisation's name ("Fenbridge Mentoring CIC" -> fenbridge-mentoring-cic),
+    made unique against every area's organisations."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56].strip("-") or "organisation"
+    taken = set(db.session.scalars(sa.select(Organisation.ref).where(Organisation.ref.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
+
+
+def add_organisation(scope: Scope, meeting: PanelMeeting, *, name: str, partner_type: str, actor: str) -> str:
+    """An organisation the register lacks, added by the chair at a meeting so that an attendee can
+    be recorded as from it: its name and partner type only, in the panel's areas the user sees,
+    marked for the DPO to complete. Saved through write_scope like every browser write (scoped,
+    audited, findings refreshed, one transaction). Returns its ref."""
+    panel = meeting.panel
+    scope.require(scope.can_record_meetings_of(panel))
+    areas = sorted(a.ref for a in panel.areas if scope.sees_everything or a.id in scope.area_ids)
+    if not areas:
+        raise Forbidden()
+    same = next((o for o in partner_organisations(panel) if o.name.casefold() == name.casefold()), None)
+    if same is not None:
+        raise InvalidDocument(
+            [Problem("organisations[0].name", f"{same.name} is already in the register: choose it as the organisation")]
+        )
+    ref = new_organisation_ref(name)
+    record = {"ref": ref, "name": name, "partner_type": partner_type, "areas": areas, "needs_completion": True}
+    write_scope.save(scope, {"organisations": [record]}, actor=actor, creating=[("organisations", ref)])
+    return ref
+
+
+def attendance_sheet(scope: Scope, meeting: PanelMeeting, *, actor: str) -> bytes:
+    """The meeting's attendance and confidentiality sheet (PDF, OFFICIAL-SENSITIVE, with the
+    attendees' names: for the panel's own file). Its printing is audited, without the names."""
+    from ..reports import attendance
+
+    scope.require(scope.can_record_meetings_of(meeting.panel))
+    attendees = []
+    for attendee in meeting.attendees:
+        record = attendee.confidentiality
+        detail = None
+        if record is not None and record.minutes_ref:
+            detail = record.minutes_ref
+        elif record is not None and record.signed_on:
+            detail = record.signed_on.strftime("%-d %b %Y")
+        attendees.append(
+            attendance.Attendee(
+                name=attendee.name,
+                role=attendee.role,
+                organisation=attendee.organisation.name,
+                membership=attendee.membership.value if attendee.membership else None,
+                confidentiality=record.method.value if record is not None else None,
+                confidentiality_detail=detail,
+            )
+        )
+    generated_at = datetime.now(UTC).replace(microsecond=0)
+    data, pages = attendance.build(
+        attendance.Sheet(
+            panel=meeting.panel.name,
+            meeting_ref=meeting.ref,
+            held_on=meeting.held_on,
+            minutes_ref=meeting.minutes_ref,
+            attendees=attendees,
+            generated_by=actor.removeprefix("web:"),
+            generated_at=generated_at,
+        )
+    )
+    audit.record_change(
+        actor=actor,
+        source="report",
+        record_type="report",
+        record_ref=f"attendance-sheet-{meeting.ref}"[:64],
+        before=None,
+        after={
+            "kind": "attendance_sheet",
+            "meeting": meeting.ref,
+            "attendees": len(attendees),
+            "generated_at": generated_at.isoformat(),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "pages": pages,
+        },
+    )
+    db.session.commit()
+    return data

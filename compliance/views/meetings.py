@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -24,9 +24,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..exchange.validate import InvalidDocument
+from ..labels import value_label
+from ..models.enums import PartnerType
 from ..services import meetings, records, write_scope
 from .common import actor, posted_version, require, scope
-from .edge import Form
+from .edge import Form, attachment
 from .widgets import DateInput
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -126,6 +128,24 @@ class MinutedStatementForm(Form):
     submit = SubmitField("Apply to everyone present", widget=GovSubmitInput())
 
 
+class NewOrganisationForm(Form):
+    """An organisation the register lacks, added by the chair for the DPO to complete."""
+
+    name = StringField(
+        "Name of the organisation",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the name of the organisation"), Length(max=500)],
+    )
+    partner_type = SelectField(
+        "Partner type",
+        widget=GovSelect(),
+        choices=[SelectChoice("", "Choose a partner type")]
+        + [SelectChoice(t.value, value_label("partner_type", t.value)) for t in PartnerType],
+        validators=[InputRequired(message="Choose the partner type of the organisation")],
+    )
+    submit = SubmitField("Add the organisation", widget=GovSubmitInput())
+
+
 class ChangeConfidentialityForm(ConfidentialityFields):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -166,10 +186,15 @@ def _attendee_form(meeting, formdata=None) -> AttendeeForm:
     form.organisation.choices = [SelectChoice("", "Choose an organisation")] + [
         SelectChoice(org.ref, org.name) for org in organisations
     ]
+    added = request.args.get("organisation", "")
+    if formdata is None and added in {org.ref for org in organisations}:
+        form.organisation.data = added  # the organisation the chair has just added
     return form
 
 
-def _show(meeting, attendee_form=None, minuted_form=None, status=200, conflict=None) -> ResponseReturnValue:
+def _show(
+    meeting, attendee_form=None, minuted_form=None, status=200, conflict=None, organisation_form=None
+) -> ResponseReturnValue:
     can_record = scope().can_record_meetings_of(meeting.panel)
     findings = records.open_findings(scope(), "panel_meeting", meeting.ref)
     return render_template(
@@ -179,7 +204,8 @@ def _show(meeting, attendee_form=None, minuted_form=None, status=200, conflict=N
         can_record=can_record,
         attendee_form=attendee_form or _attendee_form(meeting, formdata=None),
         minuted_form=minuted_form or _minuted_form(meeting),
-        form=attendee_form if attendee_form is not None else minuted_form,
+        organisation_form=organisation_form or NewOrganisationForm(prefix="organisation", formdata=None),
+        form=next((f for f in (attendee_form, minuted_form, organisation_form) if f is not None), None),
         conflict=conflict,
     ), status
 
@@ -286,3 +312,33 @@ def remove_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
             return _changed_meanwhile(meeting_ref, error)
         flash("Attendee removed.")
     return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+
+
+@bp.post("/<meeting_ref>/organisations")
+def add_organisation(meeting_ref: str) -> ResponseReturnValue:
+    """An attendee's organisation the register lacks: name and partner type, for the DPO to complete."""
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    form = NewOrganisationForm(prefix="organisation")
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        try:
+            ref = meetings.add_organisation(
+                scope(), meeting, name=name, partner_type=form.partner_type.data, actor=actor()
+            )
+        except InvalidDocument as error:
+            form.name.errors.append(error.problems[0].message[0].upper() + error.problems[0].message[1:])
+        else:
+            flash(f"{name} is added and marked for the DPO to complete. You can now add its attendees.")
+            return redirect(url_for("meetings.show", meeting_ref=meeting_ref, organisation=ref) + "#add-attendee")
+    return _show(meeting, organisation_form=form, status=400)
+
+
+@bp.get("/<meeting_ref>/attendance.pdf")
+def attendance_sheet(meeting_ref: str) -> ResponseReturnValue:
+    """The attendance and confidentiality sheet, with the attendees' names: for the panel's own file."""
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    data = meetings.attendance_sheet(scope(), meeting, actor=actor())
+    filename = f"attendance-{meeting.ref}-OFFICIAL-SENSITIVE.pdf"
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": attachment(filename)})

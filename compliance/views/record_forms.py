@@ -63,6 +63,7 @@ LABELS = {
     "part3": "DPA 2018 Part 3 basis",
     "sch8_condition": "DPA 2018 Schedule 8 condition",
     "url": "Web address",
+    "needs_completion": "Still to be completed by the DPO",
 }
 
 HINTS = {
@@ -71,11 +72,14 @@ HINTS = {
     "teams, government departments, the Home Office, regulators and executive agencies; no for others.",
     "complaints_procedure_ref": "Where its complaints procedure is published or filed, for example a web address",
     "annex1_condition": "Only for Art 6(1)(ea) recognised legitimate interest",
+    "needs_completion": "A panel chair added it at a meeting with only its name and partner type. "
+    "Choose No once its details and agreements are recorded.",
 }
 
 REF_HINT = "Enter a reference of up to 64 lower-case letters, digits and hyphens"
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 NOT_RECORDED = SelectChoice("", "Not recorded")
+COMPLETION = "needs_completion"
 
 
 def label_for(key: str) -> str:
@@ -127,6 +131,10 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
             options = [SelectChoice(item, item.replace("_", " ").capitalize()) for item in field.items]
         validators = [InputRequired(message=f"Choose at least one of the {label.lower()}")] if required else []
         return SelectMultipleField(label, choices=options, widget=GovCheckboxesInput(), validators=validators)
+    if key == COMPLETION:  # absent means complete: there is no "not recorded"
+        return RadioField(
+            label, choices=YES_NO, widget=GovRadioInput(), default="no", description=HINTS[key], validators=[Optional()]
+        )
     if key in BOOLEANS:
         options = YES_NO if required else [*YES_NO, NOT_RECORDED]
         validators = [InputRequired(message=f"Select whether it is {label.lower()}")] if required else [Optional()]
@@ -196,6 +204,8 @@ def _value(field: f.Field, value: Any, had: bool) -> Any:
     if field.kind in ("refs", "enums"):
         value = list(value or [])
         return value if value or field.keep_empty else None
+    if field.key == COMPLETION:
+        return True if value == "yes" else None
     if field.key in BOOLEANS:
         return {"yes": True, "no": False}.get(value)
     if isinstance(value, str):

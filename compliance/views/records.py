@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument
 from ..reports.workbook import records_as_csv
-from ..services import audit, evidence, records, reference, write_scope
+from ..services import audit, evidence, records, reference, related, write_scope
 from . import record_forms
 from .common import actor, page_number, posted_version, require, scope
 from .edge import attachment
@@ -96,6 +96,8 @@ def detail(key: str, ref: str) -> ResponseReturnValue:
         can_edit=scope().can_edit_register,
         targets={field.key: field.target for field in kind.fields if field.target},
         implied=reference.implied_values(key, obj),
+        related=related.for_record(scope(), key, obj, page_number()),
+        record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
     )
 
 

@@ -48,6 +48,12 @@ PAGES = [
     ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", "submit-empty"),
     ("dpo", "/records/data_flows/no-such-flow", None),
     ("panel_chair", "/records/data_flows/new", None),
+    ("dpo", "/records/areas/riverford", None),
+    ("dpo", "/records/organisations/riverford-city-council", None),
+    ("panel_chair", "/meetings/riverford-channel-2026-11", "submit-organisation-empty"),
+    ("panel_chair", "/meetings/riverford-channel-2026-11", "add-organisation"),
+    ("dpo", "/records/organisations/fenbridge-mentoring-cic", None),
+    ("dpo", "/", None),
 ]
 
 
@@ -56,6 +62,12 @@ def _act(page, action: str | None) -> None:
         page.locator("main form[method=post] button[type=submit], main form[novalidate] button").last.click()
     elif action == "submit-accept-empty":
         page.get_by_role("button", name="Accept the risk").click()
+    elif action == "submit-organisation-empty":
+        page.get_by_role("button", name="Add the organisation").click()
+    elif action == "add-organisation":
+        page.get_by_label("Name of the organisation").fill("Fenbridge Mentoring CIC")
+        page.get_by_label("Partner type").select_option("intervention_provider")
+        page.get_by_role("button", name="Add the organisation").click()
     elif action == "submit-attendee-empty":
         page.get_by_role("button", name="Add the attendee").click()
     if action:

@@ -55,6 +55,12 @@ ACCESS = {
         f"/meetings/{MEETING}/attendees/99/remove",
         {**CHAIRS, "admin": 302, "dpo": 302, "panel_chair": 302},
     ),
+    "meetings.add_organisation": (
+        "POST",
+        f"/meetings/{MEETING}/organisations",
+        {**CHAIRS, "admin": 400, "dpo": 400, "panel_chair": 400},
+    ),
+    "meetings.attendance_sheet": ("GET", f"/meetings/{MEETING}/attendance.pdf", CHAIRS),
     "audit.log": ("GET", "/audit/", ADMIN_AUDITOR),
     "transfer.index": ("GET", "/transfer/", R),
     "transfer.import_file": ("POST", "/transfer/import", {**ADMIN, "admin": 400}),

@@ -45,6 +45,7 @@ def form_pages() -> list[tuple[str, str]]:
         ("/meetings/start/riverford-channel",) * 2,
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/attendees"),
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/minuted-statement"),
+        (f"/meetings/{MEETING}", f"/meetings/{MEETING}/organisations"),
         (f"/meetings/{MEETING}/attendees/0",) * 2,
         ("/foi/riverford/2/withhold",) * 2,
         ("/admin/",) * 2,

@@ -148,6 +148,7 @@ def _post_routes(app) -> dict[str, list[str]]:
         "meetings.minuted_statement": [f"/meetings/{meeting}/minuted-statement"],
         "meetings.change_attendee": [f"/meetings/{meeting}/attendees/0"],
         "meetings.remove_attendee": [f"/meetings/{meeting}/attendees/0/remove"],
+        "meetings.add_organisation": [f"/meetings/{meeting}/organisations"],
         "transfer.import_file": ["/transfer/import"],
         "admin.index": ["/admin/"],
         "admin.lift_lock": ["/admin/people/1/lift-lock"],
