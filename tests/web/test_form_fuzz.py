@@ -50,6 +50,7 @@ def form_pages() -> list[tuple[str, str]]:
         ("/foi/riverford/2/withhold",) * 2,
         ("/admin/",) * 2,
         ("FINDING", "FINDING/accept"),
+        ("/findings/?status=open", "/findings/?status=open"),
     ]
     return pages
 

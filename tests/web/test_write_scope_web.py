@@ -142,6 +142,7 @@ def _post_routes(app) -> dict[str, list[str]]:
             "/records/data_flows/council-to-police-referrals/lawful_bases/eastshire-police",
         ],
         "findings.accept": [f"/findings/{finding}/accept"],
+        "findings.accept_several": ["/findings/?area=riverford"],
         "findings.remediated": [f"/findings/{finding}/remediated"],
         "meetings.start": ["/meetings/start/riverford-channel"],
         "meetings.add_attendee": [f"/meetings/{meeting}/attendees"],
@@ -181,6 +182,9 @@ def _riverford_data(path: str, token: str) -> dict:
         "statement_minutes_ref": "x",
         "reason": "x" * 50,
         "require_two_factor": "y",
+        # Accepting risks together: every open finding the (empty) filters match.
+        "which": "matching",
+        "review_on": ["1", "1", "2031"],
     }
 
 
