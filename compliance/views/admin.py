@@ -56,6 +56,7 @@ def _page(form: TwoFactorForm, mapping_form: MappingForm, status: int = 200) -> 
         "admin/index.html",
         form=form,
         mapping_form=mapping_form,
+        error_form=mapping_form,
         mappings=sign_in_mappings.every_mapping(),
         single_sign_on=sso.configured(),
         people=users.everyone(),
