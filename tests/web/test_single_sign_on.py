@@ -289,3 +289,13 @@ def test_the_cli_does_not_load_authlib():
     code = "import sys, compliance.cli, compliance; compliance.create_app(); print('authlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_disabled_person_stays_out_and_has_no_password_to_set(sso, provider, cli):
+    sso_sign_in(sso.test_client(), provider, PEOPLE["dpo"])
+    email = PEOPLE["dpo"].preferred_username
+    assert cli(["users", "disable", email]).exit_code == 0
+    response = sso_sign_in(sso.test_client(), provider, PEOPLE["dpo"])
+    assert response.status_code == 403 and "has been disabled" in response.data.decode()
+    refused = cli(["users", "set-password", email], input="a-long-enough-password\n")
+    assert refused.exit_code == 2 and "has no password here" in refused.output
