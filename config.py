@@ -61,6 +61,22 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # The key that encrypts authenticator-app secrets at rest (default: derived from SECRET_KEY).
     TOTP_ENCRYPTION_KEY = os.environ.get("TOTP_ENCRYPTION_KEY")
+    # Single sign-on with the council's own accounts (OpenID Connect): on when OIDC_ISSUER and
+    # OIDC_CLIENT_ID are set. See README, "Single sign-on".
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email")
+    # The claims whose values are the groups or app roles an admin maps to a role (in this order).
+    OIDC_GROUPS_CLAIMS = os.environ.get("OIDC_GROUPS_CLAIMS", "roles groups")
+    # The claim that identifies a person for good, with the issuer: `sub`, or `oid` for Entra ID.
+    OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub")
+    # What the sign-in button calls the provider ("Sign in with ...").
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+    # How long to wait for the provider (discovery, keys, token) before saying it is not answering.
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+    # "disabled": no one signs in with a password except break-glass accounts.
+    PASSWORD_SIGN_IN = os.environ.get("PASSWORD_SIGN_IN", "enabled").strip().lower()
 
 
 class DevelopmentConfig(Config):

@@ -58,6 +58,10 @@ class ConfigError(RuntimeError):
 
 
 def _check_config(app: Flask) -> None:
+    if app.config.get("PASSWORD_SIGN_IN", "enabled") not in ("enabled", "disabled"):
+        raise ConfigError(f"PASSWORD_SIGN_IN must be enabled or disabled; got {app.config['PASSWORD_SIGN_IN']!r}")
+    if bool(app.config.get("OIDC_ISSUER")) != bool(app.config.get("OIDC_CLIENT_ID")):
+        raise ConfigError("single sign-on needs both OIDC_ISSUER and OIDC_CLIENT_ID set in the environment")
     if app.config["APP_ENV"] != "production":
         return
     missing = [
@@ -94,9 +98,9 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .services.audit import changed_fields
-    from .views import admin, audit, auth, evidence, findings, foi, health, main, meetings, records, transfer
+    from .views import admin, audit, auth, evidence, findings, foi, health, main, meetings, records, sso, transfer
 
-    for module in (auth, main, records, findings, meetings, audit, transfer, admin, foi, evidence, health):
+    for module in (auth, sso, main, records, findings, meetings, audit, transfer, admin, foi, evidence, health):
         app.register_blueprint(module.bp)
     main.register_error_pages(app)
     app.jinja_env.globals["changed_fields"] = changed_fields

@@ -218,20 +218,32 @@ def users() -> None:
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--area", "areas", multiple=True, help="An area the user may see (repeat for more).")
 @click.option("--panel", "panels", multiple=True, help="A panel the user chairs (repeat for more).")
-def users_create(email: str, role: str, areas: tuple[str, ...], panels: tuple[str, ...]) -> None:
+@click.option(
+    "--break-glass",
+    is_flag=True,
+    help="An admin who may sign in with a password even when PASSWORD_SIGN_IN=disabled (every use is audited).",
+)
+def users_create(email: str, role: str, areas: tuple[str, ...], panels: tuple[str, ...], break_glass: bool) -> None:
     from .extensions import db
     from .services import users as user_service
 
     password = _read_password()
     try:
         user_service.create_user(
-            email, role, password, area_refs=list(areas), panel_refs=list(panels), actor=actor(), source="cli"
+            email,
+            role,
+            password,
+            area_refs=list(areas),
+            panel_refs=list(panels),
+            break_glass=break_glass,
+            actor=actor(),
+            source="cli",
         )
         db.session.commit()
     except user_service.UserError as error:
         db.session.rollback()
         fail(f"User not created: {error}.")
-    click.echo(f"Created {role} {email.strip().lower()}")
+    click.echo(f"Created {'break-glass ' if break_glass else ''}{role} {email.strip().lower()}")
 
 
 def _read_password() -> str:

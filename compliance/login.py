@@ -12,7 +12,18 @@ from .services import auth
 
 login_manager = LoginManager()
 
-PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.two_factor", "main.accessibility", "static", "health.healthz"})
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "auth.sign_in",
+        "auth.two_factor",
+        "auth.signed_out",
+        "sso.start",
+        "sso.callback",
+        "main.accessibility",
+        "static",
+        "health.healthz",
+    }
+)
 
 
 @login_manager.user_loader

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
 
@@ -14,7 +15,9 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, form_origins: tuple[str, ...] = ()) -> str:
+    """`form_origins`: other origins a form's POST may end up at (sign-out redirects to the
+    single sign-on provider, and Chromium applies form-action to a form's redirects too)."""
     return "; ".join(
         [
             "default-src 'self'",
@@ -23,7 +26,7 @@ def content_security_policy(nonce: str) -> str:
             "img-src 'self' data:",
             "font-src 'self'",
             "connect-src 'self'",
-            "form-action 'self'",
+            " ".join(("form-action 'self'", *form_origins)),
             "frame-ancestors 'none'",
             "base-uri 'none'",
             "object-src 'none'",
@@ -34,6 +37,14 @@ def content_security_policy(nonce: str) -> str:
 # Values cached on `g` for one request. Cleared when a request starts, so that they never leak
 # between requests that share an application context (as the tests' requests do).
 PER_REQUEST = ("csp_nonce", "scope", "csrf_token", "_login_user")
+
+
+def _provider_origins(app: Flask) -> tuple[str, ...]:
+    issuer = app.config.get("OIDC_ISSUER")
+    if not issuer:
+        return ()
+    parts = urlsplit(issuer)
+    return (f"{parts.scheme}://{parts.netloc}",)
 
 
 def init_app(app: Flask) -> None:
@@ -47,7 +58,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+        headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), _provider_origins(app))
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "same-origin"

@@ -22,6 +22,7 @@ from .organisation import Organisation, PartnerTypeInfo
 from .panel import ConfidentialityRecord, MeetingAttendee, Panel, PanelMeeting
 from .register_info import RegisterInfo
 from .rule import Commencement, LegalReference, Rule
+from .sign_in_mapping import SignInMapping
 from .storage import PRIVACY_NOTICE_CHECKLIST, PrivacyNotice, StorageSystem
 from .user import SignInAttempt, SignInThrottle, User
 
@@ -57,6 +58,7 @@ __all__ = [
     "ProcessingContract",
     "RegisterInfo",
     "Rule",
+    "SignInMapping",
     "SignInAttempt",
     "SignInThrottle",
     "StorageSystem",

@@ -33,6 +33,7 @@ user_panel = sa.Table(
 class User(TimestampMixin, Base):
     # "user" is a reserved word in PostgreSQL.
     __tablename__ = "user_account"
+    __table_args__ = (sa.UniqueConstraint("oidc_issuer", "oidc_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(320), unique=True)
@@ -48,9 +49,30 @@ class User(TimestampMixin, Base):
     # The last time step whose code was accepted: a code is accepted once.
     totp_last_step: Mapped[int | None]
     last_signed_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Single sign-on (OpenID Connect): the provider's stable subject, issuer + `sub` (or Entra ID's
+    # `oid`). A person is matched on these, never on their email. None for a local account.
+    oidc_issuer: Mapped[str | None] = mapped_column(sa.String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    # The groups and app roles the provider sent at the person's last sign-in: their access is
+    # worked out from these and the admins' sign-in mappings (services/sign_in_mappings.py).
+    provider_groups: Mapped[list | None] = mapped_column(sa.JSON)
+    # False when no mapping gives a signed-on person access: every session of theirs is refused.
+    # Always True for a local account.
+    provider_access: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A local account that may sign in with a password when PASSWORD_SIGN_IN=disabled (audited
+    # at every use): the way in when the provider is down.
+    break_glass: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by="Area.ref")
     panels: Mapped[list[Panel]] = relationship(secondary=user_panel, order_by="Panel.ref")
+
+    @property
+    def signs_on_with_provider(self) -> bool:
+        return self.oidc_subject is not None
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
 
     @property
     def has_two_factor(self) -> bool:

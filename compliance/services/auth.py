@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pyotp
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import check_password_hash
 
 from ..extensions import db
@@ -23,6 +24,8 @@ _DUMMY_HASH = users.hash_password("not-a-real-password-0000")
 class SignInOutcome:
     user: User | None
     throttled: bool = False
+    # The password was right but passwords are turned off for this account (PASSWORD_SIGN_IN).
+    passwords_off: bool = False
 
     @property
     def ok(self) -> bool:
@@ -38,13 +41,37 @@ def check_password(email: str, password: str, address: str) -> SignInOutcome:
     if not throttle.take_attempt(email, address):
         return SignInOutcome(None, throttled=True)
     user = users.find_by_email(email)
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    succeeded = bool(user and user.is_active and valid)
+    has_password = bool(user and user.has_password)
+    valid = check_password_hash(user.password_hash if has_password else _DUMMY_HASH, password) and has_password
+    passwords_off = bool(valid and not passwords_allowed_for(user))
+    succeeded = bool(user and user.is_active and valid and not passwords_off)
     if succeeded:
         throttle.succeeded(email, address)
     db.session.add(SignInAttempt(email=email, address=address, succeeded=succeeded, at=datetime.now(UTC)))
     db.session.commit()
-    return SignInOutcome(user if succeeded else None)
+    return SignInOutcome(user if succeeded else None, passwords_off=passwords_off)
+
+
+def password_sign_in_enabled() -> bool:
+    return current_app.config.get("PASSWORD_SIGN_IN", "enabled") != "disabled"
+
+
+def passwords_allowed_for(user: User) -> bool:
+    """With PASSWORD_SIGN_IN=disabled, only a break-glass account signs in with a password."""
+    return password_sign_in_enabled() or user.break_glass
+
+
+def record_break_glass_use(user: User, address: str) -> None:
+    """Every sign-in of a break-glass account is in the audit trail, whatever the setting."""
+    audit.record_change(
+        actor=f"web:{user.email}",
+        source="web",
+        record_type="break-glass sign-in",
+        record_ref=user.email,
+        before=None,
+        after={"signed_in_at": datetime.now(UTC).isoformat(), "address": address[:64]},
+    )
+    db.session.commit()
 
 
 def two_factor_required(user: User) -> bool:
@@ -147,6 +174,8 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, int(number))
     if user is None or not user.is_active or user.session_generation != int(generation):
+        return None
+    if not user.provider_access:  # signed on, and no mapping gives them access any more
         return None
     return user
 

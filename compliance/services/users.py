@@ -33,6 +33,8 @@ def user_dict(user: User) -> dict:
         "is_active": user.is_active,
         "areas": [area.ref for area in user.areas],
         "panels": [panel.ref for panel in user.panels],
+        **({"break_glass": True} if user.break_glass else {}),
+        **({"signs_on_with": user.oidc_issuer} if user.oidc_subject else {}),
     }
 
 
@@ -43,9 +45,12 @@ def create_user(
     *,
     area_refs: list[str] = (),
     panel_refs: list[str] = (),
+    break_glass: bool = False,
     actor: str,
     source: str,
 ) -> User:
+    """A local account with a password. A break-glass account must be an admin: it is the way in
+    when single sign-on is down and PASSWORD_SIGN_IN=disabled."""
     email = email.strip().lower()
     problems = []
     if not EMAIL_PATTERN.match(email):
@@ -59,6 +64,8 @@ def create_user(
         role_value = None
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if break_glass and role != Role.ADMIN.value:
+        problems.append("a break-glass account must have the role admin")
     areas = list(db.session.scalars(sa.select(Area).where(Area.ref.in_(area_refs)))) if area_refs else []
     panels = list(db.session.scalars(sa.select(Panel).where(Panel.ref.in_(panel_refs)))) if panel_refs else []
     for ref in sorted(set(area_refs) - {area.ref for area in areas}):
@@ -67,7 +74,14 @@ def create_user(
         problems.append(f"there is no panel {ref!r}")
     if problems:
         raise UserError("; ".join(problems))
-    user = User(email=email, role=role_value, password_hash=hash_password(password), areas=areas, panels=panels)
+    user = User(
+        email=email,
+        role=role_value,
+        password_hash=hash_password(password),
+        areas=areas,
+        panels=panels,
+        break_glass=break_glass,
+    )
     db.session.add(user)
     db.session.flush()
     audit.record_change(
@@ -120,6 +134,8 @@ def get(email: str) -> User:
 def set_password(email: str, password: str, *, actor: str, source: str) -> User:
     """A new password; every session of the user ends. Audited (never the password)."""
     user = get(email)
+    if user.signs_on_with_provider:
+        raise UserError(f"{user.email} signs in with the council's accounts and has no password here")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = hash_password(password)
@@ -148,6 +164,11 @@ def set_access(
     """A new role, areas or panels (each left as it is when None); every session ends. Audited.
     Checked in full before anything changes."""
     user = get(email)
+    if user.signs_on_with_provider:
+        raise UserError(
+            f"{user.email} signs in with the council's accounts: their access comes from the sign-in mappings "
+            "on the Administration page"
+        )
     problems, changes = [], {}
     if role is not None:
         try:

@@ -5,20 +5,22 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from ..services import auth
+from ..services import auth, sso
 from .edge import Form
 
 bp = Blueprint("auth", __name__)
 
 PENDING = "pending_user_id"
 PENDING_SECRET = "pending_totp_secret"
+# The ID token of a person who signed on, for the provider's sign-out (when small enough for the cookie).
+ID_TOKEN = "id_token"
 
 
 class SignInForm(Form):
@@ -64,7 +66,21 @@ def _complete_sign_in(user) -> ResponseReturnValue:
     login_user(user)
     session["last_seen"] = int(time.time())
     auth.signed_in(user)
+    if user.break_glass:
+        auth.record_break_glass_use(user, _client_address())
     return redirect(next_url)
+
+
+def _sign_in_page(form, *, throttled: bool = False, passwords_off: bool = False) -> ResponseReturnValue:
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        throttled=throttled,
+        passwords_off=passwords_off,
+        single_sign_on=sso.configured(),
+        provider_name=current_app.config["OIDC_PROVIDER_NAME"],
+        password_sign_in=auth.password_sign_in_enabled(),
+    )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -74,11 +90,13 @@ def sign_in() -> ResponseReturnValue:
     if request.method == "GET" and request.args.get("next"):
         session["next"] = safe_next(request.args["next"])
     form = SignInForm()
-    throttled = False
+    throttled = passwords_off = False
     if form.validate_on_submit():
         outcome = auth.check_password(form.email.data, form.password.data, _client_address())
         if outcome.throttled:
             throttled = True
+        elif outcome.passwords_off:
+            passwords_off = True
         elif not outcome.ok:
             form.email.errors.append("Enter a correct email address and password")
         elif auth.two_factor_required(outcome.user):
@@ -86,7 +104,7 @@ def sign_in() -> ResponseReturnValue:
             return redirect(url_for("auth.two_factor"))
         else:
             return _complete_sign_in(outcome.user)
-    return render_template("auth/sign_in.html", form=form, throttled=throttled)
+    return _sign_in_page(form, throttled=throttled, passwords_off=passwords_off)
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -102,7 +120,7 @@ def two_factor() -> ResponseReturnValue:
     if form.validate_on_submit():
         outcome = auth.check_code(user, form.code.data, _client_address(), secret=pending_secret)
         if outcome.throttled:
-            return render_template("auth/sign_in.html", form=SignInForm(), throttled=True)
+            return _sign_in_page(SignInForm(), throttled=True)
         if outcome.ok:
             if setting_up:
                 auth.set_totp_secret(user, pending_secret, actor=user.email)
@@ -115,8 +133,20 @@ def two_factor() -> ResponseReturnValue:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> ResponseReturnValue:
+    """End every session here; a person who signed on is then sent to the provider to sign out
+    there too (RP-initiated logout), which returns them to the signed-out page."""
+    signed_on = current_user.signs_on_with_provider and sso.configured()
+    id_token = session.get(ID_TOKEN)
     auth.sign_out(current_user)
     logout_user()
     session.clear()
-    flash("You have signed out.")
-    return redirect(url_for("auth.sign_in"))
+    if signed_on:
+        url = sso.end_session_url(url_for("auth.signed_out", _external=True), id_token)
+        if url:
+            return redirect(url)
+    return redirect(url_for("auth.signed_out"))
+
+
+@bp.get("/signed-out")
+def signed_out() -> ResponseReturnValue:
+    return render_template("auth/signed_out.html", single_sign_on=sso.configured())

@@ -116,3 +116,55 @@ def screenshot(page, request, step: str) -> str:
 
 def backend_of(url: str) -> str:
     return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
+def _sso_people():
+    from tests.oidc_provider import Person
+
+    return {
+        "admin": Person("oid-admin", "ada.admin@riverford.example.gov.uk", roles=["Register.Admin"]),
+        "dpo": Person("oid-dpo", "dee.dpo@riverford.example.gov.uk", groups=["group-dpo"]),
+        "stranger": Person("oid-stranger", "stranger@riverford.example.gov.uk", groups=["group-unmapped"]),
+    }
+
+
+# People at the test provider (tests/oidc_provider.py).
+SSO_PEOPLE = _sso_people()
+
+
+@pytest.fixture
+def sso_server(database_url, monkeypatch):
+    """The demo register with single sign-on against the test provider on loopback, mapping the
+    app role Register.Admin to admin and group-dpo to a DPO of Riverford: (base, provider, app)."""
+    from compliance.services import sign_in_mappings
+    from tests.oidc_provider import Provider
+
+    provider = Provider()
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    app = make_app(database_url)
+    app.config.update(
+        OIDC_ISSUER=provider.issuer,
+        OIDC_CLIENT_ID=provider.client_id,
+        OIDC_CLIENT_SECRET=provider.client_secret,
+        OIDC_SUBJECT_CLAIM="oid",
+        OIDC_TIMEOUT_SECONDS=5,
+    )
+    with app.app_context():
+        seeding.seed_demo("test")
+        sign_in_mappings.save_mapping("Register.Admin", "admin", [], [], actor="test")
+        sign_in_mappings.save_mapping("group-dpo", "dpo", ["riverford"], [], actor="test")
+        db.session.remove()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{httpd.server_port}"
+    provider.redirect_uris.add(f"{base}/sign-in/council/callback")
+    provider.post_logout_redirect_uris.add(f"{base}/signed-out")
+    yield base, provider, app
+    httpd.shutdown()
+    thread.join()
+    provider.stop()
+    with app.app_context():
+        db.session.remove()
+        empty_database()
+        db.engine.dispose()

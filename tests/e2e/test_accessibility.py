@@ -9,7 +9,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import screenshot, sign_in
+from .conftest import SSO_PEOPLE, screenshot, sign_in
 
 WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
@@ -86,30 +86,37 @@ def test_every_page_type_passes_axe_and_the_page_conventions(server, page, reque
             signed_in_as = role
         page.goto(server + path)
         _act(page, action)
-        results = axe.run(page, options=WCAG_22_AA)
-        for violation in results.response["violations"]:
-            targets = [node["target"] for node in violation["nodes"]][:3]
-            failures.append(f"{path} [{action}] {violation['id']} ({violation['impact']}): {targets}")
-        h1s = page.locator("h1").all_inner_texts()
-        title = page.title()
-        if len(h1s) != 1:
-            failures.append(f"{path} [{action}] has {len(h1s)} h1")
-        elif not re.sub(r"^Error: ", "", title).startswith(h1s[0].strip()):
-            failures.append(f"{path} [{action}] title {title!r} does not start with the h1 {h1s[0]!r}")
-        if action and "submit" in action and not title.startswith("Error: "):
-            failures.append(f"{path} [{action}] error state without 'Error: ' in the title")
-        body = page.locator("body").inner_text()
-        if body.strip().split("\n")[0].strip() != "OFFICIAL-SENSITIVE" and not body.lstrip().startswith(
-            "Skip to main content\nOFFICIAL-SENSITIVE"
-        ):
-            if "OFFICIAL-SENSITIVE" not in body[:200]:
-                failures.append(f"{path} no marking at the top")
-        if body.rstrip().split("\n")[-1].strip() != "OFFICIAL-SENSITIVE":
-            failures.append(f"{path} no marking at the bottom")
-        if page.locator("footer a", has_text="Accessibility statement").count() != 1:
-            failures.append(f"{path} footer does not link the accessibility statement")
+        failures += _page_problems(page, axe, path, action)
     screenshot(page, request, "last-page")
     assert failures == []
+
+
+def _page_problems(page, axe, path: str, action: str | None) -> list[str]:
+    """axe's violations and the page conventions on the page as it is now."""
+    failures: list[str] = []
+    results = axe.run(page, options=WCAG_22_AA)
+    for violation in results.response["violations"]:
+        targets = [node["target"] for node in violation["nodes"]][:3]
+        failures.append(f"{path} [{action}] {violation['id']} ({violation['impact']}): {targets}")
+    h1s = page.locator("h1").all_inner_texts()
+    title = page.title()
+    if len(h1s) != 1:
+        failures.append(f"{path} [{action}] has {len(h1s)} h1")
+    elif not re.sub(r"^Error: ", "", title).startswith(h1s[0].strip()):
+        failures.append(f"{path} [{action}] title {title!r} does not start with the h1 {h1s[0]!r}")
+    if action and "submit" in action and not title.startswith("Error: "):
+        failures.append(f"{path} [{action}] error state without 'Error: ' in the title")
+    body = page.locator("body").inner_text()
+    if body.strip().split("\n")[0].strip() != "OFFICIAL-SENSITIVE" and not body.lstrip().startswith(
+        "Skip to main content\nOFFICIAL-SENSITIVE"
+    ):
+        if "OFFICIAL-SENSITIVE" not in body[:200]:
+            failures.append(f"{path} no marking at the top")
+    if body.rstrip().split("\n")[-1].strip() != "OFFICIAL-SENSITIVE":
+        failures.append(f"{path} no marking at the bottom")
+    if page.locator("footer a", has_text="Accessibility statement").count() != 1:
+        failures.append(f"{path} footer does not link the accessibility statement")
+    return failures
 
 
 def test_pages_reflow_at_320_css_pixels(server, page):
@@ -157,3 +164,36 @@ def test_screenshots_of_the_main_pages_at_both_widths(server, page, request, wid
         page.goto(server + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         screenshot(page, request, f"{name}-{width}")
+
+
+def test_the_single_sign_on_pages_pass_axe(sso_server, page, request):
+    """Sign-in with the council's button, the signed-out page, no access, a refused answer and a
+    provider that does not answer, and the sign-in mappings on the Administration page."""
+    base, provider, app = sso_server
+    axe = Axe()
+    failures: list[str] = []
+    page.goto(base + "/sign-in")
+    failures += _page_problems(page, axe, "/sign-in", "single sign-on")
+    provider.person = SSO_PEOPLE["admin"]
+    page.get_by_role("button", name="Sign in with your council account").click()
+    page.wait_for_url(base + "/")
+    page.goto(base + "/admin/")
+    failures += _page_problems(page, axe, "/admin/", "with mappings")
+    page.get_by_role("button", name="Save mapping").click()
+    page.wait_for_load_state()
+    failures += _page_problems(page, axe, "/admin/", "submit-mapping-empty")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(re.escape(base + "/signed-out") + r"(\?.*)?$"))
+    failures += _page_problems(page, axe, "/signed-out", None)
+    provider.person = SSO_PEOPLE["stranger"]
+    page.goto(base + "/sign-in/council")
+    failures += _page_problems(page, axe, "/sign-in/council/callback", "no access")
+    provider.tamper["aud"] = "another-app"
+    page.goto(base + "/sign-in/council")
+    failures += _page_problems(page, axe, "/sign-in/council/callback", "refused")
+    app.config["OIDC_ISSUER"] = "http://127.0.0.1:9/nobody/v2.0"  # the discard port: nothing answers
+    app.extensions.pop("compliance.oidc", None)
+    page.goto(base + "/sign-in/council")
+    failures += _page_problems(page, axe, "/sign-in/council", "provider down")
+    screenshot(page, request, "provider-down")
+    assert failures == []

@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import expect
 
-from .conftest import screenshot, sign_in
+from .conftest import SSO_PEOPLE, screenshot, sign_in
 
 FLOW = "council-to-police-referrals"
 
@@ -129,3 +129,20 @@ def test_auditor_browses_their_area_sees_no_edit_controls_and_a_forged_post_is_r
     ):
         response = page.request.post(server + path, form={"csrf_token": token, "reason": "forged"})
         assert response.status == 403, path
+
+
+def test_a_dpo_signs_in_with_the_council_account_and_out_at_the_provider(sso_server, page, request):
+    """In Chromium: the council's button, the provider's redirects and the way back; sign-out
+    ends the session here and at the provider, and lands on the signed-out page."""
+    base, provider, _app = sso_server
+    provider.person = SSO_PEOPLE["dpo"]
+    page.goto(base + "/records/data_flows")
+    page.get_by_role("button", name="Sign in with your council account").click()
+    page.wait_for_url(base + "/records/data_flows")
+    assert "Signed in as dee.dpo@riverford.example.gov.uk (dpo)" in page.locator("body").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(re.escape(base + "/signed-out") + r"(\?.*)?$"))
+    assert provider.logouts and provider.logouts[-1]["client_id"] == provider.client_id
+    page.goto(base + "/")
+    page.wait_for_url(re.compile(r".*/sign-in.*"))
+    screenshot(page, request, "signed-out")

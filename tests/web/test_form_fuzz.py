@@ -49,6 +49,7 @@ def form_pages() -> list[tuple[str, str]]:
         (f"/meetings/{MEETING}/attendees/0",) * 2,
         ("/foi/riverford/2/withhold",) * 2,
         ("/admin/",) * 2,
+        ("/admin/", "/admin/sign-in-mappings"),
         ("FINDING", "FINDING/accept"),
         ("/findings/?status=open", "/findings/?status=open"),
     ]

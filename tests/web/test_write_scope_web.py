@@ -154,6 +154,8 @@ def _post_routes(app) -> dict[str, list[str]]:
         "admin.index": ["/admin/"],
         "admin.lift_lock": ["/admin/people/1/lift-lock"],
         "admin.set_active": ["/admin/people/1/access"],
+        "admin.save_mapping": ["/admin/sign-in-mappings"],
+        "admin.remove_mapping": ["/admin/sign-in-mappings/1/remove"],
         "foi.withhold": ["/foi/riverford/2/withhold"],
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
