@@ -216,7 +216,8 @@ def _titles(flow_map: FlowMap, body: str) -> str:
         if second is None:
             text = names.get(first, "")
         else:
-            text = f"{names.get(first, '')} to {names.get(second, '')}: {labels.get((refs.get(first), refs.get(second)), '')}"
+            label = labels.get((refs.get(first), refs.get(second)), "")
+            text = f"{names.get(first, '')} to {names.get(second, '')}: {label}"
         return f"<title>{html_escape(text, quote=False)}</title>"
 
     return re.sub(r"<title>(o[0-9]+)(?:&#45;&gt;(o[0-9]+))?</title>", title, body)
@@ -261,7 +262,7 @@ class _Pen:
         self.font = ("Helvetica", 12.0)
 
     def apply(self, op: dict[str, Any], group: Any) -> None:
-        from reportlab.graphics.shapes import Ellipse, Path, PolyLine, Polygon, String
+        from reportlab.graphics.shapes import Ellipse, Path, Polygon, PolyLine, String
         from reportlab.lib import colors
 
         kind = op["op"]
