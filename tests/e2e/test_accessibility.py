@@ -44,6 +44,7 @@ PAGES = [
     ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", None),
     ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", "submit-empty"),
     ("dpo", "/records/data_flows/no-such-flow", None),
+    ("dpo", "/areas/riverford/map", None),
     ("panel_chair", "/records/data_flows/new", None),
 ]
 
@@ -111,6 +112,7 @@ def test_pages_reflow_at_320_css_pixels(server, page):
         "/records/data_flows",
         "/foi/riverford",
         "/meetings/",
+        "/areas/riverford/map",
     ):
         page.goto(server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
