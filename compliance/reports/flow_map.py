@@ -155,7 +155,7 @@ def _graph(flow_map: FlowMap, link: Callable[[str, str], str], font: str) -> Any
     graph.attr(rankdir="LR", nodesep="0.25", ranksep="1.1", fontname=font, bgcolor="white", pad="0.2")
     graph.attr("node", shape="box", style="rounded,filled", fillcolor="#f3f2f1", color="#0b0c0c", fontname=font)
     graph.attr("node", fontsize="12", fontcolor="#0b0c0c", margin="0.12,0.06")
-    graph.attr("edge", fontname=font, fontsize="10", fontcolor="#0b0c0c", arrowsize="0.9")
+    graph.attr("edge", fontname=font, fontsize="11", fontcolor="#0b0c0c", arrowsize="0.9")
     ids = {org.ref: f"o{n}" for n, org in enumerate(flow_map.organisations)}
     for org in flow_map.organisations:
         graph.node(
@@ -193,7 +193,7 @@ def svg(flow_map: FlowMap, link: Callable[[str, str], str]) -> str:
     opening = _SVG_START.match(body)
     assert opening is not None
     tag = opening.group(0)
-    dims = " ".join(re.findall(r'(?:width|height|viewBox)="[^"]*"', tag))
+    dims = _size(tag)
     title = html_escape(f"Data-flow map of {flow_map.area_name}")
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" {dims} '
@@ -203,6 +203,19 @@ def svg(flow_map: FlowMap, link: Callable[[str, str], str]) -> str:
     body = head + body[opening.end() :]
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S).strip()
     return _titles(flow_map, body)
+
+
+PAGE_WIDTH_PX = 960  # GOV.UK's page width
+SMALLEST_SCALE = 0.7  # 12 pt names stay 11 px: a larger map scrolls in its box rather than shrink further
+
+
+def _size(tag: str) -> str:
+    """The <svg>'s size in CSS pixels: dot's own (in points), shrunk to fit the page's width, never
+    below SMALLEST_SCALE; and its viewBox, which scales the drawing to that size."""
+    width, height = (float(re.search(rf'{name}="([0-9.]+)pt"', tag).group(1)) * 4 / 3 for name in ("width", "height"))
+    scale = max(SMALLEST_SCALE, min(1.0, PAGE_WIDTH_PX / width))
+    view_box = re.search(r'viewBox="[^"]*"', tag).group(0)
+    return f'width="{width * scale:.0f}" height="{height * scale:.0f}" {view_box}'
 
 
 def _titles(flow_map: FlowMap, body: str) -> str:
