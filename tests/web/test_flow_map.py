@@ -121,9 +121,10 @@ def test_every_link_on_the_map_resolves(demo):
         assert client.get(html.unescape(link)).status_code == 200, link
 
 
-def test_the_area_page_links_to_its_map(demo):
-    text = _client(demo).get("/records/areas/riverford").get_data(as_text=True)
-    assert 'href="/areas/riverford/map"' in text
+def test_the_area_page_and_the_dashboard_link_to_its_map(demo):
+    client = _client(demo)
+    assert 'href="/areas/riverford/map"' in client.get("/records/areas/riverford").get_data(as_text=True)
+    assert 'href="/areas/riverford/map"' in client.get("/").get_data(as_text=True)
 
 
 def test_another_areas_dpo_does_not_find_the_map(otherton_dpo):
