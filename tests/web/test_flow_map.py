@@ -17,7 +17,7 @@ from compliance import synthetic
 from compliance.extensions import db
 from compliance.models import DataFlow, Finding, Organisation, Rule
 from compliance.models.data_flow import LIVE_STATUSES
-from compliance.models.enums import FindingStatus, SubjectType
+from compliance.models.enums import FindingStatus, Role, SubjectType
 from compliance.reports import flow_map as drawing
 from compliance.services import exchange, users
 
@@ -182,3 +182,21 @@ def test_a_forty_organisation_area_renders_readably(app, monkeypatch):
     assert len(ROWS.findall(text)) == arrows
     width, height = (float(v) for v in re.search(r'viewBox="0\.00 0\.00 ([0-9.]+) ([0-9.]+)"', svg).groups())
     assert width < 2000 and height < 6000, (width, height)  # text at 12 pt stays 12 pt: the box scrolls
+
+
+def test_the_map_is_gathered_in_four_queries_whatever_the_areas_size(app):
+    from compliance.services import flow_map
+    from compliance.services.access import Scope
+
+    from .test_query_counts import counting
+
+    exchange.import_text(json.dumps(synthetic.register(2, seed=31)), actor="test", source="synth")
+    db.session.commit()
+    admin = Scope(role=Role.ADMIN, email="admin@example.org", area_ids=None, panel_ids=frozenset())
+    sizes = {}
+    for area in ("a001", "a002"):
+        db.session.remove()
+        with counting() as statements:
+            the_map = flow_map.for_area(admin, area)
+        sizes[area] = (len(the_map.flows), len(statements))
+    assert sizes["a001"][0] != sizes["a002"][0] and {queries for _, queries in sizes.values()} == {4}, sizes
