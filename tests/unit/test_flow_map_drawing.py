@@ -60,3 +60,14 @@ def test_names_reach_the_svg_and_the_pdf_drawing_as_typed():
     walk(picture)
     assert NAME.replace(" ", "") in "".join(strings).replace(" ", "")
     assert picture.width <= 400 and picture.height <= 400
+
+
+@needs_graphviz
+def test_dashed_and_dotted_lines_are_drawn_without_inline_css():
+    flows = [
+        drawing.Flow("f1", "One", "a", "b", "None recorded", None, drawing.Worst("medium", "Medium one", 1)),
+        drawing.Flow("f2", "Two", "b", "a", "None recorded", None, drawing.Worst("low", "Low one", 1)),
+    ]
+    svg = drawing.svg(drawing.FlowMap("area", "Area", ORGS, flows), lambda key, ref: f"/records/{key}/{ref}")
+    assert svg.count("stroke-dasharray") >= 2 and " style=" not in svg
+    assert "Medium: Medium one" in unescape(svg) and "Low: Low one" in unescape(svg)

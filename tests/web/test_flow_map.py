@@ -175,6 +175,7 @@ def test_a_forty_organisation_area_renders_readably(app, monkeypatch):
     )
     assert organisations == 40
     assert svg.count('class="node"') >= 40
+    assert " style=" not in svg  # no inline CSS: the strict CSP would block it
     flows = len(_expected("a001"))
     assert flows > 100
     arrows = svg.count('class="edge"')
