@@ -98,9 +98,37 @@ def _register_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .services.audit import changed_fields
-    from .views import admin, audit, auth, evidence, findings, foi, health, main, meetings, records, sso, transfer
+    from .views import (
+        admin,
+        audit,
+        auth,
+        evidence,
+        findings,
+        flow_map,
+        foi,
+        health,
+        main,
+        meetings,
+        records,
+        sso,
+        transfer,
+    )
 
-    for module in (auth, sso, main, records, findings, meetings, audit, transfer, admin, foi, evidence, health):
+    for module in (
+        auth,
+        sso,
+        main,
+        records,
+        findings,
+        meetings,
+        audit,
+        transfer,
+        admin,
+        foi,
+        evidence,
+        health,
+        flow_map,
+    ):
         app.register_blueprint(module.bp)
     main.register_error_pages(app)
     app.jinja_env.globals["changed_fields"] = changed_fields

@@ -74,6 +74,8 @@ class ReportInput:
     # The head hash of each audit chain when the report was built (services/audit_chain.py).
     chain_heads: Mapping[str, str] = field(default_factory=dict)
     law: str = ""  # "Rules as of 4 December 2026: UK GDPR and the Data Protection Act 2018 as amended by ..."
+    # Per area ref, its data-flow map (reports/flow_map.FlowMap); empty when Graphviz is not installed.
+    maps: Mapping[str, Any] = field(default_factory=dict)
 
 
 class _Document(BaseDocTemplate):
@@ -302,6 +304,33 @@ def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
     else:
         story.append(Paragraph("No risks have been accepted.", BODY))
     story += _panels(index.panels[ref])
+    story.append(PageBreak())
+    story += _map(data.maps.get(ref))
+    return story
+
+
+def _map(flow_map: Any) -> list[Any]:
+    """The area's data-flow map on a page of its own (reports/flow_map.py lays it out with dot)."""
+    from . import flow_map as drawing
+
+    if flow_map is None:
+        return [
+            Paragraph("Data-flow map", H2),
+            Paragraph("The map needs Graphviz (dot) where the report is made, which was not installed.", BODY),
+            PageBreak(),
+        ]
+    key = "; ".join(f"{style.key.split(',')[0]}: {style.word.lower()}" for style in drawing.STYLES.values())
+    story: list[Any] = [
+        Paragraph(f"Data-flow map: {_esc(flow_map.area_name)}", H2),
+        Paragraph(
+            f"{_esc(flow_map.description)} Each arrow is marked by the worst open finding about its flows, in "
+            f"words and by its line. Key: {_esc(key)}.",
+            SMALL,
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    if flow_map.flows or flow_map.organisations:
+        story.append(drawing.drawing(flow_map, A4[0] - 36 * mm, A4[1] - 44 * mm - 45 * mm))
     story.append(PageBreak())
     return story
 

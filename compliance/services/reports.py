@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Finding
 from ..models.enums import FindingStatus
-from . import audit, audit_chain, exchange, findings, gaps, reference, register
+from . import audit, audit_chain, exchange, findings, flow_map, gaps, reference, register
 
 
 def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int]:
@@ -44,6 +44,7 @@ def pdf(
 ) -> dict[str, Any]:
     """Write the PDF audit report, record its generation (with the file's SHA-256) in the audit
     trail, and return what was written."""
+    from ..reports import flow_map as flow_map_drawing
     from ..reports import pdf as builder
 
     result = gaps.report(actor=actor, area=area, as_of=as_of)
@@ -62,6 +63,9 @@ def pdf(
         for f in db.session.scalars(sa.select(Finding).where(Finding.status == FindingStatus.ACCEPTED_RISK))
         if (f.rule_code, f.subject_type.value, f.subject_ref) in keys
     }
+    maps = {}
+    if flow_map_drawing.graphviz_available():  # without Graphviz the report leaves the maps out
+        maps = {ref: flow_map.from_report(ctx, result.gaps, ref) for ref in area_refs}
     generated_at = (generated_at or datetime.now(UTC)).replace(microsecond=0)
     filters = ", ".join(
         part
@@ -81,6 +85,7 @@ def pdf(
             filters=filters,
             chain_heads=audit_chain.heads(),
             law=reference.rules_as_of(result.as_of),
+            maps=maps,
         ),
     )
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -47,6 +47,7 @@ PAGES = [
     ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", None),
     ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", "submit-empty"),
     ("dpo", "/records/data_flows/no-such-flow", None),
+    ("dpo", "/areas/riverford/map", None),
     ("panel_chair", "/records/data_flows/new", None),
     ("dpo", "/records/areas/riverford", None),
     ("dpo", "/records/organisations/riverford-city-council", None),
@@ -134,6 +135,7 @@ def test_pages_reflow_at_320_css_pixels(server, page):
         "/foi/riverford",
         "/meetings/",
         "/findings/",
+        "/areas/riverford/map",
     ):
         page.goto(server + path)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -37,6 +37,7 @@ ACCESS = {
     "records.edit": ("GET", f"/records/data_flows/{FLOW}/edit", EDITORS),
     "records.nested": ("GET", "/records/dsas/riverford-prevent-channel-dsa/parties/riverford-college", EDITORS),
     "records.archive": ("POST", "/records/storage_systems/pcm/archive", {**EDITORS, "admin": 302, "dpo": 302}),
+    "flow_map.area_map": ("GET", "/areas/riverford/map", R),
     "findings.index": ("GET", "/findings/", R),
     "findings.download": ("GET", "/findings/findings.csv", R),
     "findings.accept_several": ("POST", "/findings/", {**EDITORS, "admin": 400, "dpo": 400}),
