@@ -23,8 +23,11 @@ def record_change(
     record_ref: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    record_id: int | None = None,
 ) -> AuditEvent | None:
-    """Add one entry for a record's change; None (and no entry) when nothing changed."""
+    """Add one entry for a record's change; None (and no entry) when nothing changed. `record_id`
+    (the record's id in its table) is what ties the entry to the record: give it for every record
+    type that has one (those of `RECORD_TYPES` in exchange/fields.py, evidence documents)."""
     if before == after:
         return None
     if before is None:
@@ -39,6 +42,7 @@ def record_change(
         action=action,
         record_type=record_type,
         record_ref=record_ref,
+        record_id=record_id,
         before=before,
         after=after,
     )
@@ -46,9 +50,9 @@ def record_change(
     return event
 
 
-def record_creations(created: list[tuple[str, dict[str, Any]]], *, actor: str, source: str) -> None:
-    """One entry per record created in bulk ((record type, the record as imported)), written in a
-    few multi-row INSERTs: an import of a whole register creates tens of thousands of records."""
+def record_creations(created: list[tuple[str, dict[str, Any], int]], *, actor: str, source: str) -> None:
+    """One entry per record created in bulk ((record type, the record as imported, its new id)),
+    written in a few multi-row INSERTs: an import of a whole register creates tens of thousands of records."""
     if not created:
         return
     rows = [
@@ -58,10 +62,11 @@ def record_creations(created: list[tuple[str, dict[str, Any]]], *, actor: str, s
             "action": AuditAction.CREATE,
             "record_type": record_type,
             "record_ref": record["ref"],
+            "record_id": record_id,
             "before": None,
             "after": record,
         }
-        for record_type, record in created
+        for record_type, record, record_id in created
     ]
     audit_chain.append(AuditEvent.__table__, rows)
 
@@ -97,7 +102,7 @@ def changes_since(record_type: str, record_ref: str, count: int) -> list[tuple[A
     of the top-level fields it changed."""
     statement = (
         sa.select(AuditEvent)
-        .where(AuditEvent.record_type == record_type, AuditEvent.record_ref == record_ref)
+        .where(AuditEvent.record_type == record_type, AuditEvent.record_id == _current_id(record_type, record_ref))
         .order_by(AuditEvent.id.desc())
         .limit(count)
     )
@@ -136,21 +141,37 @@ def log(scope, *, page: int = 1, record_type: str = "", record_ref: str = "", ac
     return Page(list(db.session.scalars(statement)), total, max(page, 1), PAGE_SIZE)
 
 
-def _visible(scope):
-    """Entries about records the user can see now (by type and ref)."""
+def _current_id(record_type: str, record_ref: str) -> sa.ScalarSelect:
+    """The id of the record that has this ref now (a subquery)."""
     from ..exchange import fields as f
+
+    model = f.BY_SUBJECT[record_type].model
+    return sa.select(model.id).where(model.ref == record_ref).scalar_subquery()
+
+
+def _visible(scope):
+    """Entries about records the user can see now, by the record's id (never by ref: a record given
+    the ref of a removed one does not bring the removed one's entries with it), and about the
+    evidence documents of those records."""
+    from ..exchange import fields as f
+    from ..models import EvidenceDocument
 
     conditions = []
     for kind in f.RECORD_TYPES:
-        refs = sa.select(kind.model.ref).where(scope.where(kind.model))
-        conditions.append(sa.and_(AuditEvent.record_type == kind.subject, AuditEvent.record_ref.in_(refs)))
+        ids = sa.select(kind.model.id).where(scope.where(kind.model))
+        conditions.append(sa.and_(AuditEvent.record_type == kind.subject, AuditEvent.record_id.in_(ids)))
+        documents = sa.select(EvidenceDocument.id).where(
+            EvidenceDocument.record_type == kind.subject, EvidenceDocument.record_id.in_(ids)
+        )
+        conditions.append(sa.and_(AuditEvent.record_type == "evidence_document", AuditEvent.record_id.in_(documents)))
     return sa.or_(*conditions)
 
 
-def history(record_type: str, record_ref: str) -> list[AuditEvent]:
+def history(record_type: str, record_id: int) -> list[AuditEvent]:
+    """One record's entries, oldest first, by its id."""
     statement = (
         sa.select(AuditEvent)
-        .where(AuditEvent.record_type == record_type, AuditEvent.record_ref == record_ref)
+        .where(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id)
         .order_by(AuditEvent.id)
     )
     return list(db.session.scalars(statement))
