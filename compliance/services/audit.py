@@ -71,23 +71,24 @@ def record_creations(created: list[tuple[str, dict[str, Any], int]], *, actor: s
     audit_chain.append(AuditEvent.__table__, rows)
 
 
-RECORD_TYPES = (
-    "area",
-    "organisation",
-    "storage_system",
-    "privacy_notice",
-    "data_flow",
-    "dsa",
-    "dpia",
-    "processing_contract",
-    "mou",
-    "joint_controller_arrangement",
-    "panel",
-    "user",
-    "rule",
-    "legal_reference",
-)
-PAGE_SIZE = 50
+def record_report(
+    *, kind: str, area_ref: str | None, sha256: str, details: dict[str, Any], actor: str, source: str
+) -> AuditEvent | None:
+    """One entry for a report generated (kind: pdf, workbook, foi), with the file's SHA-256 and its
+    scope. A report of one area carries the area's id (its readers see the entry); one of every
+    area carries none (an admin's)."""
+    from ..models import Area
+
+    area_id = db.session.scalar(sa.select(Area.id).where(Area.ref == area_ref)) if area_ref else None
+    return record_change(
+        actor=actor,
+        source=source,
+        record_type="report",
+        record_ref=f"{kind}-{area_ref or 'all-areas'}",
+        record_id=area_id,
+        before=None,
+        after={"kind": kind, "scope": f"area {area_ref}" if area_ref else "all areas", "sha256": sha256, **details},
+    )
 
 
 def changed_fields(event: AuditEvent) -> list[str]:
@@ -116,55 +117,12 @@ def changes_since(record_type: str, record_ref: str, count: int) -> list[tuple[A
     return out
 
 
-def log(scope, *, page: int = 1, record_type: str = "", record_ref: str = "", actor: str = ""):
-    """Entries, newest first. Auditors see entries about records in their areas and their own
-    entries; an admin sees everything. Returns (entries, total, page, pages)."""
-    from .records import Page
-
-    condition = sa.true()
-    if record_type:
-        condition = sa.and_(condition, AuditEvent.record_type == record_type)
-    if record_ref:
-        condition = sa.and_(condition, AuditEvent.record_ref == record_ref)
-    if actor:
-        condition = sa.and_(condition, AuditEvent.actor.contains(actor))
-    if not scope.sees_everything:
-        condition = sa.and_(condition, _visible(scope))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(condition)) or 0
-    statement = (
-        sa.select(AuditEvent)
-        .where(condition)
-        .order_by(AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((max(page, 1) - 1) * PAGE_SIZE)
-    )
-    return Page(list(db.session.scalars(statement)), total, max(page, 1), PAGE_SIZE)
-
-
 def _current_id(record_type: str, record_ref: str) -> sa.ScalarSelect:
     """The id of the record that has this ref now (a subquery)."""
     from ..exchange import fields as f
 
     model = f.BY_SUBJECT[record_type].model
     return sa.select(model.id).where(model.ref == record_ref).scalar_subquery()
-
-
-def _visible(scope):
-    """Entries about records the user can see now, by the record's id (never by ref: a record given
-    the ref of a removed one does not bring the removed one's entries with it), and about the
-    evidence documents of those records."""
-    from ..exchange import fields as f
-    from ..models import EvidenceDocument
-
-    conditions = []
-    for kind in f.RECORD_TYPES:
-        ids = sa.select(kind.model.id).where(scope.where(kind.model))
-        conditions.append(sa.and_(AuditEvent.record_type == kind.subject, AuditEvent.record_id.in_(ids)))
-        documents = sa.select(EvidenceDocument.id).where(
-            EvidenceDocument.record_type == kind.subject, EvidenceDocument.record_id.in_(ids)
-        )
-        conditions.append(sa.and_(AuditEvent.record_type == "evidence_document", AuditEvent.record_id.in_(documents)))
-    return sa.or_(*conditions)
 
 
 def history(record_type: str, record_id: int) -> list[AuditEvent]:

@@ -138,7 +138,9 @@ def test_a_new_record_with_a_removed_ones_ref_inherits_nothing(otherton_dpo):
     # An admin still sees everything, and the removed organisation's document.
     admin = demo_client(app, "admin")
     assert admin.get(f"/documents/{document_id}").status_code == 200
-    assert "riverford-import" in admin.get(f"/audit/?record_ref={REF}").data.decode()
+    trail = admin.get(f"/audit/?record_ref={REF}").data.decode()
+    assert "riverford-import" in trail and "Removed" in trail  # the old record's entries: it is gone
+    assert f'href="/records/organisations/{REF}"' in trail  # the new record's entry links to it
 
     # Findings: the old ones stay closed on the old record; the new record's are its own, with no
     # history from Riverford (none of Riverford's events, nobody's accepted risk).
