@@ -3,9 +3,10 @@ to the record it is about (or a note that the record is gone: its last state is 
 removed it), report generations with their SHA-256 and scope; filtered, paged and as CSV.
 
 Who sees what: an admin everything; a DPO or an auditor the entries about records of their areas
-(by the record's id, never its ref), about the evidence documents of those records, the reports of
-their areas, and their own entries. Personal data (DSA signatories' and panel attendees' names) is
-shown to admins and DPOs only; anyone else reads "[personal data]" in its place.
+(by the record's id, never its ref), about the evidence documents of those records, the reports
+and FOI answers withheld of their areas, and their own entries. Personal data (DSA signatories'
+and panel attendees' names) is shown to admins and DPOs only; anyone else reads "[personal data]"
+in its place.
 
 The page reads a fixed number of queries whatever the register's size: the count, the page of
 entries, and one for the current refs of the records they are about.
@@ -43,6 +44,8 @@ TYPES = (
     "foi_withholding",
     "setting",
 )
+# Entries whose record_id is an area's id.
+AREA_ENTRIES = ("report", "foi_withholding")
 CSV_COLUMNS = ("when", "who", "source", "action", "record type", "record", "record now", "field", "was", "now")
 
 
@@ -122,9 +125,9 @@ def visible(scope: Scope) -> sa.ColumnElement[bool]:
             AuditEvent.record_id.in_(sa.select(EvidenceDocument.id).where(sa.or_(*documents))),
         )
     )
-    # A report of one area carries that area's id; a report of every area is an admin's.
+    # A report of one area, and an FOI answer withheld, carry the area's id (a report of every area is an admin's).
     conditions.append(
-        sa.and_(AuditEvent.record_type == "report", AuditEvent.record_id.in_(sorted(scope.area_ids or ())))
+        sa.and_(AuditEvent.record_type.in_(AREA_ENTRIES), AuditEvent.record_id.in_(sorted(scope.area_ids or ())))
     )
     return sa.or_(*conditions)
 

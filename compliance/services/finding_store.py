@@ -90,6 +90,10 @@ def current_ids(subjects: set[tuple[SubjectType, str]]) -> dict[tuple[SubjectTyp
     for subject_type, wanted in refs.items():
         model = models[subject_type]
         wanted = sorted(set(wanted))
+        if len(wanted) > 5 * CHUNK:  # most of the table (a full refresh): read it whole
+            everything = db.session.execute(sa.select(model.ref, model.id)).all()
+            ids.update(((subject_type, ref), record_id) for ref, record_id in everything)
+            continue
         for start in range(0, len(wanted), CHUNK):
             statement = sa.select(model.ref, model.id).where(model.ref.in_(wanted[start : start + CHUNK]))
             ids.update(((subject_type, ref), record_id) for ref, record_id in db.session.execute(statement))

@@ -64,6 +64,7 @@ def set_withholding(
         source="web",
         record_type="foi_withholding",
         record_ref=f"{area_ref}-q{question}",
+        record_id=area.id,  # the area's: its DPOs and auditors read the entry
         before=before,
         after=after,
     )
