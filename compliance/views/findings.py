@@ -46,6 +46,8 @@ class RemediatedForm(Form):
 def _render(finding, accept_form, remediated_form, status=200, conflict=None):
     rule = reference.rules_by_code()[finding.rule_code]
     key = next((k.key for k in f.RECORD_TYPES if k.subject == finding.subject_type.value), None)
+    if key and not findings.subject_is_current(finding):
+        key = None  # the record is gone: its ref may name another record now
     return render_template(
         "findings/detail.html",
         finding=finding,

@@ -164,3 +164,6 @@ def test_a_new_record_with_a_removed_ones_ref_inherits_nothing(otherton_dpo):
         assert f"/findings/{row.id}" in page
     for row in old:
         assert otherton_dpo.get(f"/findings/{row.id}").status_code == 404
+        # An admin reads it, without a link to the record that has its ref now.
+        assert f'href="/records/organisations/{REF}"' not in admin.get(f"/findings/{row.id}").data.decode()
+    assert f'href="/records/organisations/{REF}"' in admin.get(f"/findings/{new_rows[0].id}").data.decode()
