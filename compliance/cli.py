@@ -321,9 +321,11 @@ def foi_draft(area: str, as_of: date | None, output_format: str) -> None:
     except foi_service.UnknownArea:
         fail(f"There is no area {area!r} in the register.")
     if output_format == "json":
-        sys.stdout.write(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n"
     else:
-        sys.stdout.write(foi_service.as_text(result))
+        text = foi_service.as_text(result)
+    foi_service.record_generation(area, text, output_format, actor=actor())
+    sys.stdout.write(text)
 
 
 @click.group(help="Reports for auditors.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import DsaStatus, Exemption, Marking, TemplateOrigin
 from .organisation import Organisation
 
@@ -46,6 +46,7 @@ class Dsa(TimestampMixin, VersionMixin, Base):
     """A data sharing agreement."""
 
     __tablename__ = "dsa"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column()
@@ -118,6 +119,7 @@ class Mou(TimestampMixin, VersionMixin, Base):
     """A memorandum of understanding."""
 
     __tablename__ = "mou"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column()
@@ -134,6 +136,7 @@ class ProcessingContract(TimestampMixin, VersionMixin, Base):
     """A UK GDPR Art 28 contract between a controller and its processor."""
 
     __tablename__ = "processing_contract"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column()
@@ -162,6 +165,7 @@ class JointControllerArrangement(TimestampMixin, VersionMixin, Base):
     """An Art 26 arrangement between joint controllers."""
 
     __tablename__ = "joint_controller_arrangement"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column()

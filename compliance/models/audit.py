@@ -14,7 +14,10 @@ from .enums import AuditAction
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_record", "record_type", "record_ref"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_record", "record_type", "record_ref"),
+        sa.Index("ix_audit_event_record_id", "record_type", "record_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
@@ -24,6 +27,10 @@ class AuditEvent(Base):
     action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction))
     record_type: Mapped[str] = mapped_column(sa.String(64))
     record_ref: Mapped[str] = mapped_column(sa.String(200))
+    # The record's id in its table (ids are never reused), for the record types that have one:
+    # what the entry belongs to. Its ref is only what the record was called then: another record
+    # may carry that ref later and must not see this entry. Hashed like every other column.
+    record_id: Mapped[int | None]
     # The record as the exchange format writes it, before and after the change.
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

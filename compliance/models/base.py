@@ -19,6 +19,14 @@ NAMING_CONVENTION = {
 
 REF_LENGTH = 64
 
+# A record's id is what its evidence documents, findings and audit entries hang on (its ref can be
+# used again once the record is gone), so no id may ever be handed out twice. PostgreSQL's sequences
+# never do; SQLite hands out the largest rowid + 1 again after that row is deleted unless the table
+# is AUTOINCREMENT. Every record table (and evidence_document) is. Reflection does not see this
+# flag: a migration that rebuilds one of these tables on SQLite must keep it (migration 0011 shows
+# how, and tests/integration/test_record_ids.py checks it).
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)

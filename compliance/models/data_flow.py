@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import (
     Annex1Condition,
     Art6Basis,
@@ -55,6 +55,7 @@ LIVE_STATUSES = frozenset({FlowStatus.PLANNED, FlowStatus.LIVE})
 
 class DataFlow(TimestampMixin, VersionMixin, Base):
     __tablename__ = "data_flow"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column()

@@ -11,16 +11,25 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from .base import Base, enum_column, utcnow
+from .base import NEVER_REUSED_IDS, Base, enum_column, utcnow
 from .enums import DocumentMarking
 
 
 class EvidenceDocument(Base):
     __tablename__ = "evidence_document"
-    __table_args__ = (sa.Index("ix_evidence_document_record", "record_type", "record_ref"),)
+    __table_args__ = (
+        sa.Index("ix_evidence_document_record", "record_type", "record_ref"),
+        sa.Index("ix_evidence_document_record_id", "record_type", "record_id"),
+        NEVER_REUSED_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_type: Mapped[str] = mapped_column(sa.String(64))
+    # The record it belongs to, by id (ids are never reused); null when the record is gone, or was
+    # already gone when migration 0011 linked the documents to their records. Only that record's
+    # readers see the document: a record given the same ref later never does.
+    record_id: Mapped[int | None]
+    # The record's ref when the document was attached (what the list of documents shows).
     record_ref: Mapped[str] = mapped_column(sa.String(64))
     title: Mapped[str] = mapped_column(sa.String(300))
     filename: Mapped[str] = mapped_column(sa.String(300))

@@ -25,7 +25,9 @@ class Finding(VersionMixin, Base):
 
     __tablename__ = "finding"
     __table_args__ = (
-        sa.UniqueConstraint("rule_code", "subject_type", "subject_ref"),
+        # One finding per rule and subject record. By id, not ref: a record given a ref another
+        # (removed) record had gets findings of its own, not that record's history and accepted risks.
+        sa.UniqueConstraint("rule_code", "subject_type", "subject_id"),
         # A scoped refresh reads the findings of the subjects it decides.
         sa.Index("ix_finding_subject", "subject_ref", "subject_type"),
     )
@@ -34,6 +36,9 @@ class Finding(VersionMixin, Base):
     rule_code: Mapped[str] = mapped_column(sa.ForeignKey("rule.code", ondelete="RESTRICT"))
     subject_type: Mapped[SubjectType] = mapped_column(enum_column(SubjectType))
     subject_ref: Mapped[str] = mapped_column(sa.String(64))
+    # The subject's id in its table; null when the subject is gone (or was already gone when
+    # migration 0011 linked findings to records).
+    subject_id: Mapped[int | None]
     subject_name: Mapped[str | None] = mapped_column(sa.String(500))
     severity: Mapped[Severity] = mapped_column(enum_column(Severity))
     message: Mapped[str] = mapped_column(sa.Text)

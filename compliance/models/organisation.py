@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import PartnerType
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ class PartnerTypeInfo(Base):
 
 class Organisation(TimestampMixin, VersionMixin, Base):
     __tablename__ = "organisation"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column()

@@ -67,7 +67,8 @@ class Scope:
 
     @property
     def can_read_audit(self) -> bool:
-        return self.role in (Role.ADMIN, Role.AUDITOR)
+        """Admins, auditors and DPOs (the entries of their own areas: services/audit_trail.py)."""
+        return self.role in (Role.ADMIN, Role.DPO, Role.AUDITOR)
 
     @property
     def can_manage_users(self) -> bool:

@@ -23,8 +23,11 @@ def record_change(
     record_ref: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    record_id: int | None = None,
 ) -> AuditEvent | None:
-    """Add one entry for a record's change; None (and no entry) when nothing changed."""
+    """Add one entry for a record's change; None (and no entry) when nothing changed. `record_id`
+    (the record's id in its table) is what ties the entry to the record: give it for every record
+    type that has one (those of `RECORD_TYPES` in exchange/fields.py, evidence documents)."""
     if before == after:
         return None
     if before is None:
@@ -39,6 +42,7 @@ def record_change(
         action=action,
         record_type=record_type,
         record_ref=record_ref,
+        record_id=record_id,
         before=before,
         after=after,
     )
@@ -46,9 +50,9 @@ def record_change(
     return event
 
 
-def record_creations(created: list[tuple[str, dict[str, Any]]], *, actor: str, source: str) -> None:
-    """One entry per record created in bulk ((record type, the record as imported)), written in a
-    few multi-row INSERTs: an import of a whole register creates tens of thousands of records."""
+def record_creations(created: list[tuple[str, dict[str, Any], int]], *, actor: str, source: str) -> None:
+    """One entry per record created in bulk ((record type, the record as imported, its new id)),
+    written in a few multi-row INSERTs: an import of a whole register creates tens of thousands of records."""
     if not created:
         return
     rows = [
@@ -58,31 +62,33 @@ def record_creations(created: list[tuple[str, dict[str, Any]]], *, actor: str, s
             "action": AuditAction.CREATE,
             "record_type": record_type,
             "record_ref": record["ref"],
+            "record_id": record_id,
             "before": None,
             "after": record,
         }
-        for record_type, record in created
+        for record_type, record, record_id in created
     ]
     audit_chain.append(AuditEvent.__table__, rows)
 
 
-RECORD_TYPES = (
-    "area",
-    "organisation",
-    "storage_system",
-    "privacy_notice",
-    "data_flow",
-    "dsa",
-    "dpia",
-    "processing_contract",
-    "mou",
-    "joint_controller_arrangement",
-    "panel",
-    "user",
-    "rule",
-    "legal_reference",
-)
-PAGE_SIZE = 50
+def record_report(
+    *, kind: str, area_ref: str | None, sha256: str, details: dict[str, Any], actor: str, source: str
+) -> AuditEvent | None:
+    """One entry for a report generated (kind: pdf, workbook, foi), with the file's SHA-256 and its
+    scope. A report of one area carries the area's id (its readers see the entry); one of every
+    area carries none (an admin's)."""
+    from ..models import Area
+
+    area_id = db.session.scalar(sa.select(Area.id).where(Area.ref == area_ref)) if area_ref else None
+    return record_change(
+        actor=actor,
+        source=source,
+        record_type="report",
+        record_ref=f"{kind}-{area_ref or 'all-areas'}",
+        record_id=area_id,
+        before=None,
+        after={"kind": kind, "scope": f"area {area_ref}" if area_ref else "all areas", "sha256": sha256, **details},
+    )
 
 
 def changed_fields(event: AuditEvent) -> list[str]:
@@ -97,7 +103,7 @@ def changes_since(record_type: str, record_ref: str, count: int) -> list[tuple[A
     of the top-level fields it changed."""
     statement = (
         sa.select(AuditEvent)
-        .where(AuditEvent.record_type == record_type, AuditEvent.record_ref == record_ref)
+        .where(AuditEvent.record_type == record_type, AuditEvent.record_id == _current_id(record_type, record_ref))
         .order_by(AuditEvent.id.desc())
         .limit(count)
     )
@@ -111,46 +117,19 @@ def changes_since(record_type: str, record_ref: str, count: int) -> list[tuple[A
     return out
 
 
-def log(scope, *, page: int = 1, record_type: str = "", record_ref: str = "", actor: str = ""):
-    """Entries, newest first. Auditors see entries about records in their areas and their own
-    entries; an admin sees everything. Returns (entries, total, page, pages)."""
-    from .records import Page
-
-    condition = sa.true()
-    if record_type:
-        condition = sa.and_(condition, AuditEvent.record_type == record_type)
-    if record_ref:
-        condition = sa.and_(condition, AuditEvent.record_ref == record_ref)
-    if actor:
-        condition = sa.and_(condition, AuditEvent.actor.contains(actor))
-    if not scope.sees_everything:
-        condition = sa.and_(condition, _visible(scope))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(condition)) or 0
-    statement = (
-        sa.select(AuditEvent)
-        .where(condition)
-        .order_by(AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((max(page, 1) - 1) * PAGE_SIZE)
-    )
-    return Page(list(db.session.scalars(statement)), total, max(page, 1), PAGE_SIZE)
-
-
-def _visible(scope):
-    """Entries about records the user can see now (by type and ref)."""
+def _current_id(record_type: str, record_ref: str) -> sa.ScalarSelect:
+    """The id of the record that has this ref now (a subquery)."""
     from ..exchange import fields as f
 
-    conditions = []
-    for kind in f.RECORD_TYPES:
-        refs = sa.select(kind.model.ref).where(scope.where(kind.model))
-        conditions.append(sa.and_(AuditEvent.record_type == kind.subject, AuditEvent.record_ref.in_(refs)))
-    return sa.or_(*conditions)
+    model = f.BY_SUBJECT[record_type].model
+    return sa.select(model.id).where(model.ref == record_ref).scalar_subquery()
 
 
-def history(record_type: str, record_ref: str) -> list[AuditEvent]:
+def history(record_type: str, record_id: int) -> list[AuditEvent]:
+    """One record's entries, oldest first, by its id."""
     statement = (
         sa.select(AuditEvent)
-        .where(AuditEvent.record_type == record_type, AuditEvent.record_ref == record_ref)
+        .where(AuditEvent.record_type == record_type, AuditEvent.record_id == record_id)
         .order_by(AuditEvent.id)
     )
     return list(db.session.scalars(statement))

@@ -76,7 +76,7 @@ def _mimetype(archive: zipfile.ZipFile) -> bytes | None:
 def attach(scope: Scope, key: str, ref: str, upload: Upload, *, actor: str) -> EvidenceDocument:
     scope.require(scope.can_edit_register)
     kind = records.record_type(key)
-    records.get_record(scope, key, ref)  # NotVisible outside the user's areas
+    obj = records.get_record(scope, key, ref)  # NotVisible outside the user's areas
     if upload.marking in REFUSED_MARKINGS:
         raise EvidenceRefused(
             "Documents marked SECRET or above cannot be held in this register. "
@@ -94,10 +94,11 @@ def attach(scope: Scope, key: str, ref: str, upload: Upload, *, actor: str) -> E
         )
     if upload.redacted_copy_of is not None:
         original = db.session.get(EvidenceDocument, upload.redacted_copy_of)
-        if original is None or (original.record_type, original.record_ref) != (kind.subject, ref):
+        if original is None or (original.record_type, original.record_id) != (kind.subject, obj.id):
             raise EvidenceRefused("The redacted copy must belong to a document of the same record.")
     document = EvidenceDocument(
         record_type=kind.subject,
+        record_id=obj.id,
         record_ref=ref,
         title=upload.title.strip() or safe_filename(upload.filename),
         filename=safe_filename(upload.filename),
@@ -117,6 +118,7 @@ def attach(scope: Scope, key: str, ref: str, upload: Upload, *, actor: str) -> E
             source="web",
             record_type="evidence_document",
             record_ref=str(document.id),
+            record_id=document.id,
             before=None,
             after={
                 "record": f"{kind.subject} {ref}",
@@ -134,24 +136,36 @@ def attach(scope: Scope, key: str, ref: str, upload: Upload, *, actor: str) -> E
     return document
 
 
-def for_record(record_type: str, ref: str) -> list[EvidenceDocument]:
+def for_record(record_type: str, record_id: int) -> list[EvidenceDocument]:
+    """The documents of one record, by its id: never those of a removed record that had its ref."""
     statement = (
         sa.select(EvidenceDocument)
-        .where(EvidenceDocument.record_type == record_type, EvidenceDocument.record_ref == ref)
+        .where(EvidenceDocument.record_type == record_type, EvidenceDocument.record_id == record_id)
         .order_by(EvidenceDocument.uploaded_at, EvidenceDocument.id)
     )
     return list(db.session.scalars(statement))
 
 
 def download(scope: Scope, document_id: int) -> EvidenceDocument:
-    """The document with its bytes, if the user may see its record; NotVisible (404) otherwise."""
+    """The document with its bytes, if the user may see the record it belongs to (by id);
+    NotVisible (404) otherwise. A document whose record is gone is an admin's alone: nothing says
+    any more which areas it belonged to."""
     document = db.session.scalar(
         sa.select(EvidenceDocument).options(undefer(EvidenceDocument.content)).where(EvidenceDocument.id == document_id)
     )
-    if document is None:
+    if document is None or not _may_read(scope, document):
         raise NotVisible(f"document {document_id}")
-    key = next((k.key for k in fields.RECORD_TYPES if k.subject == document.record_type), None)
-    if key is None:
-        raise NotVisible(f"document {document_id}")
-    records.get_record(scope, key, document.record_ref)
     return document
+
+
+def _may_read(scope: Scope, document: EvidenceDocument) -> bool:
+    kind = fields.BY_SUBJECT.get(document.record_type)
+    if kind is None:
+        return False
+    if scope.sees_everything:  # an admin: the documents of records that are gone too
+        return True
+    if document.record_id is None:
+        return False
+    model = kind.model
+    visible = sa.select(model.id).where(model.id == document.record_id, scope.where(model))
+    return db.session.scalar(visible) is not None

@@ -115,9 +115,13 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
     reference.ensure_loaded(actor=actor, source="seed")
     result = ImportResult(dry_run=dry_run)
     new = {key: [r for r in doc.get(key, ()) if r["ref"] not in stored[key]] for key in f.BY_KEY}
-    bulk.insert_records(new, {key: {ref: obj.id for ref, obj in objs.items()} for key, objs in stored.items()})
+    created = bulk.insert_records(
+        new, {key: {ref: obj.id for ref, obj in objs.items()} for key, objs in stored.items()}
+    )
     audit.record_creations(
-        [(f.BY_KEY[key].subject, record) for key in f.BY_KEY for record in new[key]], actor=actor, source=source
+        [(f.BY_KEY[key].subject, record, created[key][record["ref"]]) for key in f.BY_KEY for record in new[key]],
+        actor=actor,
+        source=source,
     )
     result.created = {key: len(records) for key, records in new.items() if records}
     replaced = _replace(doc, stored, result, actor, source)
@@ -185,6 +189,7 @@ def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list
                 source=source,
                 record_type=record_type.subject,
                 record_ref=record["ref"],
+                record_id=index[key][record["ref"]].id,
                 before=previous,
                 after=after,
             )

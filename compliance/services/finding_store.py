@@ -36,13 +36,17 @@ class Refreshed:
     closed: int
 
 
-def _stored(subjects: set[tuple[SubjectType, str]] | None) -> dict[tuple[str, str, str], Any]:
-    """Stored findings (plain rows) by key: all, or those about `subjects`."""
+def _stored(subjects: set[tuple[SubjectType, str]] | None) -> tuple[dict[tuple[str, str, str], Any], list[Any]]:
+    """Stored findings (plain rows) about `subjects` (all by default): those about the record that
+    has the subject's ref now, by key; and the others, about records that are gone (a record given
+    the ref of a removed one starts with no findings: it does not take over the removed one's
+    history or accepted risks)."""
     columns = (
         Finding.id,
         Finding.rule_code,
         Finding.subject_type,
         Finding.subject_ref,
+        Finding.subject_id,
         Finding.subject_name,
         Finding.status,
         Finding.severity,
@@ -61,13 +65,45 @@ def _stored(subjects: set[tuple[SubjectType, str]] | None) -> dict[tuple[str, st
             )
             if (row.subject_type, row.subject_ref) in subjects
         ]
-    return {(row.rule_code, row.subject_type.value, row.subject_ref): row for row in rows}
+    ids = current_ids({(row.subject_type, row.subject_ref) for row in rows})
+    current: dict[tuple[str, str, str], Any] = {}
+    gone = []
+    for row in rows:
+        if row.subject_id == ids.get((row.subject_type, row.subject_ref)):
+            current[(row.rule_code, row.subject_type.value, row.subject_ref)] = row
+        else:
+            gone.append(row)
+    return current, gone
+
+
+def current_ids(subjects: set[tuple[SubjectType, str]]) -> dict[tuple[SubjectType, str], int]:
+    """The id of the record that has each (subject type, ref) now (a few queries per type)."""
+    from ..exchange import fields as f
+    from ..models import PanelMeeting
+
+    models = {SubjectType(kind.subject): kind.model for kind in f.RECORD_TYPES}
+    models[SubjectType.PANEL_MEETING] = PanelMeeting
+    refs: dict[SubjectType, list[str]] = defaultdict(list)
+    for subject_type, ref in subjects:
+        refs[SubjectType(subject_type)].append(ref)
+    ids: dict[tuple[SubjectType, str], int] = {}
+    for subject_type, wanted in refs.items():
+        model = models[subject_type]
+        wanted = sorted(set(wanted))
+        if len(wanted) > 5 * CHUNK:  # most of the table (a full refresh): read it whole
+            everything = db.session.execute(sa.select(model.ref, model.id)).all()
+            ids.update(((subject_type, ref), record_id) for ref, record_id in everything)
+            continue
+        for start in range(0, len(wanted), CHUNK):
+            statement = sa.select(model.ref, model.id).where(model.ref.in_(wanted[start : start + CHUNK]))
+            ids.update(((subject_type, ref), record_id) for ref, record_id in db.session.execute(statement))
+    return ids
 
 
 def statuses(keys) -> dict[tuple[str, str, str], FindingStatus]:
-    """The stored status of each key that has a stored finding."""
+    """The stored status of each key that has a stored finding (about the record with that ref now)."""
     wanted = set(keys)
-    return {key: row.status for key, row in _stored(None).items() if key in wanted}
+    return {key: row.status for key, row in _stored(None)[0].items() if key in wanted}
 
 
 def _stored_areas(finding_ids: list[int]) -> dict[int, list[int]]:
@@ -119,12 +155,13 @@ def store(
     # Before reading or changing any finding: a save holding the lock (its audit entries) and then
     # updating findings never waits on us while we wait on it for the lock (a deadlock).
     audit_chain.lock()
-    stored = _stored(subjects)
+    stored, gone = _stored(subjects)
     area_ids = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
     changes = _Changes(actor, as_of)
     new = [item for item in raised if item.key not in stored]
     reopened = _compare(raised, stored, area_ids, changes)
-    closed = _close(stored, {item.key for item in raised}, changes)
+    raised_keys = {item.key for item in raised}
+    closed = _close([row for key, row in stored.items() if key not in raised_keys] + gone, changes)
     _insert_new(new, area_ids, changes)
     _write(changes)
     # ORM objects of findings loaded earlier in this session must not show the old state.
@@ -168,10 +205,11 @@ def _compare(raised, stored, area_ids, changes: _Changes) -> int:
     return reopened
 
 
-def _close(stored, raised_keys: set, changes: _Changes) -> int:
+def _close(rows, changes: _Changes) -> int:
+    """Close `rows` (findings no longer raised, or about records that are gone) not closed yet."""
     closed = 0
-    for key, row in stored.items():
-        if key in raised_keys or row.status == FindingStatus.REMEDIATED:
+    for row in rows:
+        if row.status == FindingStatus.REMEDIATED:
             continue
         changes.updates.append({"id": row.id, "status": FindingStatus.REMEDIATED, "remediated_on": changes.as_of})
         changes.event(
@@ -188,11 +226,13 @@ def _close(stored, raised_keys: set, changes: _Changes) -> int:
 def _insert_new(new: list[RaisedFinding], area_ids: dict[str, int], changes: _Changes) -> None:
     if not new:
         return
+    ids = current_ids({(item.subject_type, item.subject_ref) for item in new})
     rows = [
         {
             "rule_code": item.rule,
             "subject_type": item.subject_type,
             "subject_ref": item.subject_ref,
+            "subject_id": ids.get((item.subject_type, item.subject_ref)),
             "subject_name": item.subject_name,
             "severity": item.severity,
             "message": item.message,

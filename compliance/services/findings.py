@@ -265,3 +265,10 @@ def get(finding_id: int, scope: Scope) -> Finding:
     if finding is None:
         raise NotVisible(f"finding {finding_id}")
     return finding
+
+
+def subject_is_current(finding: Finding) -> bool:
+    """Whether the record the finding is about still exists (by id: a record given its ref since is
+    another record)."""
+    ids = finding_store.current_ids({(finding.subject_type, finding.subject_ref)})
+    return finding.subject_id is not None and ids.get((finding.subject_type, finding.subject_ref)) == finding.subject_id

@@ -64,6 +64,7 @@ def set_withholding(
         source="web",
         record_type="foi_withholding",
         record_ref=f"{area_ref}-q{question}",
+        record_id=area.id,  # the area's: its DPOs and auditors read the entry
         before=before,
         after=after,
     )
@@ -80,3 +81,23 @@ def as_text(result: foi.Draft) -> str:
             lines.append("[Sources: " + ", ".join(f"{s['type']} {s['ref']}" for s in answer.sources) + "]")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def record_generation(area_ref: str, text: str, output_format: str, *, actor: str) -> None:
+    """Record in the audit trail that FOI answers were drafted (the text's SHA-256, the area), in
+    their own transaction."""
+    import hashlib
+
+    try:
+        audit.record_report(
+            kind="foi",
+            area_ref=area_ref,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            details={"format": output_format},
+            actor=actor,
+            source="cli",
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -201,13 +201,14 @@ def link_names(scope: Scope, kind: f.RecordType, data: dict[str, Any]) -> dict[s
     return names
 
 
-def open_findings(scope: Scope, subject_type: str, ref: str) -> list[Finding]:
+def open_findings(scope: Scope, subject_type: str, subject_id: int) -> list[Finding]:
+    """The findings raised about one record (by its id: not those of a removed record that had its ref)."""
     statement = (
         sa.select(Finding)
         .options(selectinload(Finding.rule).selectinload(Rule.references))
         .where(
             Finding.subject_type == subject_type,
-            Finding.subject_ref == ref,
+            Finding.subject_id == subject_id,
             Finding.status != FindingStatus.REMEDIATED,
             scope.where(Finding),
         )
@@ -280,7 +281,13 @@ def archive(scope: Scope, key: str, ref: str, *, actor: str, version: int | None
         db.session.delete(obj)
         db.session.flush()
         audit.record_change(
-            actor=actor, source="web", record_type=kind.subject, record_ref=ref, before=record, after=None
+            actor=actor,
+            source="web",
+            record_type=kind.subject,
+            record_ref=ref,
+            record_id=obj.id,
+            before=record,
+            after=None,
         )
         findings.refresh(actor=actor)
         db.session.commit()

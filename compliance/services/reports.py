@@ -25,7 +25,7 @@ def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int
     else:
         target = next(a for a in loaded["areas"] if a.ref == area)
         records, scope_text = exchange.area_records(loaded, target), f"Area {target.name} ({area})"
-    return builder.build(
+    counts = builder.build(
         path,
         records,
         result.gaps,
@@ -37,6 +37,15 @@ def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int
             info.code.value: info.public_authority_by_default for info in register.partner_types().values()
         },
     )
+    audit.record_report(
+        kind="workbook",
+        area_ref=area,
+        sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        details={"as_of": result.as_of.isoformat()},
+        actor=actor,
+        source="report",
+    )
+    return counts
 
 
 def pdf(
@@ -89,19 +98,17 @@ def pdf(
         ),
     )
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    audit.record_change(
-        actor=actor,
-        source="report",
-        record_type="report",
-        record_ref="audit-report-pdf",
-        before=None,
-        after={
-            "kind": "pdf",
+    audit.record_report(
+        kind="pdf",
+        area_ref=area,
+        sha256=digest,
+        details={
             "filters": filters,
             "as_of": result.as_of.isoformat(),
             "generated_at": generated_at.isoformat(),
-            "sha256": digest,
             "pages": pages,
         },
+        actor=actor,
+        source="report",
     )
     return {"pages": pages, "sha256": digest, "as_of": result.as_of}

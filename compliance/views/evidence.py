@@ -60,11 +60,11 @@ class UploadForm(Form):
             raise ValidationError("Select No, or the document of this record it is a redacted copy of")
 
 
-def _form(kind, ref, formdata=None) -> UploadForm:
+def _form(kind, obj, formdata=None) -> UploadForm:
     form = UploadForm(formdata=formdata) if formdata is not None else UploadForm()
     form.redacted_copy_of.choices = [SelectChoice("", "No")] + [
         SelectChoice(str(d.id), f"Yes, of: {d.title}")
-        for d in evidence.for_record(kind.subject, ref)
+        for d in evidence.for_record(kind.subject, obj.id)
         if d.redacted_copy_of_id is None
     ]
     return form
@@ -75,7 +75,7 @@ def upload(key: str, ref: str) -> ResponseReturnValue:
     require(scope().can_edit_register)
     kind = records.record_type(key)
     obj = records.get_record(scope(), key, ref)
-    form = _form(kind, ref)
+    form = _form(kind, obj)
     if form.validate_on_submit():
         file = form.document.data
         content = file.read()

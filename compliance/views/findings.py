@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import DateField, RadioField, SelectChoice, SubmitField, TextAreaField
@@ -117,7 +117,7 @@ def download() -> ResponseReturnValue:
     filters = finding_list.Filters.from_args(request.args)
     found = finding_list.every(scope(), filters, sort=request.args.get("sort", "")[:20])
     return Response(
-        stream_with_context(finding_list.as_csv(found)),
+        "".join(finding_list.as_csv(found)),
         mimetype="text/csv",
         headers={"Content-Disposition": attachment(f"findings-{date.today().isoformat()}.csv")},
     )
@@ -126,6 +126,8 @@ def download() -> ResponseReturnValue:
 def _render(finding, accept_form, remediated_form, status=200, conflict=None):
     rule = reference.rules_by_code()[finding.rule_code]
     key = next((k.key for k in f.RECORD_TYPES if k.subject == finding.subject_type.value), None)
+    if key and not findings.subject_is_current(finding):
+        key = None  # the record is gone: its ref may name another record now
     return render_template(
         "findings/detail.html",
         finding=finding,

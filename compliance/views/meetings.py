@@ -196,7 +196,7 @@ def _show(
     meeting, attendee_form=None, minuted_form=None, status=200, conflict=None, organisation_form=None
 ) -> ResponseReturnValue:
     can_record = scope().can_record_meetings_of(meeting.panel)
-    findings = records.open_findings(scope(), "panel_meeting", meeting.ref)
+    findings = records.open_findings(scope(), "panel_meeting", meeting.id)
     return render_template(
         "meetings/show.html",
         meeting=meeting,

@@ -89,8 +89,8 @@ def detail(key: str, ref: str) -> ResponseReturnValue:
         obj=obj,
         record=record,
         names=records.link_names(scope(), kind, record),
-        findings=records.open_findings(scope(), kind.subject, ref),
-        documents=evidence.for_record(kind.subject, ref),
+        findings=records.open_findings(scope(), kind.subject, obj.id),
+        documents=evidence.for_record(kind.subject, obj.id),
         noun=records.TITLES[key][1],
         title=records.TITLES[key][0],
         can_edit=scope().can_edit_register,
@@ -113,7 +113,7 @@ def history(key: str, ref: str) -> ResponseReturnValue:
         ref=ref,
         noun=records.TITLES[key][1],
         title=records.TITLES[key][0],
-        events=audit.history(kind.subject, ref),
+        events=audit.history(kind.subject, obj.id),
     )
 
 

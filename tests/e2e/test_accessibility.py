@@ -39,6 +39,8 @@ PAGES = [
     ("panel_chair", "/meetings/start/riverford-channel", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11/attendees/0", None),
     ("auditor", "/audit/", None),
+    ("auditor", "/audit/?record_type=dsa", None),  # changes with was/now, names redacted
+    ("dpo", "/audit/?record_type=report", None),
     ("admin", "/transfer/", None),
     ("admin", "/admin/", None),
     ("auditor", "/foi/riverford", None),

@@ -69,7 +69,9 @@ ACCESS = {
         {**CHAIRS, "admin": 400, "dpo": 400, "panel_chair": 400},
     ),
     "meetings.attendance_sheet": ("GET", f"/meetings/{MEETING}/attendance.pdf", CHAIRS),
-    "audit.log": ("GET", "/audit/", ADMIN_AUDITOR),
+    # A DPO reads the trail of their own areas (issue 20 item 4).
+    "audit.log": ("GET", "/audit/", {**ADMIN_AUDITOR, "dpo": 200}),
+    "audit.download": ("GET", "/audit/trail.csv?record_type=report", {**ADMIN_AUDITOR, "dpo": 200}),
     "transfer.index": ("GET", "/transfer/", R),
     "transfer.import_file": ("POST", "/transfer/import", {**ADMIN, "admin": 400}),
     "transfer.export": ("GET", "/transfer/export", ADMIN),
