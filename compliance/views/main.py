@@ -13,8 +13,9 @@ from werkzeug.exceptions import NotFound
 
 from ..exchange import fields as f
 from ..extensions import db
-from ..services import dashboard, records, reference
+from ..services import dashboard, meetings, records, reference
 from ..services.access import Forbidden, NotVisible
+from ..services.records import Archived
 from .common import scope
 
 bp = Blueprint("main", __name__)
@@ -45,9 +46,12 @@ def navigation_items() -> list[NavItem]:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     user_scope = scope()
+    unrecorded_cases, unrecorded_meetings = meetings.cases_not_recorded(user_scope)
     return render_template(
         "main/index.html",
         worst=dashboard.worst(user_scope),
+        unrecorded_cases=unrecorded_cases,
+        unrecorded_meetings=unrecorded_meetings,
         **dashboard.counts(user_scope),
         today=date.today(),
         # The open findings were raised by the law of the register's evaluation date.
@@ -92,6 +96,12 @@ def register_error_pages(app: Flask) -> None:
     app.register_error_handler(NotVisible, lambda error: render_error(NotFound()))
     app.register_error_handler(Forbidden, lambda error: render_error(HTTPForbidden()))
     app.register_error_handler(sa.exc.OperationalError, database_unavailable)
+    # An archived record is read-only: a write that reaches it (a meeting of an archived panel,
+    # a form opened before it was archived) is refused with why, and nothing is written.
+    app.register_error_handler(
+        Archived,
+        lambda error: (render_template("errors/error.html", title="This record is archived", advice=str(error)), 409),
+    )
     app.jinja_env.globals["navigation_items"] = navigation_items
 
 
