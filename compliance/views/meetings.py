@@ -276,10 +276,25 @@ def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
     return _show(meeting, minuted_form=form, status=400)
 
 
+def _stale(meeting_ref: str) -> ResponseReturnValue | None:
+    """A post from a page built on an older version of the meeting: the meeting as it is now, with
+    what changed (saving rebuilds a meeting's attendees, so the ids such a page names are gone)."""
+    if request.method != "POST":
+        return None
+    try:
+        write_scope.check_versions({("meetings", meeting_ref): posted_version()})
+    except write_scope.Conflict as error:
+        return _changed_meanwhile(meeting_ref, error)
+    return None
+
+
 @bp.route("/<meeting_ref>/attendees/<int:attendee_id>", methods=["GET", "POST"])
 def change_attendee(meeting_ref: str, attendee_id: int) -> ResponseReturnValue:
     meeting = meetings.get_meeting(scope(), meeting_ref)
     require(scope().can_record_meetings_of(meeting.panel))
+    stale = _stale(meeting_ref)
+    if stale is not None:
+        return stale
     _, attendee = meetings.attendee(meeting, attendee_id)
     form = ChangeConfidentialityForm()
     if request.method == "GET" and attendee.confidentiality is not None:
@@ -308,6 +323,9 @@ def remove_attendee(meeting_ref: str, attendee_id: int) -> ResponseReturnValue:
     """ "Are you sure you want to remove ...?", then the attendee named by its id is removed."""
     meeting = meetings.get_meeting(scope(), meeting_ref)
     require(scope().can_record_meetings_of(meeting.panel))
+    stale = _stale(meeting_ref)
+    if stale is not None:
+        return stale
     _, attendee = meetings.attendee(meeting, attendee_id)
     form = RemoveAttendeeForm()
     version = posted_version() if request.method == "POST" else meeting.record_version
