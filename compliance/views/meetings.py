@@ -21,7 +21,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from ..exchange.validate import InvalidDocument
 from ..services import meetings, records, write_scope
@@ -45,13 +45,23 @@ MAX_CASES = 2**31 - 1
 
 
 class CasesField(IntegerField):
-    """A whole number of cases: a blank or anything else is refused with what to enter."""
+    """A whole number of cases, 0 or more: a blank is "enter the number", anything else that is
+    not a whole number says what to enter (never a server error, never the default message)."""
 
     def process_formdata(self, valuelist):
-        if valuelist and str(valuelist[0]).strip() and not str(valuelist[0]).strip().isdecimal():
-            self.data = None
-            raise ValueError(CASES_RANGE)
-        super().process_formdata(valuelist)
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if not text:
+            self.raw_data, self.data = [""], None  # InputRequired answers a blank
+        else:
+            self.data = int(text) if text.isdecimal() and len(text) <= 10 else None
+
+
+def whole_number_of_cases(form, field) -> None:
+    if field.data is None or not 0 <= field.data <= MAX_CASES:
+        raise StopValidation(CASES_RANGE)
+
+
+CASES_VALIDATORS = [InputRequired(message=CASES_REQUIRED), whole_number_of_cases]
 
 
 class StartMeetingForm(Form):
@@ -66,7 +76,7 @@ class StartMeetingForm(Form):
         "Number of cases discussed",
         widget=GovTextInput(),
         description="Enter 0 if no cases were discussed.",
-        validators=[InputRequired(message=CASES_REQUIRED), NumberRange(min=0, max=MAX_CASES, message=CASES_RANGE)],
+        validators=CASES_VALIDATORS,
     )
     police_present = RadioField(
         "Was the police force for the area where each person discussed lives present?",
@@ -151,7 +161,7 @@ class CasesDiscussedForm(Form):
         "Number of cases discussed",
         widget=GovTextInput(),
         description="Enter 0 if no cases were discussed.",
-        validators=[InputRequired(message=CASES_REQUIRED), NumberRange(min=0, max=MAX_CASES, message=CASES_RANGE)],
+        validators=CASES_VALIDATORS,
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
