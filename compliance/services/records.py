@@ -194,8 +194,12 @@ def choices(scope: Scope, key: str) -> list[tuple[str, str]]:
     """(ref, label) of every record of a list the user may see, for select boxes."""
     model = f.BY_KEY[key].model
     label = getattr(model, "name", None) or getattr(model, "title", None) or model.ref
-    statement = sa.select(model.ref, label).where(scope.where(model)).order_by(label)
-    return [(ref, text or ref) for ref, text in db.session.execute(statement)]
+    statement = sa.select(model.ref, label, model.archived_on).where(scope.where(model)).order_by(label)
+    # An archived record stays a choice (a record linking to it keeps the link when saved), named as such.
+    return [
+        (ref, f"{text or ref} (archived)" if archived else text or ref)
+        for ref, text, archived in db.session.execute(statement)
+    ]
 
 
 def exchange_record(key: str, obj: Any) -> dict[str, Any]:

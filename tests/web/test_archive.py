@@ -114,6 +114,12 @@ def test_a_flow_that_links_to_an_archived_dpia_keeps_it_and_its_findings(client_
     assert flow_page.count('id="finding-') == findings_before and 'id="finding-dpia_missing"' not in flow_page
     assert client.get("/records/dpias/westford-dpia").data.decode().count('id="finding-') == dpia_findings
     assert stored("data_flows", flows[0])["dpia"] == "westford-dpia"
+    # Still offered on the flow's form (so saving it keeps the link), named as archived; listed as archived.
+    assert "(archived)</option>" in client.get(f"/records/data_flows/{flows[0]}/edit").data.decode()
+    listed = client.get("/records/dpias").data.decode()
+    assert re.search(
+        r'href="/records/dpias/westford-dpia">[^<]*</a> <strong class="govuk-tag govuk-tag--grey">', listed
+    )
 
 
 def test_exports_hold_archived_records_with_when_and_why(client_for):
