@@ -83,6 +83,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(report)
     app.cli.add_command(reminders)
     app.cli.add_command(audit)
+    app.cli.add_command(purge_command)
     from .cli_ops import register_ops_commands
 
     register_ops_commands(app)
@@ -162,6 +163,25 @@ def synth_command(areas: int, seed: int) -> None:
     click.echo(result.summary())
     refreshed = result.refreshed
     click.echo(f"Findings as of {refreshed.as_of}: {len(refreshed.raised)} raised")
+
+
+@click.command(
+    "purge",
+    help="Delete a record created by mistake (TYPE: dpias, dpia, organisations...). Admins only; audited with "
+    "its full state. Anything else is archived from its page, never deleted.",
+)
+@click.argument("record_type", metavar="TYPE")
+@click.argument("ref")
+@click.option("--reason", required=True, help="Why it is purged (written in the audit trail).")
+@click.option("--admin", "admin_email", required=True, help="The email of the admin purging it.")
+def purge_command(record_type: str, ref: str, reason: str, admin_email: str) -> None:
+    from .services import purge
+
+    try:
+        state = purge.purge(record_type, ref, reason=reason, admin_email=admin_email, actor=actor())
+    except purge.PurgeRefused as error:
+        fail(f"Not purged: {error}")
+    click.echo(f"Purged {record_type} {ref}; the audit trail keeps it as it was ({len(state)} fields).")
 
 
 @click.command("export", help="Write the register, or one area, as an exchange file (- for stdout).")

@@ -262,15 +262,20 @@ def label(value: Enum | None) -> str:
     return _capitalised(LABELS[type(value)][value.value])
 
 
-def value_label(key: str, value: str | None) -> str:
-    """The label of one coded value of exchange-format field `key`, e.g. ("art6", "e_public_task")."""
-    if value is None:
-        return ""
+def coded_label(key: str, value: str) -> str | None:
+    """The label of `value` when it is one of field `key`'s codes; None when it is not (free text)."""
     for enum_cls in FIELD_ENUMS.get(key, ()):
         text = LABELS[enum_cls].get(value)
         if text is not None:
             return _capitalised(text)
-    return value.replace("_", " ").capitalize()
+    return None
+
+
+def value_label(key: str, value: str | None) -> str:
+    """The label of one coded value of exchange-format field `key`, e.g. ("art6", "e_public_task")."""
+    if value is None:
+        return ""
+    return coded_label(key, value) or value.replace("_", " ").capitalize()
 
 
 def art6_text(art6: str | None, annex1_condition: str | None = None) -> str:

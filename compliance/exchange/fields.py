@@ -81,6 +81,11 @@ def checklist(key: str, items: tuple[str, ...], attr: str | None = None) -> Fiel
     return Field(key, "checklist", attr, items=items)
 
 
+# Every record type may be archived: kept, read-only, and still in exports (docs/spec-additions.md).
+ARCHIVE_FIELDS = (date_("archived_on"), value("archived_reason"))
+ARCHIVE_KEYS = frozenset(field.key for field in ARCHIVE_FIELDS)
+
+
 @dataclass(frozen=True)
 class RecordType:
     """A top-level list of the exchange format."""
@@ -88,7 +93,17 @@ class RecordType:
     key: str  # the list's name in the document: "data_flows"
     subject: str  # one record's type name (audit trail, findings): "data_flow"
     model: type
-    fields: tuple[Field, ...]
+    own_fields: tuple[Field, ...]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """The record's own fields, then whether and why it was archived."""
+        return self.own_fields + ARCHIVE_FIELDS
+
+    @property
+    def form_fields(self) -> tuple[Field, ...]:
+        """What a record's form edits: archiving has its own pages."""
+        return self.own_fields
 
 
 DESIGNATION = (

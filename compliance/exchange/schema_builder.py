@@ -67,7 +67,7 @@ BOOLEANS = {
 }
 INTEGERS = {"sch1_paragraph": 1, "cases_discussed": 0}  # the least each may be
 MAX_INTEGER = 2**31 - 1  # what the database's INTEGER columns hold
-LONG_TEXT = {"url", "essence_published_url", "subject_matter", "reason"}
+LONG_TEXT = {"url", "essence_published_url", "subject_matter", "reason", "archived_reason"}
 NAMES = {"name", "title", "what", "role"}
 PERSONAL = {("dsa_party", "signatory_name"), ("attendee", "name")}
 
@@ -81,6 +81,9 @@ DESCRIPTIONS = {
     "needs_completion": "True when a panel chair added the organisation at a meeting with only its name and "
     "partner type, for the DPO to complete.",
     "annex1_condition": "The UK GDPR Annex 1 condition an Art 6(1)(ea) basis relies on.",
+    "archived_on": "The date the record was archived: it is kept, read-only, until a DPO restores it. "
+    "Absent: the record is not archived.",
+    "archived_reason": "Why the record was archived.",
 }
 
 

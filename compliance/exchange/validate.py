@@ -428,6 +428,8 @@ def semantic_problems(
 
 def _record_problems(key: str, index: int, record: Mapping[str, Any], meeting_owner) -> Iterable[Problem]:
     at = f"{key}[{index}]"
+    if "archived_reason" in record and "archived_on" not in record:
+        yield Problem(f"{at}.archived_reason", "an archived_reason needs the archived_on date it explains")
     if key == "areas":
         yield from _designation_problems(at, record.get("designations", ()))
     elif key == "data_flows":

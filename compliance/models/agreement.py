@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, ArchiveMixin, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import DsaStatus, Exemption, Marking, TemplateOrigin
 from .organisation import Organisation
 
@@ -42,7 +42,7 @@ ART28_CLAUSES = (
 )
 
 
-class Dsa(TimestampMixin, VersionMixin, Base):
+class Dsa(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     """A data sharing agreement."""
 
     __tablename__ = "dsa"
@@ -115,7 +115,7 @@ mou_party = sa.Table(
 )
 
 
-class Mou(TimestampMixin, VersionMixin, Base):
+class Mou(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     """A memorandum of understanding."""
 
     __tablename__ = "mou"
@@ -132,7 +132,7 @@ class Mou(TimestampMixin, VersionMixin, Base):
     data_flows: Mapped[list[DataFlow]] = relationship(back_populates="mou", order_by="DataFlow.ref")
 
 
-class ProcessingContract(TimestampMixin, VersionMixin, Base):
+class ProcessingContract(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     """A UK GDPR Art 28 contract between a controller and its processor."""
 
     __tablename__ = "processing_contract"
@@ -161,7 +161,7 @@ joint_controller_party = sa.Table(
 )
 
 
-class JointControllerArrangement(TimestampMixin, VersionMixin, Base):
+class JointControllerArrangement(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     """An Art 26 arrangement between joint controllers."""
 
     __tablename__ = "joint_controller_arrangement"

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, ArchiveMixin, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import DesignationKind, Nation
 
 if TYPE_CHECKING:
     from .organisation import Organisation
 
 
-class Area(TimestampMixin, VersionMixin, Base):
+class Area(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "area"
     __table_args__ = NEVER_REUSED_IDS
 

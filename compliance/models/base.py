@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -66,6 +66,19 @@ class VersionMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.record_version, "version_id_generator": False}
+
+
+class ArchiveMixin:
+    """A record is archived, never deleted from the browser: kept, read-only and exported, until a
+    DPO restores it. `archived_by` (the user) is not part of the exchange format."""
+
+    archived_on: Mapped[date | None]
+    archived_reason: Mapped[str | None] = mapped_column(sa.String(2000))
+    archived_by: Mapped[str | None] = mapped_column(sa.String(320))
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_on is not None
 
 
 def ref_column() -> Mapped[str]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, ArchiveMixin, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import DpiaRegime, DpiaStatus, IcoConsultation, RiskLevel
 from .organisation import Organisation
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .data_flow import DataFlow
 
 
-class Dpia(TimestampMixin, VersionMixin, Base):
+class Dpia(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "dpia"
     __table_args__ = NEVER_REUSED_IDS
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, ArchiveMixin, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import PartnerType
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class PartnerTypeInfo(Base):
     public_authority_by_default: Mapped[bool] = mapped_column(default=False)
 
 
-class Organisation(TimestampMixin, VersionMixin, Base):
+class Organisation(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "organisation"
     __table_args__ = NEVER_REUSED_IDS
 

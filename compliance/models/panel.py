@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, ArchiveMixin, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import ConfidentialityMethod, ConfidentialityPolicy, Membership, PanelKind
 from .organisation import Organisation
 
@@ -30,7 +30,7 @@ panel_police_force = sa.Table(
 )
 
 
-class Panel(TimestampMixin, VersionMixin, Base):
+class Panel(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "panel"
     __table_args__ = NEVER_REUSED_IDS
 

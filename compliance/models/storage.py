@@ -7,12 +7,12 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import NEVER_REUSED_IDS, Base, TimestampMixin, VersionMixin, enum_column, ref_column
+from .base import NEVER_REUSED_IDS, ArchiveMixin, Base, TimestampMixin, VersionMixin, enum_column, ref_column
 from .enums import Hosting, NoticeScope, StorageKind
 from .organisation import Organisation
 
 
-class StorageSystem(TimestampMixin, VersionMixin, Base):
+class StorageSystem(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "storage_system"
     __table_args__ = NEVER_REUSED_IDS
 
@@ -46,7 +46,7 @@ PRIVACY_NOTICE_CHECKLIST = (
 )
 
 
-class PrivacyNotice(TimestampMixin, VersionMixin, Base):
+class PrivacyNotice(ArchiveMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "privacy_notice"
     __table_args__ = NEVER_REUSED_IDS
 

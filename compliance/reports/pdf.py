@@ -440,7 +440,9 @@ def _panels(panels: list[Any]) -> list[Any]:
     story: list[Any] = [Paragraph("Panel confidentiality", H2)]
     if not panels:
         return [*story, Paragraph("No panel is recorded for this area.", BODY)]
-    rows = [["Panel", "Meeting", "Held on", "Attendees", "Signed", "Verbal, minuted", "Not recorded"]]
+    rows = [
+        ["Panel", "Meeting", "Held on", "Cases discussed", "Attendees", "Signed", "Verbal, minuted", "Not recorded"]
+    ]
     for panel in sorted(panels, key=lambda p: p.ref):
         for meeting in panel.meetings:
             methods = [a.confidentiality for a in meeting.attendees]
@@ -453,13 +455,20 @@ def _panels(panels: list[Any]) -> list[Any]:
                     Paragraph(_esc(panel.name), SMALL),
                     Paragraph(_esc(meeting.ref), SMALL),
                     meeting.held_on.isoformat(),
+                    Paragraph(_esc(cases_discussed_text(meeting.cases_discussed)), SMALL),
                     str(len(methods)),
                     str(signed),
                     str(minuted),
                     str(len(methods) - signed - minuted),
                 ]
             )
-    return [*story, _table(rows, [34 * mm, 40 * mm, 20 * mm, 18 * mm, 14 * mm, 24 * mm, 22 * mm])]
+    widths = [30 * mm, 32 * mm, 20 * mm, 18 * mm, 16 * mm, 14 * mm, 20 * mm, 20 * mm]
+    return [*story, _table(rows, widths)]
+
+
+def cases_discussed_text(cases: int | None) -> str:
+    """A meeting imported without its number of cases discussed says so, never a blank or 0."""
+    return "not recorded" if cases is None else str(cases)
 
 
 def _catalogue(data: ReportInput) -> list[Any]:

@@ -274,7 +274,7 @@ def _meeting_rows(panels) -> Iterable[Sequence[Any]]:
                 meeting.ref,
                 meeting.held_on,
                 meeting.minutes_ref,
-                meeting.cases_discussed,
+                "not recorded" if meeting.cases_discussed is None else meeting.cases_discussed,
                 meeting.resident_area_police_present,
                 len(methods),
                 methods.count("signed_agreement"),

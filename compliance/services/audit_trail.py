@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import sqlalchemy as sa
 
 from ..exchange import fields as f
 from ..extensions import db
+from ..labels import coded_label
 from ..models import AuditEvent, EvidenceDocument
 from ..models.enums import Role
 from .access import Scope
@@ -232,7 +232,7 @@ def changes(event: AuditEvent, personal: bool) -> list[Change]:
     after = redact(event.after or {}) if not personal else (event.after or {})
     keys = list(dict.fromkeys([*before, *after]))
     return [
-        Change(key.replace("_", " "), show(before.get(key)), show(after.get(key)))
+        Change(key.replace("_", " "), show(before.get(key), key), show(after.get(key), key))
         for key in keys
         if before.get(key) != after.get(key)
     ]
@@ -258,11 +258,16 @@ def redact(value: Any, *, within_attendees: bool = False) -> Any:
     return value
 
 
-def show(value: Any) -> str:
+def show(value: Any, key: str = "") -> str:
+    """A stored value in words: coded values by their labels, lists and nested records spelled out."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if isinstance(value, str):
+        return coded_label(key, value) or value
+    if isinstance(value, dict):
+        return ", ".join(f"{name.replace('_', ' ')}: {show(item, name)}" for name, item in value.items())
+    if isinstance(value, list):
+        return "; ".join(show(item, key) for item in value)
+    return str(value)

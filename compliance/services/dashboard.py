@@ -153,7 +153,10 @@ def reviews_due(scope: Scope, today: date | None = None) -> list[Review]:
     ]
     reviews = []
     for kind, key, model, title, due, live in queries:
-        statement = sa.select(model.ref, title, due).where(due.is_not(None), due <= horizon, live, scope.where(model))
+        # An archived record's review is not due: it is kept, not in use.
+        statement = sa.select(model.ref, title, due).where(
+            due.is_not(None), due <= horizon, live, model.archived_on.is_(None), scope.where(model)
+        )
         reviews.extend(Review(kind, key, ref, name or ref, when) for ref, name, when in db.session.execute(statement))
     return sorted(reviews, key=lambda review: (review.due, review.kind, review.ref))
 

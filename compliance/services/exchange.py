@@ -173,7 +173,9 @@ def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list
     with db.session.no_autoflush:
         for key, record_type in f.BY_KEY.items():
             for record in replaced[key]:
-                apply.apply_record(record_type, index[key][record["ref"]], record, resolve)
+                obj = index[key][record["ref"]]
+                apply.apply_record(record_type, obj, record, resolve)
+                _archived_by(obj, before[(key, record["ref"])], actor)
     db.session.flush()
     for key, record_type in f.BY_KEY.items():
         for record in replaced[key]:
@@ -194,6 +196,15 @@ def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list
                 after=after,
             )
     return changed
+
+
+def _archived_by(obj: Any, previous: dict[str, Any], actor: str) -> None:
+    """Who archived a record (not part of the exchange format): whoever's save or import first
+    gave it an archived_on; nobody once it is restored."""
+    if obj.archived_on is None:
+        obj.archived_by = None
+    elif "archived_on" not in previous:
+        obj.archived_by = actor
 
 
 def _raise_versions(key: str, obj: Any, previous: dict[str, Any], after: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ from ..models.organisation import organisation_area
 from ..models.panel import panel_area
 from . import audit, write_scope
 from .access import Forbidden, NotVisible, Scope
+from .records import Archived
 
 PANELS = f.BY_KEY["panels"]
 
@@ -84,6 +85,8 @@ def _write_panel(
     """Write the panel's record with `change` made to it. `meeting`: (ref, the version of the
     meeting the user's page showed): refused with write_scope.Conflict if it changed since."""
     scope.require(scope.can_record_meetings_of(panel))
+    if panel.is_archived:
+        raise Archived(f"The panel {panel.ref} is archived: a DPO must restore it before its meetings can change.")
     record = serialise.record(PANELS, panel)
     record.setdefault("meetings", [])
     change(record)
@@ -138,28 +141,40 @@ def start_meeting(
 
 
 def add_attendee(
-    scope: Scope, meeting: PanelMeeting, attendee: dict[str, Any], actor: str, version: int | None = None
+    scope: Scope, meeting: PanelMeeting, new: dict[str, Any], actor: str, version: int | None = None
 ) -> None:
     def change(record: dict[str, Any]) -> None:
-        _meeting_of(record, meeting.ref).setdefault("attendees", []).append(attendee)
+        _meeting_of(record, meeting.ref).setdefault("attendees", []).append(new)
 
     _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
+
+
+def attendee(meeting: PanelMeeting, attendee_id: int) -> tuple[int, MeetingAttendee]:
+    """The attendee of this meeting with this id, and where it is in the meeting's list; NotVisible
+    when the meeting has no such attendee (a page opened before the list changed names one by its
+    id, never by its row, so it can never act on someone else)."""
+    for position, item in enumerate(meeting.attendees):
+        if item.id == attendee_id:
+            return position, item
+    raise NotVisible(f"attendee {attendee_id} of meeting {meeting.ref}")
 
 
 def set_confidentiality(
     scope: Scope,
     meeting: PanelMeeting,
-    position: int,
+    attendee_id: int,
     confidentiality: dict[str, Any] | None,
     actor: str,
     version: int | None = None,
 ) -> None:
+    position, _ = attendee(meeting, attendee_id)
+
     def change(record: dict[str, Any]) -> None:
-        attendee = _meeting_of(record, meeting.ref)["attendees"][position]
+        item = _meeting_of(record, meeting.ref)["attendees"][position]
         if confidentiality:
-            attendee["confidentiality"] = confidentiality
+            item["confidentiality"] = confidentiality
         else:
-            attendee.pop("confidentiality", None)
+            item.pop("confidentiality", None)
 
     _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
 
@@ -181,7 +196,11 @@ def apply_minuted_statement(
     return applied
 
 
-def remove_attendee(scope: Scope, meeting: PanelMeeting, position: int, actor: str, version: int | None = None) -> None:
+def remove_attendee(
+    scope: Scope, meeting: PanelMeeting, attendee_id: int, actor: str, version: int | None = None
+) -> None:
+    position, _ = attendee(meeting, attendee_id)
+
     def change(record: dict[str, Any]) -> None:
         del _meeting_of(record, meeting.ref)["attendees"][position]
 
@@ -272,3 +291,29 @@ def attendance_sheet(scope: Scope, meeting: PanelMeeting, *, actor: str) -> byte
     )
     db.session.commit()
     return data
+
+
+def record_cases_discussed(
+    scope: Scope, meeting: PanelMeeting, cases_discussed: int, actor: str, version: int | None = None
+) -> None:
+    """The number of cases discussed, for a meeting recorded (or imported) without it."""
+
+    def change(record: dict[str, Any]) -> None:
+        _meeting_of(record, meeting.ref)["cases_discussed"] = cases_discussed
+
+    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
+
+
+def cases_not_recorded(scope: Scope, limit: int = 20) -> tuple[int, list[PanelMeeting]]:
+    """Meetings whose number of cases discussed is not recorded (imported without it): how many,
+    and the most recent, for the dashboard to ask their chairs to complete (two queries)."""
+    condition = sa.and_(PanelMeeting.cases_discussed.is_(None), scope.where(PanelMeeting))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(PanelMeeting).where(condition)) or 0
+    statement = (
+        sa.select(PanelMeeting)
+        .options(selectinload(PanelMeeting.panel))
+        .where(condition)
+        .order_by(PanelMeeting.held_on.desc(), PanelMeeting.ref)
+        .limit(limit)
+    )
+    return total, list(db.session.scalars(statement))

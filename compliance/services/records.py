@@ -15,14 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..exchange import fields as f
 from ..exchange import serialise
 from ..extensions import db
 from ..models import Finding, Rule
 from ..models.enums import FindingStatus
-from . import audit, exchange, findings, register, write_scope
+from . import exchange, register, write_scope
 from .access import NotVisible, Scope
 
 PAGE_SIZE = 25
@@ -221,8 +220,12 @@ def choices(scope: Scope, key: str) -> list[tuple[str, str]]:
     """(ref, label) of every record of a list the user may see, for select boxes."""
     model = f.BY_KEY[key].model
     label = getattr(model, "name", None) or getattr(model, "title", None) or model.ref
-    statement = sa.select(model.ref, label).where(scope.where(model)).order_by(label)
-    return [(ref, text or ref) for ref, text in db.session.execute(statement)]
+    statement = sa.select(model.ref, label, model.archived_on).where(scope.where(model)).order_by(label)
+    # An archived record stays a choice (a record linking to it keeps the link when saved), named as such.
+    return [
+        (ref, f"{text or ref} (archived)" if archived else text or ref)
+        for ref, text, archived in db.session.execute(statement)
+    ]
 
 
 def exchange_record(key: str, obj: Any) -> dict[str, Any]:
@@ -230,12 +233,24 @@ def exchange_record(key: str, obj: Any) -> dict[str, Any]:
 
 
 def save(
-    scope: Scope, key: str, record: dict[str, Any], *, actor: str, creating: bool = False, version: int | None = None
+    scope: Scope,
+    key: str,
+    record: dict[str, Any],
+    *,
+    actor: str,
+    creating: bool = False,
+    version: int | None = None,
+    restoring: bool = False,
 ) -> exchange.ImportResult:
     """Create (`creating`: never replacing a record that has its ref) or replace one record, as an
     exchange-format dict, in one transaction, checked against the user's scope first
-    (services/write_scope.py): nothing is written when a check fails."""
+    (services/write_scope.py): nothing is written when a check fails. An archived record is
+    read-only (Archived) unless it is being restored."""
     scope.require(scope.can_edit_register)
+    if not creating and not restoring:
+        model = record_type(key).model
+        if db.session.scalar(sa.select(model.archived_on).where(model.ref == record["ref"])) is not None:
+            raise Archived(f"The {TITLES[key][1]} {record['ref']} is archived: restore it before changing it.")
     return write_scope.save(
         scope,
         {key: [record]},
@@ -253,52 +268,87 @@ def counts(scope: Scope) -> dict[str, int]:
     }
 
 
-class StillUsed(Exception):
-    """A record other records point at cannot be archived; the message says what uses it."""
+class ArchiveRefused(Exception):
+    """An archive or restore that cannot be done; the message says why."""
 
 
-# Archiving a flow or an agreement keeps it, marked as over, so its history stays readable.
+class Archived(Exception):
+    """The record is archived: read-only until a DPO restores it."""
+
+
+# Archiving a flow or a DSA also puts it in the state the rules (gap-rules.md) say no longer counts:
+# a flow is ended (no rule about a live flow fires for it), a DSA terminated (not in force).
 ARCHIVED_STATUS = {"data_flows": ("status", "ended"), "dsas": ("status", "terminated")}
+REASON_MAX = 2000
 
 
-def archive(scope: Scope, key: str, ref: str, *, actor: str, version: int | None = None) -> str:
-    """Archive a record: flows are marked ended and DSAs terminated; any other record is removed,
-    only if nothing points at it. Audited; findings refreshed; one transaction. Returns what was done."""
-    scope.require(scope.can_edit_register)
-    kind = record_type(key)
+def archived_links(kind: f.RecordType, record: dict[str, Any]) -> set[tuple[str, str]]:
+    """(list name, ref) of the archived records this record links to (one query per list it
+    links to): its page marks those links as archived."""
+    wanted: dict[str, set[str]] = {}
+    for field in kind.fields:
+        if field.target and record.get(field.key):
+            value = record[field.key]
+            wanted.setdefault(field.target, set()).update(value if isinstance(value, list) else [value])
+    found: set[tuple[str, str]] = set()
+    for target, refs in wanted.items():
+        model = f.BY_KEY[target].model
+        statement = sa.select(model.ref).where(model.ref.in_(sorted(refs)), model.archived_on.is_not(None))
+        found.update((target, ref) for ref in db.session.scalars(statement))
+    return found
+
+
+def linked_from(scope: Scope, key: str, ref: str) -> list[tuple[str, str]]:
+    """(list name, ref) of the records the user can see that link to this one: what archiving it
+    leaves pointing at an archived record (the links are kept)."""
     obj = get_record(scope, key, ref)
-    write_scope.check_versions({(key, ref): version})
-    record = serialise.record(kind, obj)
-    loaded_version = obj.record_version
+    found: list[tuple[str, str]] = []
+    for other in f.RECORD_TYPES:
+        model = other.model
+        for field in other.fields:
+            if field.target != key:
+                continue
+            column = getattr(model, field.attribute)
+            statement = sa.select(model.ref).where(column.contains(obj) if field.kind == "refs" else column == obj)
+            statement = statement.where(scope.where(model))
+            found.extend((other.key, other_ref) for other_ref in db.session.scalars(statement))
+    return sorted(set(found))
+
+
+def archive(
+    scope: Scope, key: str, ref: str, *, reason: str, actor: str, version: int | None = None, on: date | None = None
+) -> None:
+    """Archive a record: kept, read-only, exported, shown as archived; never deleted. Written
+    through the import like any save (scope checks, version check, audit, findings refresh, one
+    transaction)."""
+    scope.require(scope.can_edit_register)
+    obj = get_record(scope, key, ref)
+    if obj.is_archived:
+        raise ArchiveRefused(f"The {TITLES[key][1]} {ref} is already archived.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ArchiveRefused("Enter why the record is being archived")
+    if len(reason) > REASON_MAX:
+        raise ArchiveRefused(f"The reason must be {REASON_MAX} characters or fewer")
+    record = serialise.record(record_type(key), obj)
     if key in ARCHIVED_STATUS:
         field, value = ARCHIVED_STATUS[key]
         record[field] = value
-        if key == "data_flows":
-            record.setdefault("ended_on", date.today().isoformat())
-        save(scope, key, record, actor=actor, version=version)
-        return f"marked {value}"
-    try:
-        db.session.delete(obj)
-        db.session.flush()
-        audit.record_change(
-            actor=actor,
-            source="web",
-            record_type=kind.subject,
-            record_ref=ref,
-            record_id=obj.id,
-            before=record,
-            after=None,
-        )
-        findings.refresh(actor=actor)
-        db.session.commit()
-    except StaleDataError:  # changed by someone else between our read and our delete
-        db.session.rollback()
-        write_scope.check_versions({(key, ref): loaded_version})
-        raise
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        raise StillUsed(f"The {TITLES[key][1]} {ref} is still used by other records: change those first.") from None
-    except BaseException:
-        db.session.rollback()
-        raise
-    return "removed"
+    if key == "data_flows":
+        record.setdefault("ended_on", (on or date.today()).isoformat())
+    record["archived_on"] = (on or date.today()).isoformat()
+    record["archived_reason"] = reason
+    save(scope, key, record, actor=actor, version=version)
+
+
+def restore(scope: Scope, key: str, ref: str, *, actor: str, version: int | None = None) -> None:
+    """Bring an archived record back: editable again and no longer shown as archived (audited).
+    A flow stays ended and a DSA terminated until their status is changed."""
+    scope.require(scope.can_edit_register)
+    obj = get_record(scope, key, ref)
+    if not obj.is_archived:
+        raise ArchiveRefused(f"The {TITLES[key][1]} {ref} is not archived.")
+    record = serialise.record(record_type(key), obj)
+    for archive_key in f.ARCHIVE_KEYS:
+        record.pop(archive_key, None)
+    save(scope, key, record, actor=actor, version=version, restoring=True)

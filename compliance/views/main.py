@@ -13,8 +13,9 @@ from werkzeug.exceptions import NotFound
 
 from ..extensions import db
 from ..labels import month_label
-from ..services import dashboard, finding_list, records, reference
+from ..services import dashboard, finding_list, meetings, records, reference
 from ..services.access import Forbidden, NotVisible
+from ..services.records import Archived
 from .common import scope
 
 bp = Blueprint("main", __name__)
@@ -55,10 +56,13 @@ def review_timeline(reviews: list[dashboard.Review], today: date) -> list[tuple[
 def index() -> ResponseReturnValue:
     user_scope = scope()
     counts = dashboard.counts(user_scope)
+    unrecorded_cases, unrecorded_meetings = meetings.cases_not_recorded(user_scope)
     today = date.today()
     return render_template(
         "main/index.html",
         work=finding_list.open_by_rule(user_scope),
+        unrecorded_cases=unrecorded_cases,
+        unrecorded_meetings=unrecorded_meetings,
         **counts,
         review_timeline=review_timeline(counts["reviews"], today),
         today=today,
@@ -103,6 +107,12 @@ def register_error_pages(app: Flask) -> None:
     app.register_error_handler(NotVisible, lambda error: render_error(NotFound()))
     app.register_error_handler(Forbidden, lambda error: render_error(HTTPForbidden()))
     app.register_error_handler(sa.exc.OperationalError, database_unavailable)
+    # An archived record is read-only: a write that reaches it (a meeting of an archived panel,
+    # a form opened before it was archived) is refused with why, and nothing is written.
+    app.register_error_handler(
+        Archived,
+        lambda error: (render_template("errors/error.html", title="This record is archived", advice=str(error)), 409),
+    )
     app.jinja_env.globals["navigation_items"] = navigation_items
 
 

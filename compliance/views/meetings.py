@@ -21,7 +21,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from ..exchange.validate import InvalidDocument
 from ..labels import value_label
@@ -41,6 +41,31 @@ METHODS = [
 ]
 
 
+CASES_REQUIRED = "Enter the number of cases discussed, as a whole number: 0 if none were"
+CASES_RANGE = "Enter the number of cases discussed as a whole number, 0 or more"
+MAX_CASES = 2**31 - 1
+
+
+class CasesField(IntegerField):
+    """A whole number of cases, 0 or more: a blank is "enter the number", anything else that is
+    not a whole number says what to enter (never a server error, never the default message)."""
+
+    def process_formdata(self, valuelist):
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if not text:
+            self.raw_data, self.data = [""], None  # InputRequired answers a blank
+        else:
+            self.data = int(text) if text.isdecimal() and len(text) <= 10 else None
+
+
+def whole_number_of_cases(form, field) -> None:
+    if field.data is None or not 0 <= field.data <= MAX_CASES:
+        raise StopValidation(CASES_RANGE)
+
+
+CASES_VALIDATORS = [InputRequired(message=CASES_REQUIRED), whole_number_of_cases]
+
+
 class StartMeetingForm(Form):
     held_on = DateField(
         "Date of the meeting",
@@ -49,10 +74,11 @@ class StartMeetingForm(Form):
         validators=[InputRequired(message="Enter the date of the meeting")],
     )
     minutes_ref = StringField("Minutes reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    cases_discussed = IntegerField(
+    cases_discussed = CasesField(
         "Number of cases discussed",
         widget=GovTextInput(),
-        validators=[Optional(), NumberRange(min=0, message="Enter the number of cases discussed, 0 or more")],
+        description="Enter 0 if no cases were discussed.",
+        validators=CASES_VALIDATORS,
     )
     police_present = RadioField(
         "Was the police force for the area where each person discussed lives present?",
@@ -148,6 +174,20 @@ class NewOrganisationForm(Form):
 
 class ChangeConfidentialityForm(ConfidentialityFields):
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class CasesDiscussedForm(Form):
+    cases_discussed = CasesField(
+        "Number of cases discussed",
+        widget=GovTextInput(),
+        description="Enter 0 if no cases were discussed.",
+        validators=CASES_VALIDATORS,
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class RemoveAttendeeForm(Form):
+    submit = SubmitField("Yes, remove them", widget=GovSubmitInput())
 
 
 @bp.get("/")
@@ -272,13 +312,26 @@ def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
     return _show(meeting, minuted_form=form, status=400)
 
 
-@bp.route("/<meeting_ref>/attendees/<int:position>", methods=["GET", "POST"])
-def change_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
+def _stale(meeting_ref: str) -> ResponseReturnValue | None:
+    """A post from a page built on an older version of the meeting: the meeting as it is now, with
+    what changed (saving rebuilds a meeting's attendees, so the ids such a page names are gone)."""
+    if request.method != "POST":
+        return None
+    try:
+        write_scope.check_versions({("meetings", meeting_ref): posted_version()})
+    except write_scope.Conflict as error:
+        return _changed_meanwhile(meeting_ref, error)
+    return None
+
+
+@bp.route("/<meeting_ref>/attendees/<int:attendee_id>", methods=["GET", "POST"])
+def change_attendee(meeting_ref: str, attendee_id: int) -> ResponseReturnValue:
     meeting = meetings.get_meeting(scope(), meeting_ref)
     require(scope().can_record_meetings_of(meeting.panel))
-    if position >= len(meeting.attendees):
-        return redirect(url_for("meetings.show", meeting_ref=meeting_ref))
-    attendee = meeting.attendees[position]
+    stale = _stale(meeting_ref)
+    if stale is not None:
+        return stale
+    _, attendee = meetings.attendee(meeting, attendee_id)
     form = ChangeConfidentialityForm()
     if request.method == "GET" and attendee.confidentiality is not None:
         form.method.data = attendee.confidentiality.method.value
@@ -288,7 +341,7 @@ def change_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             meetings.set_confidentiality(
-                scope(), meeting, position, form.confidentiality(), actor(), version=posted_version()
+                scope(), meeting, attendee_id, form.confidentiality(), actor(), version=posted_version()
             )
         except write_scope.Conflict as error:
             conflict, meeting = error, meetings.get_meeting(scope(), meeting_ref)
@@ -297,21 +350,31 @@ def change_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
             return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
     status = 409 if conflict else (400 if request.method == "POST" else 200)
     return render_template(
-        "meetings/attendee.html", meeting=meeting, attendee=attendee, form=form, position=position, conflict=conflict
+        "meetings/attendee.html", meeting=meeting, attendee=attendee, form=form, conflict=conflict
     ), status
 
 
-@bp.post("/<meeting_ref>/attendees/<int:position>/remove")
-def remove_attendee(meeting_ref: str, position: int) -> ResponseReturnValue:
+@bp.route("/<meeting_ref>/attendees/<int:attendee_id>/remove", methods=["GET", "POST"])
+def remove_attendee(meeting_ref: str, attendee_id: int) -> ResponseReturnValue:
+    """ "Are you sure you want to remove ...?", then the attendee named by its id is removed."""
     meeting = meetings.get_meeting(scope(), meeting_ref)
     require(scope().can_record_meetings_of(meeting.panel))
-    if position < len(meeting.attendees):
+    stale = _stale(meeting_ref)
+    if stale is not None:
+        return stale
+    _, attendee = meetings.attendee(meeting, attendee_id)
+    form = RemoveAttendeeForm()
+    version = posted_version() if request.method == "POST" else meeting.record_version
+    if form.validate_on_submit():
         try:
-            meetings.remove_attendee(scope(), meeting, position, actor(), version=posted_version())
+            meetings.remove_attendee(scope(), meeting, attendee_id, actor(), version=version)
         except write_scope.Conflict as error:
             return _changed_meanwhile(meeting_ref, error)
-        flash("Attendee removed.")
-    return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+        flash(f"{attendee.role} ({attendee.organisation.name}) removed.")
+        return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+    return render_template(
+        "meetings/remove_attendee.html", meeting=meeting, attendee=attendee, form=form, record_version=version
+    ), (400 if request.method == "POST" else 200)
 
 
 @bp.post("/<meeting_ref>/organisations")
@@ -342,3 +405,29 @@ def attendance_sheet(meeting_ref: str) -> ResponseReturnValue:
     data = meetings.attendance_sheet(scope(), meeting, actor=actor())
     filename = f"attendance-{meeting.ref}-OFFICIAL-SENSITIVE.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": attachment(filename)})
+
+
+@bp.route("/<meeting_ref>/cases-discussed", methods=["GET", "POST"])
+def cases_discussed(meeting_ref: str) -> ResponseReturnValue:
+    """The number of cases discussed, for a meeting recorded or imported without it."""
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    form = CasesDiscussedForm(data={"cases_discussed": meeting.cases_discussed} if request.method == "GET" else None)
+    version = posted_version() if request.method == "POST" else meeting.record_version
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            meetings.record_cases_discussed(scope(), meeting, form.cases_discussed.data, actor(), version=version)
+        except write_scope.Conflict as error:
+            conflict, version, meeting = error, error.version, meetings.get_meeting(scope(), meeting_ref)
+        else:
+            flash("The number of cases discussed is recorded.")
+            return redirect(url_for("meetings.show", meeting_ref=meeting_ref))
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return render_template(
+        "meetings/cases_discussed.html",
+        meeting=meeting,
+        form=form,
+        record_version=version or meeting.record_version,
+        conflict=conflict,
+    ), status

@@ -162,7 +162,7 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
 
 def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str, str]]]) -> type[Form]:
     attributes: dict[str, Any] = {
-        field.key: _field(kind, field, noun, choices) for field in kind.fields if field.kind != "none"
+        field.key: _field(kind, field, noun, choices) for field in kind.form_fields if field.kind != "none"
     }
     if kind.key == "dsas":
         # The parties are a nested list; here they are chosen, and their signatures kept.
@@ -181,7 +181,7 @@ def to_form_data(kind: f.RecordType, record: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if kind.key == "dsas":
         data["party_organisations"] = [party["organisation"] for party in record.get("parties", ())]
-    for field in kind.fields:
+    for field in kind.form_fields:
         value = record.get(field.key)
         if value is None:
             continue
@@ -216,11 +216,11 @@ def _value(field: f.Field, value: Any, had: bool) -> Any:
 def from_form(kind: f.RecordType, form: Form, existing: dict[str, Any] | None) -> dict[str, Any]:
     """The exchange record the form describes; nested lists are kept from the stored record."""
     record: dict[str, Any] = {}
-    for field in kind.fields:
+    for field in kind.form_fields:
         value = _value(field, form[field.key].data, existing is not None and field.key in existing)
         if value is not None:
             record[field.key] = value
-    own = {field.key for field in kind.fields}
+    own = {field.key for field in kind.form_fields}
     record.update({key: nested for key, nested in (existing or {}).items() if key not in own})
     if kind.key == "dsas":
         kept = {party["organisation"]: party for party in (existing or {}).get("parties", ())}

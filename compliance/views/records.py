@@ -6,6 +6,9 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument
@@ -13,7 +16,7 @@ from ..reports.workbook import records_as_csv
 from ..services import audit, evidence, records, reference, related, write_scope
 from . import record_forms
 from .common import actor, page_number, posted_version, require, scope
-from .edge import attachment
+from .edge import Form, attachment
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -98,6 +101,7 @@ def detail(key: str, ref: str) -> ResponseReturnValue:
         implied=reference.implied_values(key, obj),
         related=related.for_record(scope(), key, obj, page_number()),
         record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
+        archived_links=records.archived_links(kind, record),
     )
 
 
@@ -132,6 +136,9 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
     require(scope().can_edit_register)
     noun = records.TITLES[key][1]
     obj = records.get_record(scope(), key, ref) if ref else None
+    if obj is not None and obj.is_archived:
+        flash(f"The {noun} {ref} is archived: restore it before changing it.")
+        return redirect(url_for("records.detail", key=key, ref=ref))
     existing = records.exchange_record(key, obj) if obj is not None else None
     # The version the form was built from: a save against a newer one is refused (write_scope.Conflict).
     version = posted_version() if request.method == "POST" else (obj.record_version if obj is not None else None)
@@ -161,7 +168,7 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
         ref=ref,
         noun=noun,
         title=records.TITLES[key][0],
-        fields=[field.key for field in kind.fields] + (["party_organisations"] if key == "dsas" else []),
+        fields=[field.key for field in kind.form_fields] + (["party_organisations"] if key == "dsas" else []),
         record_version=version or "",
         conflict=conflict,
     ), (409 if conflict else 400 if request.method == "POST" else 200)
@@ -183,24 +190,72 @@ def _attach_problems(form, error: InvalidDocument, editing: bool) -> None:
         target.errors = [*target.errors, message[0].upper() + message[1:]]
 
 
-@bp.post("/<key>/<ref>/archive")
+class ArchiveForm(Form):
+    reason = TextAreaField(
+        "Why is it being archived?",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter why the record is being archived"), Length(max=2000)],
+        description="For example, replaced by a newer agreement, or the sharing has stopped. "
+        "The record is kept, read-only, and a DPO can restore it.",
+    )
+    submit = SubmitField("Yes, archive it", widget=GovSubmitInput())
+
+
+@bp.route("/<key>/<ref>/archive", methods=["GET", "POST"])
 def archive(key: str, ref: str) -> ResponseReturnValue:
+    """ "Are you sure you want to archive ...?" with the reason; the record is never deleted."""
     _kind(key)
     require(scope().can_edit_register)
+    obj = records.get_record(scope(), key, ref)
+    noun = records.TITLES[key][1]
+    if obj.is_archived:
+        flash(f"The {noun} {ref} is already archived.")
+        return redirect(url_for("records.detail", key=key, ref=ref))
+    form = ArchiveForm()
+    version = posted_version() if request.method == "POST" else obj.record_version
+    if form.validate_on_submit():
+        try:
+            records.archive(scope(), key, ref, reason=form.reason.data, actor=actor(), version=version)
+        except records.ArchiveRefused as error:
+            form.reason.errors = [*form.reason.errors, str(error)]
+        except InvalidDocument as error:
+            form.reason.errors = [*form.reason.errors, str(error.problems[0])]
+        except write_scope.Conflict:
+            flash(
+                f"The {noun} {ref} was changed by someone else after you opened it, "
+                "so it has not been archived. Check it and try again."
+            )
+            return redirect(url_for("records.detail", key=key, ref=ref))
+        else:
+            flash(f"The {noun} {ref} is archived.")
+            return redirect(url_for("records.detail", key=key, ref=ref))
+    return render_template(
+        "records/archive.html",
+        key=key,
+        obj=obj,
+        noun=noun,
+        title=records.TITLES[key][0],
+        form=form,
+        record_version=version or "",
+        linked=records.linked_from(scope(), key, ref),
+        titles=records.TITLES,
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.post("/<key>/<ref>/restore")
+def restore(key: str, ref: str) -> ResponseReturnValue:
+    _kind(key)
+    require(scope().can_edit_register)
+    noun = records.TITLES[key][1]
     try:
-        done = records.archive(scope(), key, ref, actor=actor(), version=posted_version())
-    except records.StillUsed as error:
+        records.restore(scope(), key, ref, actor=actor(), version=posted_version())
+    except records.ArchiveRefused as error:
         flash(str(error))
-        return redirect(url_for("records.detail", key=key, ref=ref))
     except write_scope.Conflict:
-        flash(
-            f"The {records.TITLES[key][1]} {ref} was changed by someone else after you opened it, "
-            "so it has not been archived. Check it and try again."
-        )
-        return redirect(url_for("records.detail", key=key, ref=ref))
-    flash(f"The {records.TITLES[key][1]} {ref} is {done}.")
-    if done == "removed":
-        return redirect(url_for("records.list_page", key=key))
+        flash(f"The {noun} {ref} was changed by someone else after you opened it, so it has not been restored.")
+    else:
+        still = {"data_flows": " Its status is still ended.", "dsas": " Its status is still terminated."}
+        flash(f"The {noun} {ref} is restored.{still.get(key, '')}")
     return redirect(url_for("records.detail", key=key, ref=ref))
 
 
@@ -215,6 +270,9 @@ def nested(key: str, ref: str, part: str, party: str) -> ResponseReturnValue:
         abort(404)
     require(scope().can_edit_register)
     obj = records.get_record(scope(), key, ref)
+    if obj.is_archived:
+        flash(f"The {records.TITLES[key][1]} {ref} is archived: restore it before changing it.")
+        return redirect(url_for("records.detail", key=key, ref=ref))
     record = records.exchange_record(key, obj)
     _, _, party_key = record_forms.NESTED[part]
     items = record.get(part, [])

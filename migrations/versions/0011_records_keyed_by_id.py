@@ -164,7 +164,8 @@ def _autoincrement(sql, table):
     if 'AUTOINCREMENT' in sql:
         return sql
     column = re.compile(r'(\n\s*)id INTEGER NOT NULL,')
-    constraint = re.compile(r'\s*CONSTRAINT pk_%s PRIMARY KEY \(id\),?' % table)
+    # Named by the naming convention, or unnamed where Alembic's batch mode rebuilt the table.
+    constraint = re.compile(r'\s*(?:CONSTRAINT "?pk_%s"? )?PRIMARY KEY \(id\),?' % table)
     if not column.search(sql) or not constraint.search(sql):
         raise RuntimeError(f'{table}: its CREATE TABLE statement is not the one expected: {sql}')
     sql = column.sub(r'\1id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,', sql, count=1)

@@ -2,7 +2,7 @@
 marked for the DPO to complete
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-04 08:00:00
 
 A nullable flag (absent = complete), so every organisation already held stays as it is and the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

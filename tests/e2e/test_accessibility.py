@@ -37,7 +37,10 @@ PAGES = [
     ("panel_chair", "/meetings/riverford-channel-2026-11", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "submit-attendee-empty"),
     ("panel_chair", "/meetings/start/riverford-channel", None),
-    ("panel_chair", "/meetings/riverford-channel-2026-11/attendees/0", None),
+    ("panel_chair", "/meetings/riverford-channel-2026-11", "click-change"),
+    ("panel_chair", "/meetings/riverford-channel-2026-11", "click-remove"),
+    ("panel_chair", "/meetings/riverford-channel-2026-11/cases-discussed", None),
+    ("panel_chair", "/meetings/riverford-channel-2026-11/cases-discussed", "submit-blank-cases"),
     ("auditor", "/audit/", None),
     ("auditor", "/audit/?record_type=dsa", None),  # changes with was/now, names redacted
     ("dpo", "/audit/?record_type=report", None),
@@ -50,6 +53,10 @@ PAGES = [
     ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", "submit-empty"),
     ("dpo", "/records/data_flows/no-such-flow", None),
     ("dpo", "/areas/riverford/map", None),
+    ("dpo", "/records/privacy_notices/riverford-prevent-notice/archive", None),
+    ("dpo", "/records/privacy_notices/riverford-prevent-notice/archive", "submit-empty"),
+    ("dpo", "/records/privacy_notices/riverford-prevent-notice/archive", "archive"),  # its page, archived
+    ("dpo", "/records/privacy_notices/riverford-prevent-notice", "restore"),
     ("panel_chair", "/records/data_flows/new", None),
     ("dpo", "/records/areas/riverford", None),
     ("dpo", "/records/organisations/riverford-city-council", None),
@@ -73,6 +80,16 @@ def _act(page, action: str | None) -> None:
         page.get_by_role("button", name="Add the organisation").click()
     elif action == "submit-attendee-empty":
         page.get_by_role("button", name="Add the attendee").click()
+    elif action in ("click-change", "click-remove"):  # attendees are named by id: follow the page's link
+        page.get_by_role("link", name=re.compile("^Change" if action == "click-change" else "^Remove")).first.click()
+    elif action == "submit-blank-cases":
+        page.get_by_label("Number of cases discussed").fill("")
+        page.get_by_role("button", name="Save").click()
+    elif action == "archive":
+        page.get_by_label("Why is it being archived?").fill("Replaced by the council's new notice")
+        page.get_by_role("button", name="Yes, archive it").click()
+    elif action == "restore":
+        page.get_by_role("button", name=re.compile("^Restore")).click()
     if action:
         page.wait_for_load_state()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import csrf
+from .meeting_helpers import attendee_ids
 
 ROLES = ("anonymous", "admin", "dpo", "panel_chair", "auditor")
 MEETING = "riverford-channel-2026-11"
@@ -36,7 +37,8 @@ ACCESS = {
     "records.create": ("GET", "/records/dpias/new", EDITORS),
     "records.edit": ("GET", f"/records/data_flows/{FLOW}/edit", EDITORS),
     "records.nested": ("GET", "/records/dsas/riverford-prevent-channel-dsa/parties/riverford-college", EDITORS),
-    "records.archive": ("POST", "/records/storage_systems/pcm/archive", {**EDITORS, "admin": 302, "dpo": 302}),
+    "records.archive": ("GET", "/records/storage_systems/pcm/archive", EDITORS),
+    "records.restore": ("POST", "/records/storage_systems/pcm/restore", {**EDITORS, "admin": 302, "dpo": 302}),
     "flow_map.area_map": ("GET", "/areas/riverford/map", R),
     "findings.index": ("GET", "/findings/", R),
     "findings.download": ("GET", "/findings/findings.csv", R),
@@ -57,12 +59,10 @@ ACCESS = {
         f"/meetings/{MEETING}/minuted-statement",
         {**CHAIRS, "admin": 400, "dpo": 400, "panel_chair": 400},
     ),
-    "meetings.change_attendee": ("GET", f"/meetings/{MEETING}/attendees/0", CHAIRS),
-    "meetings.remove_attendee": (
-        "POST",
-        f"/meetings/{MEETING}/attendees/99/remove",
-        {**CHAIRS, "admin": 302, "dpo": 302, "panel_chair": 302},
-    ),
+    # {attendee}: the id of the meeting's first attendee (attendees are named by id, not by row)
+    "meetings.change_attendee": ("GET", f"/meetings/{MEETING}/attendees/{{attendee}}", CHAIRS),
+    "meetings.remove_attendee": ("GET", f"/meetings/{MEETING}/attendees/{{attendee}}/remove", CHAIRS),
+    "meetings.cases_discussed": ("GET", f"/meetings/{MEETING}/cases-discussed", CHAIRS),
     "meetings.add_organisation": (
         "POST",
         f"/meetings/{MEETING}/organisations",
@@ -104,9 +104,11 @@ def test_each_role_gets_what_the_table_says(demo, client_for, role):
     client = demo.test_client() if role == "anonymous" else client_for(role)
     token = csrf(client, "/sign-in") if role == "anonymous" else csrf(client, "/")
     failures = []
+    attendee = attendee_ids(MEETING)[0]
     for endpoint, (method, path, expected) in ACCESS.items():
         if endpoint == "auth.sign_out":
             continue  # signing out would end the session the rest of the loop uses
+        path = path.replace("{attendee}", str(attendee))
         status = expected.get(role, "in")
         if method == "GET":
             response = client.get(path)

@@ -12,6 +12,7 @@ from compliance.models import DataFlow, Finding, User
 from compliance.services import write_scope
 
 from .conftest import USERS, csrf
+from .meeting_helpers import attendee_ids
 from .test_write_scope_web import form_data, stored
 
 FLOW = "council-to-police-referrals"
@@ -95,6 +96,7 @@ def test_meeting_actions_carry_the_version_of_the_meeting_they_were_built_from(c
     chair, dpo = client_for("panel_chair"), client_for("dpo")
     path = f"/meetings/{MEETING}"
     chair_page, dpo_page = opened_form(chair, path), opened_form(dpo, path)
+    first_attendee = attendee_ids(MEETING)[0]  # as the DPO's page names it
     added = chair.post(
         f"{path}/attendees",
         data={
@@ -107,7 +109,7 @@ def test_meeting_actions_carry_the_version_of_the_meeting_they_were_built_from(c
     )
     assert added.status_code == 302
     before = stored("panels", "riverford-channel")
-    removed = dpo.post(f"{path}/attendees/0/remove", data=dpo_page)
+    removed = dpo.post(f"{path}/attendees/{first_attendee}/remove", data=dpo_page)
     assert removed.status_code == 409
     assert "Your change has not been saved" in removed.data.decode()
     assert stored("panels", "riverford-channel") == before
@@ -116,14 +118,15 @@ def test_meeting_actions_carry_the_version_of_the_meeting_they_were_built_from(c
 def test_archive_and_accepting_a_risk_refuse_a_stale_page(client_for):
     client = client_for("dpo")
     detail = f"/records/data_flows/{FLOW}"
-    stale = opened_form(client, detail)
+    stale = opened_form(client, f"{detail}/archive")  # "Are you sure you want to archive...?"
     opened = opened_form(client, EDIT)
     record = stored("data_flows", FLOW)
     client.post(EDIT, data={**form_data("data_flows", {**record, "name": "Changed"}, ""), **opened})
-    response = client.post(f"{detail}/archive", data=stale)
+    response = client.post(f"{detail}/archive", data={**stale, "reason": "The sharing has stopped"})
     assert response.status_code == 302
     assert "changed by someone else" in client.get(detail).data.decode()
     assert stored("data_flows", FLOW)["status"] == record["status"]
+    assert "archived_on" not in stored("data_flows", FLOW)
 
     finding = db.session.scalar(sa.select(Finding).where(Finding.subject_ref == FLOW).limit(1))
     page = opened_form(client, f"/findings/{finding.id}")

@@ -8,8 +8,16 @@ import sqlalchemy as sa
 
 from compliance.extensions import db
 from compliance.models import Dsa
+from compliance.services import exchange
 
 from .conftest import csrf
+from .test_write_scope_web import stored
+
+
+def stored_all(key: str) -> list[dict]:
+    db.session.remove()
+    return exchange.export_document().get(key, [])
+
 
 EMPTY_DATE = ["", "", ""]
 DSA_DATES = {name: EMPTY_DATE for name in ("effective_from", "review_due", "last_reviewed_on", "expires_on")}
@@ -107,21 +115,37 @@ def test_an_impossible_date_is_an_error_not_a_crash(client_for):
     assert "Not a valid date value" in response.data.decode() or "real date" in response.data.decode()
 
 
-def test_archiving_a_flow_ends_it_and_closes_its_findings(client_for):
+def test_archiving_a_flow_asks_why_then_ends_it_and_closes_its_findings(client_for):
     client = client_for("dpo")
-    response = client.post(
-        "/records/data_flows/council-to-police-referrals/archive", data={"csrf_token": csrf(client, "/")}
-    )
+    path = "/records/data_flows/council-to-police-referrals/archive"
+    page = client.get(path).data.decode()
+    assert "Are you sure you want to archive the data flow" in page
+    blank = client.post(path, data={"csrf_token": csrf(client, path), "reason": " "})
+    assert blank.status_code == 400 and "Enter why the record is being archived" in blank.data.decode()
+    assert "archived_on" not in stored("data_flows", "council-to-police-referrals")
+    response = client.post(path, data={"csrf_token": csrf(client, path), "reason": "Referrals now go by CTNet"})
     assert response.status_code == 302
     page = client.get("/records/data_flows/council-to-police-referrals").data.decode()
-    assert "is marked ended" in page and "No open findings." in page
+    assert "is archived" in page and "No open findings." in page and "Referrals now go by CTNet" in page
+    record = stored("data_flows", "council-to-police-referrals")
+    assert record["status"] == "ended" and record["archived_reason"] == "Referrals now go by CTNet"
 
 
-def test_a_record_still_in_use_is_not_removed(client_for):
+def test_a_record_in_use_is_archived_kept_and_shown_archived_where_it_is_linked(client_for):
     client = client_for("dpo")
-    response = client.post("/records/storage_systems/pcm/archive", data={"csrf_token": csrf(client, "/")})
+    path = "/records/storage_systems/pcm/archive"
+    page = client.get(path).data.decode()
+    assert "link to it and will keep the link" in page  # the flows that use it are listed
+    response = client.post(path, data={"csrf_token": csrf(client, path), "reason": "Replaced by the new system"})
     assert response.status_code == 302
-    assert "is still used by other records" in client.get("/records/storage_systems/pcm").data.decode()
+    assert stored("storage_systems", "pcm")["archived_reason"] == "Replaced by the new system"
+    flows = [r for r in stored_all("data_flows") if "pcm" in r.get("storage_systems", ())]
+    assert flows, "the demo's flows use pcm"
+    flow_page = client.get(f"/records/data_flows/{flows[0]['ref']}").data.decode()
+    assert (
+        'href="/records/storage_systems/pcm">pcm</a> <strong class="govuk-tag govuk-tag--grey">Archived</strong>'
+        in (flow_page)
+    )
 
 
 def test_recording_a_dsa_signature_and_a_lawful_basis(client_for):

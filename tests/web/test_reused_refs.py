@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from compliance.extensions import db
 from compliance.models import AuditEvent, EvidenceDocument, Finding, FindingEvent, Organisation
-from compliance.services import exchange, findings, users
+from compliance.services import exchange, findings, purge, users
 
-from .conftest import OTHERTON, csrf, sign_in
+from .conftest import OTHERTON, USERS, csrf, sign_in
 from .test_concurrency import opened_form
 from .test_evidence import PDF
 from .test_write_scope_web import demo_client, form_data
@@ -69,10 +69,11 @@ def _riverford_org_with_a_document(riverford) -> tuple[int, int]:
     assert response.status_code == 302
     old_id = db.session.scalar(sa.select(Organisation.id).where(Organisation.ref == REF))
     document_id = db.session.scalar(sa.select(EvidenceDocument.id))
-    # The flow stops using it, and Riverford's DPO removes it (nothing points at it any more).
+    # The flow stops using it, and an admin purges it (archiving keeps a record; purging is the one
+    # way a record goes, and nothing points at it any more).
     flow = _flow("riverford-old-flow", "riverford", "riverford-city-council", "riverford-city-council")
     _import({**organisation, "name": "Riverford Old Council"}, flow, "riverford-import")
-    assert riverford.post(f"{ORG}/archive", data=opened_form(riverford, ORG)).status_code == 302
+    purge.purge("organisations", REF, reason="Created by mistake", admin_email=USERS["admin"], actor="cli:admin")
     db.session.remove()
     assert db.session.scalar(sa.select(Organisation.id).where(Organisation.ref == REF)) is None
     return old_id, document_id

@@ -16,6 +16,7 @@ from compliance.services import exchange
 from compliance.views import record_forms
 
 from .conftest import OTHERTON, USERS, csrf, sign_in
+from .meeting_helpers import attendee_ids
 
 
 def form_data(key: str, record: dict, token: str) -> dict:
@@ -131,7 +132,7 @@ def _post_routes(app) -> dict[str, list[str]]:
     finding = db.session.scalar(sa.select(Finding.id).where(Finding.subject_ref == "council-to-police-referrals"))
     meeting = "riverford-channel-2026-11"
     riverford = exchange.export_document("riverford")
-    db.session.remove()
+    attendees = attendee_ids(meeting)
     paths: dict[str, list[str]] = {
         "records.create": [f"/records/{key}/new" for key in f.BY_KEY],
         "records.edit": [f"/records/{key}/{r['ref']}/edit" for key in f.BY_KEY for r in riverford.get(key, ())],
@@ -147,8 +148,10 @@ def _post_routes(app) -> dict[str, list[str]]:
         "meetings.start": ["/meetings/start/riverford-channel"],
         "meetings.add_attendee": [f"/meetings/{meeting}/attendees"],
         "meetings.minuted_statement": [f"/meetings/{meeting}/minuted-statement"],
-        "meetings.change_attendee": [f"/meetings/{meeting}/attendees/0"],
-        "meetings.remove_attendee": [f"/meetings/{meeting}/attendees/0/remove"],
+        "meetings.change_attendee": [f"/meetings/{meeting}/attendees/{attendee}" for attendee in attendees],
+        "meetings.remove_attendee": [f"/meetings/{meeting}/attendees/{attendee}/remove" for attendee in attendees],
+        "meetings.cases_discussed": [f"/meetings/{meeting}/cases-discussed"],
+        "records.restore": [f"/records/{key}/{r['ref']}/restore" for key in f.BY_KEY for r in riverford.get(key, ())],
         "meetings.add_organisation": [f"/meetings/{meeting}/organisations"],
         "transfer.import_file": ["/transfer/import"],
         "admin.index": ["/admin/"],
