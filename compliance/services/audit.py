@@ -72,7 +72,14 @@ def record_creations(created: list[tuple[str, dict[str, Any], int]], *, actor: s
 
 
 def record_report(
-    *, kind: str, area_ref: str | None, sha256: str, details: dict[str, Any], actor: str, source: str
+    *,
+    kind: str,
+    area_ref: str | None,
+    sha256: str,
+    details: dict[str, Any],
+    actor: str,
+    source: str,
+    ref: str | None = None,
 ) -> AuditEvent | None:
     """One entry for a report generated (kind: pdf, workbook, foi), with the file's SHA-256 and its
     scope. A report of one area carries the area's id (its readers see the entry); one of every
@@ -84,7 +91,7 @@ def record_report(
         actor=actor,
         source=source,
         record_type="report",
-        record_ref=f"{kind}-{area_ref or 'all-areas'}",
+        record_ref=(ref or f"{kind}-{area_ref or 'all-areas'}")[:64],
         record_id=area_id,
         before=None,
         after={"kind": kind, "scope": f"area {area_ref}" if area_ref else "all areas", "sha256": sha256, **details},

@@ -274,20 +274,20 @@ def attendance_sheet(scope: Scope, meeting: PanelMeeting, *, actor: str) -> byte
             generated_at=generated_at,
         )
     )
-    audit.record_change(
-        actor=actor,
-        source="report",
-        record_type="report",
-        record_ref=f"attendance-sheet-{meeting.ref}"[:64],
-        before=None,
-        after={
-            "kind": "attendance_sheet",
+    # A report entry of the panel's (first) area, so that area's readers see it in the trail.
+    audit.record_report(
+        kind="attendance-sheet",
+        ref=f"attendance-sheet-{meeting.ref}",
+        area_ref=min((area.ref for area in meeting.panel.areas), default=None),
+        sha256=hashlib.sha256(data).hexdigest(),
+        details={
             "meeting": meeting.ref,
             "attendees": len(attendees),
             "generated_at": generated_at.isoformat(),
-            "sha256": hashlib.sha256(data).hexdigest(),
             "pages": pages,
         },
+        actor=actor,
+        source="report",
     )
     db.session.commit()
     return data
