@@ -25,6 +25,7 @@ from .workbook_layout import AS_OF_NAME, LISTS, README
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted (password-protected) or .xls file
 EMPTY_RUN = 1000  # this many empty rows in a row end a sheet's data: more is formatting, not records
 PROGRESS_EVERY = 10_000
+MAX_UNPACKED = 1 << 30  # what the parts of a workbook may unpack to: a national register is far less
 
 Progress = Callable[[str], None]
 
@@ -51,6 +52,13 @@ def read_xlsx(path: str | Path, progress: Progress = _no_progress):
         )
     if not head.startswith(b"PK") or not zipfile.is_zipfile(path):
         raise UnreadableFile(f"{name} is not an Excel workbook (.xlsx), or it is damaged")
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(item.file_size for item in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise UnreadableFile(
+            f"{name} unpacks to {unpacked / 2**20:,.0f} MB, more than a register's workbook can hold "
+            f"({MAX_UNPACKED / 2**20:,.0f} MB): delete the empty rows and columns, or import it in parts"
+        )
     try:
         workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -76,7 +84,9 @@ def read_xlsx(path: str | Path, progress: Progress = _no_progress):
             rows = ws.iter_rows()
             header = [next(rows, ()), next(rows, ())]
             values = [[_value(cell) for cell in row] for row in header]
-            return _columns(sheet, values, _cell_rows(sheet, rows, progress, problems), problems)
+            member = getattr(ws, "_worksheet_path", "").lstrip("/")
+            data_after = lambda row: _data_after(path, member, row)  # noqa: E731
+            return _columns(sheet, values, _cell_rows(sheet, rows, progress, problems, data_after), problems)
 
         doc, located = layout.document(source, as_of, problems)
         return doc, located, problems
@@ -93,7 +103,7 @@ def _value(cell: Any) -> Any:
     return value
 
 
-def _cell_rows(sheet, rows, progress: Progress, problems: list[Problem]) -> Iterator[tuple[int, list[Any]]]:
+def _cell_rows(sheet, rows, progress: Progress, problems: list[Problem], data_after) -> Iterator[tuple[int, list[Any]]]:
     progress(f"Reading {sheet.title}")
     number, empty_run, read = layout.DATA_ROW - 1, 0, 0
     for row in rows:
@@ -102,7 +112,7 @@ def _cell_rows(sheet, rows, progress: Progress, problems: list[Problem]) -> Iter
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             empty_run += 1
             if empty_run >= EMPTY_RUN:
-                if _more_data(rows):
+                if data_after(number):
                     problems.append(
                         Problem(
                             f"{sheet.title}!row {number - EMPTY_RUN + 1}",
@@ -118,13 +128,20 @@ def _cell_rows(sheet, rows, progress: Progress, problems: list[Problem]) -> Iter
         yield number, values
 
 
-def _more_data(rows) -> bool:
-    """Whether any row left holds a value (read fast, without converting cells)."""
-    for row in rows:
-        for cell in row:
-            value = getattr(cell, "value", None)
-            if value is not None and not (isinstance(value, str) and not value.strip()):
+# A cell that holds something: a value, inline text or a formula.
+_CELL_WITH_DATA = re.compile(rb'<c r="[A-Z]+([0-9]+)"[^>]*?(?<!/)>\s*<(?:v|is|f)[\s>]')
+
+
+def _data_after(path, member: str, row: int) -> bool:
+    """Whether any cell below `row` of a sheet holds something. The sheet's XML is scanned as
+    bytes (50 MB of empty rows take openpyxl a minute to parse, and this a second)."""
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            text = tail + chunk
+            if any(int(found) > row for found in _CELL_WITH_DATA.findall(text)):
                 return True
+            tail = text[-256:]
     return False
 
 
@@ -137,6 +154,9 @@ def _columns(sheet: layout.Sheet, header: list[list[Any]], rows, problems: list[
     by_label = {column.label.casefold(): column.name for column in sheet.columns}
     if any(second) and all(v in known for v in second if v):
         names = second + [None] * (len(labels) - len(second))
+        for index, label in enumerate(labels):  # a column added with a heading only
+            if label and not names[index]:
+                names[index] = by_label.get(label.casefold(), label)
     else:  # no names row (a CSV written by another tool): the labels name the columns
         names = [by_label.get(label.casefold(), label) if label else None for label in labels]
         rows = _chain_row(second, rows)

@@ -8,6 +8,9 @@ and is read back exactly as it was.
 
 from __future__ import annotations
 
+import re
+import tempfile
+import zipfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -35,10 +38,32 @@ def write(doc: Mapping[str, Any], path: str | Path) -> None:
     _readme(workbook, doc.get("as_of"))
     ranges, lists = _list_ranges()
     sheet_rows = layout.rows(doc)
+    sizes = [(README_ROWS, 4)]
     for sheet in layout.SHEETS:
         _sheet(workbook, sheet, sheet_rows[sheet.title], ranges)
+        sizes.append((len(sheet_rows[sheet.title]) + 2, len(sheet.columns)))
     _lists(workbook, lists)
-    workbook.save(str(path))
+    sizes.append((max(len(labels) for labels in lists), len(lists)))
+    with tempfile.TemporaryDirectory() as folder:
+        written = Path(folder) / "workbook.xlsx"
+        workbook.save(str(written))
+        _with_dimensions(written, Path(path), sizes)
+
+
+def _with_dimensions(source: Path, target: Path, sizes: list[tuple[int, int]]) -> None:
+    """The workbook with each sheet's extent recorded, as Excel records it (openpyxl's write-only
+    mode leaves it out, and a reader without it parses each sheet twice to find it)."""
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in archive.infolist():
+            data = archive.read(item.filename)
+            found = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", item.filename)
+            if found and int(found.group(1)) <= len(sizes) and b"<dimension" not in data[:4096]:
+                rows, columns = sizes[int(found.group(1)) - 1]
+                extent = f'<dimension ref="A1:{layout._letter(max(columns, 1) - 1)}{max(rows, 1)}"/>'.encode()
+                found = re.search(rb"</sheetPr>|<sheetPr[^>]*/>", data)
+                if found:
+                    data = data[: found.end()] + extent + data[found.end() :]
+            out.writestr(item, data)
 
 
 def _text_cell(ws, value: Any, bold: bool = False) -> WriteOnlyCell:
@@ -107,6 +132,9 @@ def _lists(workbook, wanted: list[tuple[str, ...]]) -> None:
     ws.sheet_state = "hidden"
     for index in range(max(len(labels) for labels in wanted)):
         ws.append([_text_cell(ws, labels[index]) if index < len(labels) else None for labels in wanted])
+
+
+README_ROWS = 6 + len(readme.INTRODUCTION) + sum(1 + len(sheet.columns) for sheet in layout.SHEETS)
 
 
 def _readme(workbook, as_of: str | None) -> None:
