@@ -9,6 +9,7 @@ openpyxl is loaded only when a workbook is read (workbook_in imports it lazily).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,3 +110,43 @@ def confirm(scope: Scope, path: Path, expected_sha256: str, *, actor: str):
         raise UnreadableFile("the file changed since it was checked: upload it again")
     doc, located = read([path])
     return _by_cell(located, lambda: write_scope.import_document(scope, doc, actor=actor))
+
+
+# --- a workbook uploaded in the browser, kept between its preview and its confirmation -------------
+
+UPLOADS = "imports"
+KEEP_SECONDS = 24 * 3600
+
+
+def _upload_path(folder: Path, digest: str, actor: str) -> Path:
+    owner = hashlib.sha256(actor.encode()).hexdigest()[:16]
+    return folder / UPLOADS / f"{digest}-{owner}.xlsx"
+
+
+def stash(stream, folder: Path, actor: str) -> Path:
+    """Keep an uploaded workbook under the instance folder, named by its SHA-256 and its uploader,
+    until it is confirmed (uploads older than a day are removed)."""
+    import time
+
+    uploads = folder / UPLOADS
+    uploads.mkdir(parents=True, exist_ok=True)
+    for old in uploads.glob("*.xlsx"):
+        if time.time() - old.stat().st_mtime > KEEP_SECONDS:
+            old.unlink(missing_ok=True)
+    partial = uploads / f"upload-{hashlib.sha256(actor.encode()).hexdigest()[:16]}-{time.time_ns()}.part"
+    digest = hashlib.sha256()
+    with open(partial, "wb") as handle:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            handle.write(chunk)
+    path = _upload_path(folder, digest.hexdigest(), actor)
+    partial.replace(path)
+    return path
+
+
+def stashed(folder: Path, digest: str, actor: str) -> Path | None:
+    """The workbook this user uploaded with that SHA-256, if it is still kept."""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest or ""):
+        return None
+    path = _upload_path(folder, digest, actor)
+    return path if path.is_file() else None
