@@ -194,3 +194,15 @@ def _with_empty_rows(source: Path, target: Path, title: str, rows: int, then_dat
                 data = text.encode("utf-8")
                 assert rows < 100_000 or len(data) > 50_000_000
             out.writestr(item, data)
+
+
+def test_openpyxl_is_loaded_only_when_a_workbook_is_written_or_read():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, compliance.cli, compliance.services.workbook_import, compliance.exchange.workbook_layout;"
+        "print('openpyxl' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
