@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +82,19 @@ def read_xlsx(path: str | Path, progress: Progress = _no_progress):
 
         def source(sheet: layout.Sheet):
             ws = workbook[sheet.title]
-            ws.reset_dimensions()  # do not trust the stored dimension: read every row
-            rows = ws.iter_rows()
-            header = [next(rows, ()), next(rows, ())]
-            values = [[_value(cell) for cell in row] for row in header]
+            rows = _sheet_rows(workbook, ws)
+            header: dict[int, list[Any]] = {1: [], 2: []}
+            first = None
+            for number, values in rows:
+                if number > 2:
+                    first = (number, values)
+                    break
+                header[number] = values
+            body = itertools.chain([first] if first else [], rows)
             member = getattr(ws, "_worksheet_path", "").lstrip("/")
             data_after = lambda row: _data_after(path, member, row)  # noqa: E731
-            return _columns(sheet, values, _cell_rows(sheet, rows, progress, problems, data_after), problems)
+            cells = _cell_rows(sheet, body, progress, problems, data_after)
+            return _columns(sheet, [header[1], header[2]], cells, problems)
 
         doc, located = layout.document(source, as_of, problems)
         return doc, located, problems
@@ -94,32 +102,91 @@ def read_xlsx(path: str | Path, progress: Progress = _no_progress):
         workbook.close()
 
 
-def _value(cell: Any) -> Any:
-    value = getattr(cell, "value", None)
-    if getattr(cell, "data_type", None) == "f" and isinstance(value, str):
-        return layout.Formula(value)
-    if not isinstance(value, (str, int, float, bool, date, datetime, type(None))):
-        return layout.Formula(str(value))  # an array formula or a data table
-    return value
+@cache
+def _parser_class():
+    """openpyxl's sheet parser with a fast path for inline strings: openpyxl writes every string
+    inline and parses each into a rich-text object, which took three quarters of the time of
+    reading its own workbook. (Made on first use: openpyxl is loaded only when a workbook is read.)"""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    formula, inline_tag, text_tag, run_tag = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("f", "is", "t", "r"))
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            if element.get("t") != "inlineStr" or element.find(formula) is not None:
+                return super().parse_cell(element)
+            coordinate = element.get("r")
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            value = None
+            inline = element.find(inline_tag)
+            if inline is not None:
+                text = inline.find(text_tag)
+                if text is not None:
+                    value = text.text or ""
+                else:
+                    value = "".join(run.findtext(text_tag) or "" for run in inline.iter(run_tag))
+            style = int(element.get("s", 0))
+            return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": style}
+
+    return Parser
+
+
+def _sheet_rows(workbook, ws) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) for each row the sheet's XML holds; a formula as a Formula."""
+    with workbook._archive.open(ws._worksheet_path) as source:
+        parser = _parser_class()(
+            source,
+            workbook.shared_strings,
+            data_only=False,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            values: list[Any] = []
+            for cell in cells:
+                while len(values) < cell["column"] - 1:
+                    values.append(None)
+                value = cell["value"]
+                if cell["data_type"] == "f" or not isinstance(
+                    value, (str, int, float, bool, date, datetime, type(None))
+                ):
+                    value = layout.Formula(str(value))
+                values.append(value)
+            yield number, values
+
+
+def _blank(values: list[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
 def _cell_rows(sheet, rows, progress: Progress, problems: list[Problem], data_after) -> Iterator[tuple[int, list[Any]]]:
+    """The rows that hold something. A run of EMPTY_RUN empty rows ends the sheet's data: rows
+    after it that hold something are a problem (neither read nor silently dropped)."""
     progress(f"Reading {sheet.title}")
-    number, empty_run, read = layout.DATA_ROW - 1, 0, 0
-    for row in rows:
-        number += 1
-        values = [_value(cell) for cell in row]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            empty_run += 1
-            if empty_run >= EMPTY_RUN:
-                if data_after(number):
-                    problems.append(
-                        Problem(
-                            f"{sheet.title}!row {number - EMPTY_RUN + 1}",
-                            f"{EMPTY_RUN:,} or more empty rows come before more data: delete the empty rows",
-                        )
+    last, empty_run, read = layout.DATA_ROW - 1, 0, 0
+    for number, values in rows:
+        gap = max(0, number - last - 1)  # rows the file leaves out are empty
+        blank = _blank(values)
+        if empty_run + gap + (1 if blank else 0) >= EMPTY_RUN:
+            if not blank or data_after(number):
+                problems.append(
+                    Problem(
+                        f"{sheet.title}!row {last - empty_run + 1}",
+                        f"{EMPTY_RUN:,} or more empty rows come before more data: delete the empty rows",
                     )
-                return
+                )
+            return
+        last = number
+        if blank:
+            empty_run += gap + 1
             continue
         empty_run = 0
         read += 1
@@ -165,7 +232,7 @@ def _columns(sheet: layout.Sheet, header: list[list[Any]], rows, problems: list[
     for index, name in enumerate(names):
         if not name:
             continue
-        letter = layout._letter(index)
+        letter = layout.column_letter(index)
         shown = labels[index] if index < len(labels) and labels[index] else name
         if name not in known:
             problems.append(
@@ -195,7 +262,7 @@ def _no_stray_values(sheet, width: int, rows, problems: list[Problem]):
     for number, values in rows:
         for index in range(width, len(values)):
             if values[index] is not None and values[index] != "":
-                letter = layout._letter(index)
+                letter = layout.column_letter(index)
                 message = "a value in a column with no heading: remove it, or move it to its column"
                 problems.append(Problem(f"{sheet.title}!{letter}{number}", message))
                 break

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from ..labels import field_label, value_label
@@ -229,6 +230,7 @@ def _shown(value: Any) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
+@cache
 def _enum_lookup(column: Column) -> dict[str, str]:
     lookup = {}
     for member in column.enum:
@@ -383,11 +385,12 @@ def document(source: Rows, as_of: str | None, problems: list[Problem]) -> tuple[
         if given is None:
             continue
         names, sheet_rows = given
-        letters = {name: _letter(i) for i, name in enumerate(names) if name}
+        letters = {name: column_letter(i) for i, name in enumerate(names) if name}
         located.letters[sheet.title] = letters
         items = parents.setdefault(sheet.key, {})
+        columns = [sheet.column(name) if name else None for name in names]
         for number, values in sheet_rows:
-            item = _item(sheet, names, values, number, located, problems)
+            item = _item(sheet, columns, values, number, located, problems)
             if sheet.parent is None:
                 path = f"{sheet.key}[{len(doc.setdefault(sheet.key, []))}]"
                 doc[sheet.key].append(item)
@@ -415,11 +418,10 @@ def document(source: Rows, as_of: str | None, problems: list[Problem]) -> tuple[
     return doc, located
 
 
-def _item(sheet, names, values, number, located, problems) -> dict[str, Any]:
+def _item(sheet, columns, values, number, located, problems) -> dict[str, Any]:
     item: dict[str, Any] = {}
-    for name, value in zip(names, values, strict=False):
-        column = sheet.column(name) if name else None
-        if column is None:
+    for column, value in zip(columns, values, strict=False):
+        if column is None or value is None:
             continue
         try:
             converted = convert(column, value)
@@ -435,7 +437,7 @@ def _item(sheet, names, values, number, located, problems) -> dict[str, Any]:
     return item
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
     letters = ""
     index += 1
     while index:

@@ -59,7 +59,7 @@ def _with_dimensions(source: Path, target: Path, sizes: list[tuple[int, int]]) -
             found = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", item.filename)
             if found and int(found.group(1)) <= len(sizes) and b"<dimension" not in data[:4096]:
                 rows, columns = sizes[int(found.group(1)) - 1]
-                extent = f'<dimension ref="A1:{layout._letter(max(columns, 1) - 1)}{max(rows, 1)}"/>'.encode()
+                extent = f'<dimension ref="A1:{layout.column_letter(max(columns, 1) - 1)}{max(rows, 1)}"/>'.encode()
                 found = re.search(rb"</sheetPr>|<sheetPr[^>]*/>", data)
                 if found:
                     data = data[: found.end()] + extent + data[found.end() :]
@@ -80,7 +80,7 @@ def _sheet(workbook, sheet: layout.Sheet, rows: list[list[Any]], lists: dict[str
     ws.freeze_panes = "B3"
     ws.row_dimensions[2].hidden = True
     for index, column in enumerate(sheet.columns):
-        letter = layout._letter(index)
+        letter = layout.column_letter(index)
         ws.column_dimensions[letter].width = max(12, min(40, len(column.label) + 4))
         if column.kind in ("enum", "boolean"):
             source = lists[column.name] if column.kind == "enum" else '"Yes,No"'
@@ -118,7 +118,7 @@ def _list_ranges() -> tuple[dict[str, str], list[tuple[str, ...]]]:
             if column.kind == "enum":
                 labels = tuple(column.labels())
                 if labels not in columns:
-                    columns[labels] = layout._letter(len(wanted))
+                    columns[labels] = layout.column_letter(len(wanted))
                     wanted.append(labels)
                 letter = columns[labels]
                 ranges[column.name] = f"'{LISTS}'!${letter}$1:${letter}${len(labels)}"
