@@ -14,11 +14,13 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from . import workbook_layout as layout
 from .validate import Problem
@@ -40,11 +42,8 @@ def _no_progress(_: str) -> None:
     pass
 
 
-def read_xlsx(path: str | Path, progress: Progress = _no_progress):
-    """(document, where each part came from, problems) for the workbook at `path`."""
-    from openpyxl import load_workbook
-
-    name = Path(path).name
+def _check_file(path, name: str) -> None:
+    """Refuse what is not an .xlsx file at all, before openpyxl opens it."""
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head == OLE_MAGIC:
@@ -61,6 +60,14 @@ def read_xlsx(path: str | Path, progress: Progress = _no_progress):
             f"{name} unpacks to {unpacked / 2**20:,.0f} MB, more than a register's workbook can hold "
             f"({MAX_UNPACKED / 2**20:,.0f} MB): delete the empty rows and columns, or import it in parts"
         )
+
+
+def read_xlsx(path: str | Path, progress: Progress = _no_progress):
+    """(document, where each part came from, problems) for the workbook at `path`."""
+    from openpyxl import load_workbook
+
+    name = Path(path).name
+    _check_file(path, name)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -77,7 +84,10 @@ def read_xlsx(path: str | Path, progress: Progress = _no_progress):
             problems.append(Problem(title, f"the sheet {title!r} is not part of the layout: remove it or rename it"))
         if problems:
             return None, layout.Located(), problems
-        _merged_cells(path, workbook, problems)
+        try:
+            _merged_cells(path, workbook, problems)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+            raise UnreadableFile(f"{name} is damaged: part of it cannot be read ({error})") from None
         as_of = _as_of(workbook, problems)
 
         def source(sheet: layout.Sheet):
@@ -96,7 +106,10 @@ def read_xlsx(path: str | Path, progress: Progress = _no_progress):
             cells = _cell_rows(sheet, body, progress, problems, data_after)
             return _columns(sheet, [header[1], header[2]], cells, problems)
 
-        doc, located = layout.document(source, as_of, problems)
+        try:
+            doc, located = layout.document(source, as_of, problems)
+        except (zipfile.BadZipFile, zlib.error, ParseError, EOFError, OSError) as error:  # a damaged part
+            raise UnreadableFile(f"{name} is damaged: part of it cannot be read ({error})") from None
         return doc, located, problems
     finally:
         workbook.close()

@@ -71,6 +71,17 @@ def test_a_damaged_file(tmp_path, workbook_file):
     assert "damaged" in unreadable(empty_zip)
 
 
+def test_a_workbook_with_a_damaged_sheet(tmp_path, workbook_file):
+    damaged = tmp_path / "damaged-sheet.xlsx"
+    with zipfile.ZipFile(workbook_file) as archive, zipfile.ZipFile(damaged, "w") as out:
+        for item in archive.infolist():
+            data = archive.read(item.filename)
+            if item.filename == "xl/worksheets/sheet6.xml":  # Data flows
+                data = data[: len(data) // 2]
+            out.writestr(item, data)
+    assert "damaged" in unreadable(damaged)
+
+
 def test_a_renamed_sheet_and_a_missing_one(workbook_file):
     def change(workbook):
         workbook["Data flows"].title = "Flows"
