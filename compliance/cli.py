@@ -124,18 +124,28 @@ def seed_reference() -> None:
     click.echo(", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))
 
 
-@click.command("import", help="Import an exchange file (- for stdin). All or nothing.")
-@click.argument("file")
+@click.command(
+    "import",
+    help="Import an exchange file (- for stdin), an exchange workbook (.xlsx), or CSV files of its "
+    "sheets (one per sheet, named after it). All or nothing.",
+)
+@click.argument("file", nargs=-1, required=True, metavar="FILE...")
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change; write nothing.")
-def import_command(file: str, dry_run: bool) -> None:
+def import_command(file: tuple[str, ...], dry_run: bool) -> None:
     from .services import exchange
 
-    text = read_input(file)
+    suffixes = {Path(name).suffix.casefold() for name in file}
+    shown = ", ".join(file)
     try:
-        result = exchange.import_text(text, actor=actor(), source="import", dry_run=dry_run)
+        if suffixes <= {".xlsx", ".csv"} and (len(file) == 1 or suffixes == {".csv"}):
+            result = _import_workbook([Path(name) for name in file], dry_run)
+        elif len(file) > 1:
+            fail("Give one exchange file or workbook, or CSV files (one per sheet).")
+        else:
+            result = exchange.import_text(read_input(file[0]), actor=actor(), source="import", dry_run=dry_run)
     except exchange.InvalidDocument as error:
         fail(
-            f"{file}: not imported, nothing was written. {error.summary()}:",
+            f"{shown}: not imported, nothing was written. {error.summary()}:",
             *(f"  {problem}" for problem in error.problems),
             *([f"  ... {error.summary()}"] if error.beyond else []),
         )
@@ -146,6 +156,26 @@ def import_command(file: str, dry_run: bool) -> None:
             f"Findings as of {refreshed.as_of}: {len(refreshed.raised)} raised "
             f"({refreshed.opened} new, {refreshed.reopened} reopened, {refreshed.closed} closed)"
         )
+
+
+def _import_workbook(paths: list[Path], dry_run: bool):
+    """A workbook or CSV files, with a progress line on stderr."""
+    import time
+
+    from .services import workbook_import
+
+    for path in paths:
+        if not path.is_file():
+            fail(f"{path}: no such file")
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        click.echo(f"[{time.monotonic() - started:5.1f}s] {message}", err=True)
+
+    try:
+        return workbook_import.import_files(paths, actor=actor(), dry_run=dry_run, progress=progress)
+    except workbook_import.UnreadableFile as error:
+        fail(f"Not imported, nothing was written: {error}")
 
 
 @click.command(
@@ -184,19 +214,35 @@ def purge_command(record_type: str, ref: str, reason: str, admin_email: str) -> 
     click.echo(f"Purged {record_type} {ref}; the audit trail keeps it as it was ({len(state)} fields).")
 
 
-@click.command("export", help="Write the register, or one area, as an exchange file (- for stdout).")
+@click.command(
+    "export",
+    help="Write the register, or one area, as an exchange file (- for stdout), or as an exchange "
+    "workbook when FILE ends in .xlsx.",
+)
 @click.argument("file")
 @click.option("--area", help="Only this area (its flows, panels and what they rest on).")
 @click.option("--redact", is_flag=True, help="Leave out personal data (signatory and attendee names).")
-def export_command(file: str, area: str | None, redact: bool) -> None:
-    from .exchange.serialise import dumps
+@click.option("--template", is_flag=True, help="A blank exchange workbook to fill in (FILE.xlsx).")
+def export_command(file: str, area: str | None, redact: bool, template: bool) -> None:
+    from .exchange.serialise import FORMAT_NAME, FORMAT_VERSION, dumps
     from .services import exchange
 
-    try:
-        doc = exchange.export_document(area, redact=redact)
-    except exchange.UnknownArea:
-        fail(f"There is no area {area!r} in the register.")
-    write_output(file, dumps(doc))
+    workbook = file.casefold().endswith(".xlsx")
+    if template and not workbook:
+        fail("--template writes a workbook: give a FILE ending in .xlsx.")
+    if template:
+        doc = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    else:
+        try:
+            doc = exchange.export_document(area, redact=redact)
+        except exchange.UnknownArea:
+            fail(f"There is no area {area!r} in the register.")
+    if workbook:
+        from .exchange import workbook_out
+
+        workbook_out.write(doc, file)
+    else:
+        write_output(file, dumps(doc))
 
 
 @click.command("gaps", help="Run every gap rule and print the findings, worst first.")

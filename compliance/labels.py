@@ -314,3 +314,47 @@ def month_label(month: str, short: bool = False) -> str:
     except ValueError:
         return month
     return f"{first:%b}" if short else f"{first:%B %Y}"
+
+
+# Column headings for exchange-format fields, where the field's own name, in words, is not what a
+# DPO would call it (the exchange workbook's headers, and its Read me).
+FIELD_LABELS: dict[str, str] = {
+    "ref": "Ref",
+    "dsa": "DSA",
+    "mou": "MOU",
+    "dpia": "DPIA",
+    "ico_registration": "ICO registration number",
+    "dpo_contact": "DPO contact (role mailbox)",
+    "apd_ref": "Appropriate policy document",
+    "competent_authority": "Competent authority (DPA 2018 Part 3)",
+    "complaints_procedure_ref": "Complaints procedure (DPA 2018 s164A)",
+    "approved_for_prevent": "Approved for Prevent data",
+    "approval_ref": "Approval reference",
+    "url": "Web address",
+    "ropa_ref": "Record of processing (ROPA) entry",
+    "regime": "Regime",
+    "art6": "UK GDPR Art 6 basis",
+    "annex1_condition": "Annex 1 condition",
+    "art9": "UK GDPR Art 9 condition",
+    "sch1_paragraph": "DPA 2018 Sch 1 paragraph",
+    "art10": "UK GDPR Art 10 basis",
+    "part3": "DPA 2018 s35 basis",
+    "sch8_condition": "DPA 2018 Sch 8 condition",
+    "domestic_law": "Domestic law",
+    "ico_prior_consultation": "ICO prior consultation",
+    "ico_consulted_on": "ICO consulted on",
+    "dpo_advice_on": "DPO advice on",
+    "art28_clauses": "Art 28 clauses",
+    "essence_published_url": "Essence published at",
+    "resident_area_police_present": "Resident area's police present",
+    "signatory_name": "Signatory name (personal data)",
+    "name@attendee": "Name (personal data)",
+    "value": "Designated",
+    "financial_year": "Financial year",
+}
+
+
+def field_label(key: str, part: str = "") -> str:
+    """A column heading for field `key` (of the structure `part`, e.g. "attendee"), e.g. "Transfer channel"."""
+    label = FIELD_LABELS.get(f"{key}@{part}") or FIELD_LABELS.get(key)
+    return label or key.replace("_", " ").capitalize()

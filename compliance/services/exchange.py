@@ -9,7 +9,7 @@ same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -91,11 +91,19 @@ def check(text: str | bytes | dict[str, Any]) -> tuple[dict[str, Any], dict[str,
 
 
 def import_text(
-    text: str | bytes | dict[str, Any], *, actor: str, source: str = "import", dry_run: bool = False
+    text: str | bytes | dict[str, Any],
+    *,
+    actor: str,
+    source: str = "import",
+    dry_run: bool = False,
+    inspect: Callable[[], None] | None = None,
 ) -> ImportResult:
-    """Import a document in one transaction (committed, or rolled back for a dry run)."""
+    """Import a document in one transaction (committed, or rolled back for a dry run, after
+    `inspect()` has looked at what the import would leave)."""
     try:
         result = load_text(text, actor=actor, source=source, dry_run=dry_run)
+        if dry_run and inspect is not None:
+            inspect()
     except BaseException:
         db.session.rollback()
         raise

@@ -309,14 +309,17 @@ def check_versions(versions: Mapping[tuple[str, str], int | None]) -> None:
             raise Conflict(subject, ref, now, audit.changes_since(subject, ref, max(1, now - expected)))
 
 
-def import_document(scope: Scope, text: str | bytes, *, actor: str, dry_run: bool = False) -> Any:
+def import_document(
+    scope: Scope, text: str | bytes | dict[str, Any], *, actor: str, dry_run: bool = False, inspect=None
+) -> Any:
     """A file imported from the browser. An import replaces each record it holds as a whole (the
     audit trail keeps the before and after); for a user who does not see every area, the file is
-    checked and merged like a form first."""
+    checked and merged like a form first. For a dry run, `inspect()` is called before the
+    rollback, to look at what the import would leave (a preview's findings)."""
     from . import exchange
 
     if scope.sees_everything:
-        return exchange.import_text(text, actor=actor, source="import", dry_run=dry_run)
+        return exchange.import_text(text, actor=actor, source="import", dry_run=dry_run, inspect=inspect)
     try:
         doc, _ = exchange.check(text)
         allowed = checked(scope, {key: doc[key] for key in f.BY_KEY if key in doc})
@@ -326,6 +329,8 @@ def import_document(scope: Scope, text: str | bytes, *, actor: str, dry_run: boo
         db.session.rollback()
         raise
     if dry_run:
+        if inspect is not None:
+            inspect()
         db.session.rollback()
     else:
         db.session.commit()

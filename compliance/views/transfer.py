@@ -6,40 +6,59 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
-from wtforms import BooleanField, SubmitField
+from wtforms import BooleanField, HiddenField, SubmitField
 
 from ..exchange.serialise import dumps
+from ..exchange.validate import Problem
+from ..exchange.workbook_layout import SHEETS
 from ..extensions import db
 from ..services import exchange, records, reports, write_scope
 from .common import actor, require, scope
 from .edge import Form, attachment
 
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(Form):
     file = FileField(
-        "Exchange file (JSON)",
+        "Exchange file (JSON) or exchange workbook (Excel .xlsx)",
         widget=GovFileInput(),
-        validators=[FileRequired(message="Choose an exchange file to import")],
+        validators=[FileRequired(message="Choose an exchange file or workbook to import")],
     )
     dry_run = BooleanField("Only check the file: do not import it", widget=GovCheckboxInput())
     submit = SubmitField("Import", widget=GovSubmitInput())
+
+
+class ConfirmForm(Form):
+    """Imports the workbook previewed: the one with this SHA-256, kept since its upload."""
+
+    sha256 = HiddenField()
+    submit = SubmitField("Import these changes", widget=GovSubmitInput())
 
 
 def _areas() -> list[tuple[str, str]]:
     return records.choices(scope(), "areas")
 
 
+def _index(form: ImportForm, problems=None, problem_summary: str = "", status: int = 200) -> ResponseReturnValue:
+    return render_template(
+        "transfer/index.html",
+        form=form,
+        areas=_areas(),
+        problems=problems,
+        problem_summary=problem_summary,
+        can_import=scope().sees_everything,
+    ), status
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    return render_template(
-        "transfer/index.html", form=ImportForm(), areas=_areas(), problems=None, can_import=scope().sees_everything
-    )
+    return _index(ImportForm())
 
 
 @bp.post("/import")
@@ -47,25 +66,80 @@ def import_file() -> ResponseReturnValue:
     # An import can touch any area, so only an admin (who sees every area) may run one.
     require(scope().sees_everything)
     form = ImportForm()
-    problems, problem_summary = None, ""
-    if form.validate_on_submit():
-        text = form.file.data.read()
-        form.file.data.close()  # a large upload is a temporary file
-        try:
-            result = write_scope.import_document(scope(), text, actor=actor(), dry_run=form.dry_run.data)
-        except exchange.InvalidDocument as error:
-            problems, problem_summary = error.problems, error.summary()
-        else:
-            flash(result.summary() + ".")
-            return redirect(url_for("transfer.index"))
+    if not form.validate_on_submit():
+        return _index(form, status=400)
+    upload = form.file.data
+    if (upload.filename or "").casefold().endswith(".xlsx"):
+        return _preview(form)
+    text = upload.read()
+    upload.close()  # a large upload is a temporary file
+    try:
+        result = write_scope.import_document(scope(), text, actor=actor(), dry_run=form.dry_run.data)
+    except exchange.InvalidDocument as error:
+        return _index(form, error.problems, error.summary(), 400)
+    flash(result.summary() + ".")
+    return redirect(url_for("transfer.index"))
+
+
+def _preview(form: ImportForm) -> ResponseReturnValue:
+    """Check a workbook and show what importing it would change; nothing is written."""
+    from ..services import workbook_import
+
+    folder = Path(current_app.instance_path)
+    path = workbook_import.stash(form.file.data.stream, folder, actor())
+    form.file.data.close()
+    try:
+        preview = workbook_import.preview(scope(), path, actor=actor())
+    except (exchange.InvalidDocument, workbook_import.UnreadableFile) as error:
+        path.unlink(missing_ok=True)
+        if isinstance(error, workbook_import.UnreadableFile):
+            return _index(form, [Problem(form.file.data.filename or "the file", str(error))], "1 problem", 400)
+        return _index(form, error.problems, error.summary(), 400)
+    confirm = ConfirmForm(sha256=preview.sha256)
+    titles = [(sheet.key, sheet.title) for sheet in SHEETS if sheet.parent is None]
     return render_template(
-        "transfer/index.html",
-        form=form,
-        areas=_areas(),
-        problems=problems,
-        problem_summary=problem_summary,
-        can_import=True,
-    ), 400
+        "transfer/preview.html", preview=preview, form=confirm, name=form.file.data.filename, titles=titles
+    )
+
+
+@bp.post("/import/confirm")
+def confirm_import() -> ResponseReturnValue:
+    """Import the workbook previewed, checked to be the same file (its SHA-256)."""
+    from ..services import workbook_import
+
+    require(scope().sees_everything)
+    form = ConfirmForm()
+    path = workbook_import.stashed(Path(current_app.instance_path), form.sha256.data or "", actor())
+    if not form.validate_on_submit() or path is None:
+        problem = Problem("the file", "the checked workbook is no longer here: upload it again")
+        return _index(ImportForm(formdata=None), [problem], "1 problem", 400)
+    try:
+        result = workbook_import.confirm(scope(), path, form.sha256.data, actor=actor())
+    except (exchange.InvalidDocument, workbook_import.UnreadableFile) as error:
+        path.unlink(missing_ok=True)
+        problems = getattr(error, "problems", None) or [Problem("the file", str(error))]
+        return _index(ImportForm(formdata=None), problems, f"{len(problems)} problems", 400)
+    path.unlink(missing_ok=True)
+    flash(result.summary() + ".")
+    return redirect(url_for("transfer.index"))
+
+
+@bp.get("/template.xlsx")
+def template() -> ResponseReturnValue:
+    """The blank exchange workbook: every sheet and column, no rows."""
+    from ..exchange.serialise import FORMAT_NAME, FORMAT_VERSION
+
+    return _workbook({"format": FORMAT_NAME, "version": FORMAT_VERSION}, "register-template.xlsx")
+
+
+def _workbook(doc, name: str) -> ResponseReturnValue:
+    from ..exchange import workbook_out
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "register.xlsx"
+        workbook_out.write(doc, path)
+        body = path.read_bytes()
+    return Response(body, mimetype=XLSX, headers={"Content-Disposition": attachment(name)})
 
 
 @bp.get("/export")
@@ -78,8 +152,12 @@ def export() -> ResponseReturnValue:
         return redirect(url_for("transfer.index"))
     redact = request.args.get("redact") == "yes"
     doc = exchange.export_document(area, redact=redact)
-    name = f"register-{area or 'all'}-{date.today().isoformat()}{'-redacted' if redact else ''}.json"
-    return Response(dumps(doc), mimetype="application/json", headers={"Content-Disposition": attachment(name)})
+    name = f"register-{area or 'all'}-{date.today().isoformat()}{'-redacted' if redact else ''}"
+    if request.args.get("format") == "xlsx":
+        return _workbook(doc, name + ".xlsx")
+    return Response(
+        dumps(doc), mimetype="application/json", headers={"Content-Disposition": attachment(name + ".json")}
+    )
 
 
 @bp.get("/report.<kind>")
@@ -100,8 +178,6 @@ def report(kind: str) -> ResponseReturnValue:
             reports.workbook(path, area=area, actor=actor())
         db.session.commit()
         body = Path(path).read_bytes()
-    mimetype = (
-        "application/pdf" if kind == "pdf" else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    )
+    mimetype = "application/pdf" if kind == "pdf" else XLSX
     name = f"prevent-compliance-{area or 'all'}-{date.today().isoformat()}.{kind}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": attachment(name)})

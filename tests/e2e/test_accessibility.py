@@ -218,3 +218,27 @@ def test_the_single_sign_on_pages_pass_axe(sso_server, page, request):
     failures += _page_problems(page, axe, "/sign-in/council", "provider down")
     screenshot(page, request, "provider-down")
     assert failures == []
+
+
+def test_the_workbook_import_preview_passes_axe(server, page, request, tmp_path):
+    """A workbook uploaded from the import page is previewed (an accessible page), then imported."""
+    import json
+
+    from compliance.exchange import workbook_out
+    from compliance.services.seeding import DEMO_FILE
+
+    workbook = tmp_path / "register.xlsx"
+    workbook_out.write(json.loads(DEMO_FILE.read_text(encoding="utf-8")), workbook)
+    sign_in(page, server, "admin")
+    page.goto(server + "/transfer/")
+    page.set_input_files("input[type=file]", str(workbook))
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Check the changes before importing"
+    violations = Axe().run(page, options=WCAG_22_AA).response["violations"]
+    screenshot(page, request, "workbook-preview")
+    assert [v["id"] for v in violations] == []
+    assert page.title().startswith("Check the changes before importing")
+    page.get_by_role("button", name="Import these changes").click()
+    page.wait_for_load_state()
+    assert "Imported" in page.locator("main").inner_text()

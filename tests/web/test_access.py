@@ -75,6 +75,8 @@ ACCESS = {
     "transfer.index": ("GET", "/transfer/", R),
     "transfer.import_file": ("POST", "/transfer/import", {**ADMIN, "admin": 400}),
     "transfer.export": ("GET", "/transfer/export", ADMIN),
+    "transfer.confirm_import": ("POST", "/transfer/import/confirm", {**ADMIN, "admin": 400}),
+    "transfer.template": ("GET", "/transfer/template.xlsx", R),
     "transfer.report": ("GET", "/transfer/report.pdf?area=riverford", R),
     "admin.index": ("GET", "/admin/", ADMIN),
     "admin.lift_lock": ("POST", "/admin/people/999/lift-lock", {**ADMIN, "admin": 404}),

@@ -154,6 +154,8 @@ def _post_routes(app) -> dict[str, list[str]]:
         "records.restore": [f"/records/{key}/{r['ref']}/restore" for key in f.BY_KEY for r in riverford.get(key, ())],
         "meetings.add_organisation": [f"/meetings/{meeting}/organisations"],
         "transfer.import_file": ["/transfer/import"],
+        # With no file previewed by this user, there is nothing to confirm.
+        "transfer.confirm_import": ["/transfer/import/confirm"],
         "admin.index": ["/admin/"],
         "admin.lift_lock": ["/admin/people/1/lift-lock"],
         "admin.set_active": ["/admin/people/1/access"],

@@ -1,0 +1,152 @@
+"""Importing the exchange workbook (or CSV files, one per sheet): read it into an exchange
+document, then the same checks, audit trail and findings refresh as a JSON import
+(services/exchange.py, through write_scope for the browser). Problems are reported by sheet, cell
+and column, with their exchange-format path.
+
+openpyxl is loaded only when a workbook is read (workbook_in imports it lazily).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..exchange import workbook_in
+from ..exchange import workbook_layout as layout
+from ..exchange.validate import InvalidDocument, Problems
+from ..extensions import db
+from ..models import Finding
+from ..models.enums import FindingStatus
+from . import exchange, write_scope
+from .access import Scope
+
+UnreadableFile = workbook_in.UnreadableFile
+
+
+def read(paths: list[Path], progress: Callable[[str], None] = lambda _: None) -> tuple[dict[str, Any], Any]:
+    """The document a workbook (one .xlsx) or CSV files hold, and where each part came from.
+    Raises UnreadableFile, or InvalidDocument with every problem of a cell, column or sheet."""
+    if len(paths) == 1 and paths[0].suffix.casefold() == ".xlsx":
+        doc, located, problems = workbook_in.read_xlsx(paths[0], progress)
+    else:
+        doc, located, problems = workbook_in.read_csv(paths, progress)
+    if problems:
+        raise InvalidDocument(sorted(problems, key=layout.problem_order))
+    return doc, located
+
+
+def _by_cell(located, run: Callable[[], Any]) -> Any:
+    """Run an import step; its problems (JSON paths) are reported by sheet and cell."""
+    try:
+        return run()
+    except InvalidDocument as error:
+        mapped = Problems(sorted((located.problem(p) for p in error.problems), key=layout.problem_order))
+        mapped.beyond, mapped.beyond_exact = error.beyond, error.beyond_exact
+        raise InvalidDocument(mapped) from None
+
+
+def import_files(paths: list[Path], *, actor: str, dry_run: bool = False, progress=lambda _: None):
+    """The command line's import of a workbook or CSV files (all or nothing)."""
+    doc, located = read(paths, progress)
+    count = sum(len(doc.get(key, ())) for key in layout.BY_KEY if layout.BY_KEY[key].parent is None)
+    progress(f"Checking and importing {count:,} records")
+    return _by_cell(located, lambda: exchange.import_text(doc, actor=actor, source="import", dry_run=dry_run))
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Preview:
+    """What importing a workbook would do: the import's counts, and the findings it would raise
+    and close (as (severity, rule, subject type, subject ref, subject name))."""
+
+    result: exchange.ImportResult
+    sha256: str
+    raised: list[tuple] = field(default_factory=list)
+    closed: list[tuple] = field(default_factory=list)
+
+
+def _open_findings() -> set[tuple]:
+    statement = sa.select(
+        Finding.severity, Finding.rule_code, Finding.subject_type, Finding.subject_ref, Finding.subject_name
+    ).where(Finding.status == FindingStatus.OPEN)
+    return {(s.value, rule, t.value, ref, name or ref) for s, rule, t, ref, name in db.session.execute(statement)}
+
+
+def preview(scope: Scope, path: Path, *, actor: str) -> Preview:
+    """Check a workbook and work out what importing it would change, writing nothing."""
+    digest = sha256(path)
+    doc, located = read([path])
+    before = _open_findings()
+    seen: dict[str, set[tuple]] = {}
+
+    def inspect() -> None:
+        seen["after"] = _open_findings()
+
+    result = _by_cell(
+        located, lambda: write_scope.import_document(scope, doc, actor=actor, dry_run=True, inspect=inspect)
+    )
+    order = {"high": 0, "medium": 1, "low": 2}
+    key = lambda item: (order.get(item[0], 3), item[1], item[3])  # noqa: E731
+    after = seen.get("after", before)
+    return Preview(result, digest, sorted(after - before, key=key), sorted(before - after, key=key))
+
+
+def confirm(scope: Scope, path: Path, expected_sha256: str, *, actor: str):
+    """Import the workbook previewed, if it is still the same file (its SHA-256)."""
+    if sha256(path) != expected_sha256:
+        raise UnreadableFile("the file changed since it was checked: upload it again")
+    doc, located = read([path])
+    return _by_cell(located, lambda: write_scope.import_document(scope, doc, actor=actor))
+
+
+# --- a workbook uploaded in the browser, kept between its preview and its confirmation -------------
+
+UPLOADS = "imports"
+KEEP_SECONDS = 24 * 3600
+
+
+def _upload_path(folder: Path, digest: str, actor: str) -> Path:
+    owner = hashlib.sha256(actor.encode()).hexdigest()[:16]
+    return folder / UPLOADS / f"{digest}-{owner}.xlsx"
+
+
+def stash(stream, folder: Path, actor: str) -> Path:
+    """Keep an uploaded workbook under the instance folder, named by its SHA-256 and its uploader,
+    until it is confirmed (uploads older than a day are removed)."""
+    import time
+
+    uploads = folder / UPLOADS
+    uploads.mkdir(parents=True, exist_ok=True)
+    for old in uploads.glob("*.xlsx"):
+        if time.time() - old.stat().st_mtime > KEEP_SECONDS:
+            old.unlink(missing_ok=True)
+    partial = uploads / f"upload-{hashlib.sha256(actor.encode()).hexdigest()[:16]}-{time.time_ns()}.part"
+    digest = hashlib.sha256()
+    with open(partial, "wb") as handle:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            handle.write(chunk)
+    path = _upload_path(folder, digest.hexdigest(), actor)
+    partial.replace(path)
+    return path
+
+
+def stashed(folder: Path, digest: str, actor: str) -> Path | None:
+    """The workbook this user uploaded with that SHA-256, if it is still kept."""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest or ""):
+        return None
+    path = _upload_path(folder, digest, actor)
+    return path if path.is_file() else None
