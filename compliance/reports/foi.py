@@ -148,7 +148,7 @@ def sentence(text: str) -> str:
 
 
 def public_interest(text: str | None) -> str:
-    return "Public interest test: " + (sentence(text) if text and text.strip() else PIT_PENDING)
+    return "Public interest test: " + sentence(text) if text and text.strip() else PIT_PENDING
 
 
 def withhold(answer: Answer, exemptions: list[str], public_interest_text: str) -> Answer:
@@ -186,11 +186,8 @@ def advice_s16(organisations, what: str = "this information") -> str:
     """Advice and assistance (s16): who holds it and how to ask them."""
     names = listing(o.name for o in organisations)
     verb = "holds" if len(organisations) == 1 else "hold"
-    contacts = [f"{o.name} at {o.dpo_contact}" for o in organisations if o.dpo_contact]
-    how = "you may ask " + ("it" if len(organisations) == 1 else "them") + " for it directly"
-    if contacts:
-        how += " (" + "; ".join(contacts) + ")"
-    return f"Under section 16 of the Act we advise you that {names} {verb} {what}; {how}."
+    contacts = listing(f"{o.name} ({o.dpo_contact})" if o.dpo_contact else o.name for o in organisations)
+    return f"Under section 16 of the Act we advise you that {names} {verb} {what}, and you can ask {contacts} for it."
 
 
 def _not_held(number: int, holder: _Holder, elsewhere, prefix: str = "", sources=()) -> Answer:
@@ -237,7 +234,7 @@ def _draft(ctx: RuleContext, area_ref: str, holder_ref: str | None) -> Draft:
             advice += (
                 f" Under section 16 of the Act we advise you that Prevent and Channel in this area are run by "
                 f"{listing(o.name for o in named)}, which may hold this information"
-                + "".join(f"; you may ask {o.name} at {o.dpo_contact}" for o in named if o.dpo_contact)
+                + "".join(f"; you can ask {o.name} at {o.dpo_contact}" for o in named if o.dpo_contact)
                 + "."
             )
         answers = [Answer(n, "not_held", NOT_HELD, ["s1(1)"]) for n in range(1, 14)]
