@@ -153,6 +153,7 @@ def _post_routes(app) -> dict[str, list[str]]:
         "admin.lift_lock": ["/admin/people/1/lift-lock"],
         "admin.set_active": ["/admin/people/1/access"],
         "foi.withhold": ["/foi/riverford/2/withhold"],
+        "foi.mark_final": ["/foi/riverford/final"],
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
     assert routes - set(paths) == {"auth.sign_in", "auth.two_factor", "auth.sign_out"}
