@@ -224,7 +224,7 @@ def _draft(ctx: RuleContext, area_ref: str, holder_ref: str | None) -> Draft:
     holder_name = holder.organisation.name if holder.organisation else None
     dsas = list(dict.fromkeys(flow.dsa for flow in flows if flow.dsa is not None))
     involved = _involved(ctx, flows, panels, dsas, area)
-    if not flows and not panels or not holder.holds(involved):
+    if (not flows and not panels) or not holder.holds(involved):
         authority = area.responsible_authority
         named = [authority] if authority is not None and authority is not holder.organisation else []
         named = named or holder.others(involved) or ([authority] if authority else [])

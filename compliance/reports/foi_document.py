@@ -39,6 +39,7 @@ def as_text(draft: Draft, *, marked: bool = True, notes: bool = False) -> str:
 
 def as_docx(draft: Draft, *, marked: bool = True) -> bytes:
     import docx  # python-docx: only the Word download needs it
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     document = docx.Document()
     document.core_properties.title = f"FOI response: {draft.area_name}"
@@ -48,7 +49,7 @@ def as_docx(draft: Draft, *, marked: bool = True) -> bytes:
         for part in (section.header, section.footer):
             paragraph = part.paragraphs[0]
             paragraph.text = MARKING
-            paragraph.alignment = 1  # centred
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_heading(TITLE, level=1)
     document.add_paragraph(_heading(draft))
     if draft.advice:

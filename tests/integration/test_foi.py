@@ -8,6 +8,7 @@ import json
 
 from compliance.services.seeding import DEMO_FILE
 from tests.integration.test_exchange import import_doc, load_fixture
+from tests.integration.test_foi_two_tier import assert_grammar
 
 COUNCIL_OUTCOMES = {
     1: "held",
@@ -48,6 +49,12 @@ def test_the_demo_council_gets_the_outcomes_of_the_real_answer(cli, monkeypatch)
     assert answers[8]["text"] == "No - this is verbally agreed and recorded in the minutes."
     assert answers[14]["exemptions"] == ["s40(2)", "s38"]
     assert answers[1]["sources"] == [{"type": "dsa", "ref": "riverford-prevent-channel-dsa"}]
+    # What is redacted, under which exemption and why: not "a small amount".
+    assert answers[1]["text"].endswith(
+        "Signatory names, under Section 40(2) (Personal Information): Personal data of the officers who signed "
+        "(FOI response question 1)."
+    )
+    assert_grammar(cli(["foi", "draft", "--area", "riverford"]).stdout)
 
 
 def test_no_person_named_in_any_draft(cli, monkeypatch):
