@@ -4,10 +4,20 @@ DPO marks the draft final for release, which waits for every public interest tes
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
+from compliance.services.seeding import DEMO_FILE
+
 from .conftest import csrf
+
+
+def demo_names() -> set[str]:
+    demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    names = {a["name"] for p in demo["panels"] for m in p["meetings"] for a in m["attendees"] if "name" in a}
+    return names | {p["signatory_name"] for d in demo["dsas"] for p in d["parties"] if "signatory_name" in p}
+
 
 PIT = "The public interest in knowing who was consulted is met by the answer itself; naming them risks their safety."
 
@@ -24,6 +34,8 @@ def test_a_draft_is_marked_until_the_dpo_marks_it_final_for_release(client_for):
     text = text_download(client)
     assert text.startswith("OFFICIAL-SENSITIVE\n") and text.rstrip().endswith("OFFICIAL-SENSITIVE")
     assert "[Sources:" not in text  # the records an answer rests on are for the DPO, not the requester
+    page = client.get("/foi/riverford").data.decode()
+    assert demo_names() and [name for name in demo_names() if name in text or name in page] == []
     # Question 14's s38 public interest test is not recorded: the draft cannot be final.
     page = client.get("/foi/riverford").data.decode()
     assert "questions 14 still" not in page and "question 14 still need" in page
@@ -52,6 +64,7 @@ def test_the_word_document_downloads(client_for):
     document = docx.Document(io.BytesIO(response.data))
     assert document.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
     body = "\n".join(p.text for p in document.paragraphs)
+    assert [name for name in demo_names() if name in body] == []
     assert "Signatory names, under Section 40(2) (Personal Information): Personal data of the officers" in body
 
 
