@@ -143,7 +143,7 @@ DSA_PARTY = (
     value("signatory_name"),
 )
 
-REDACTION = (value("what"), enum("exemption", e.Exemption), value("reason"))
+REDACTION = (value("what"), enum("exemption", e.Exemption), value("reason"), value("public_interest"))
 
 MEETING = (
     value("ref"),

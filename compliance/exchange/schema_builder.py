@@ -67,13 +67,16 @@ BOOLEANS = {
 }
 INTEGERS = {"sch1_paragraph": 1, "cases_discussed": 0}  # the least each may be
 MAX_INTEGER = 2**31 - 1  # what the database's INTEGER columns hold
-LONG_TEXT = {"url", "essence_published_url", "subject_matter", "reason", "archived_reason"}
+LONG_TEXT = {"url", "essence_published_url", "subject_matter", "reason", "archived_reason", "public_interest"}
 NAMES = {"name", "title", "what", "role"}
 PERSONAL = {("dsa_party", "signatory_name"), ("attendee", "name")}
 
 DESCRIPTIONS = {
     "ref": "The record's ref: unique among records of its type.",
     "as_of": "The date the register describes: the default evaluation date.",
+    "holder": "Whose register this is: the organisation that answers FOI requests from it. When absent, "
+    "the responsible authority of the area a draft is for.",
+    "public_interest": "The public interest test the DPO recorded for a qualified exemption (s24, s31, s38).",
     "public_authority": "UK GDPR Art 6(1), words after point (f): when absent, true for the partner types "
     "register-format.md lists (local_authority, police, nhs_body...), false otherwise.",
     "complaints_procedure_ref": "Where its data protection complaints procedure is published or filed "
@@ -186,6 +189,7 @@ def build() -> dict[str, Any]:
         "format": {"const": "prevent-compliance-register"},
         "version": {"const": 1},
         "as_of": {"$ref": "#/$defs/date", "description": DESCRIPTIONS["as_of"]},
+        "holder": {"$ref": "#/$defs/ref", "description": DESCRIPTIONS["holder"]},
     }
     for record_type in f.RECORD_TYPES:
         defs[record_type.subject] = _object(record_type.subject, record_type.fields, defs, nested.get(record_type.key))

@@ -111,11 +111,16 @@ def record(record_type: f.RecordType, obj: Any, redact: bool = False) -> dict[st
     return ordered
 
 
-def document(records: Mapping[str, Iterable[Any]], as_of: date | None = None, redact: bool = False) -> dict[str, Any]:
-    """A whole exchange document from records grouped by list name ("data_flows": [...])."""
+def document(
+    records: Mapping[str, Iterable[Any]], as_of: date | None = None, redact: bool = False, holder: str | None = None
+) -> dict[str, Any]:
+    """A whole exchange document from records grouped by list name ("data_flows": [...]).
+    `holder`: the ref of the organisation whose register this is."""
     out: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     if as_of is not None:
         out["as_of"] = as_of.isoformat()
+    if holder is not None:
+        out["holder"] = holder
     for record_type in f.RECORD_TYPES:
         items = sorted(records.get(record_type.key, ()), key=lambda obj: obj.ref)
         if items:

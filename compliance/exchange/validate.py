@@ -393,6 +393,8 @@ def referenced_refs(doc: Mapping[str, Any]) -> dict[str, set[str]]:
             for _, target, ref in pointers(key, record):
                 if ref not in held[target]:
                     wanted[target].add(ref)
+    if "holder" in doc and doc["holder"] not in held["organisations"]:
+        wanted["organisations"].add(doc["holder"])
     return wanted
 
 
@@ -423,6 +425,11 @@ def semantic_problems(
                     )
             problems.extend(_record_problems(key, index, record, meeting_owner))
     problems.extend(_meeting_refs(doc))
+    holder = doc.get("holder")
+    if holder is not None and holder not in held["organisations"] and holder not in existing.get("organisations", ()):
+        problems.append(
+            Problem("holder", f"points at organisation {holder!r}, which is neither in the file nor in the register")
+        )
     return problems
 
 

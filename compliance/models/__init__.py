@@ -17,7 +17,7 @@ from .data_flow import DataFlow, LawfulBasis
 from .dpia import Dpia
 from .evidence import EvidenceDocument
 from .finding import Finding, FindingEvent
-from .foi import FoiWithholding
+from .foi import FoiRelease, FoiWithholding
 from .organisation import Organisation, PartnerTypeInfo
 from .panel import ConfidentialityRecord, MeetingAttendee, Panel, PanelMeeting
 from .register_info import RegisterInfo
@@ -44,6 +44,7 @@ __all__ = [
     "DsaRedaction",
     "Finding",
     "FindingEvent",
+    "FoiRelease",
     "FoiWithholding",
     "JointControllerArrangement",
     "LawfulBasis",

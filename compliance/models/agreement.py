@@ -103,6 +103,8 @@ class DsaRedaction(Base):
     what: Mapped[str] = mapped_column(sa.String(500))
     exemption: Mapped[Exemption] = mapped_column(enum_column(Exemption))
     reason: Mapped[str | None] = mapped_column(sa.String(2000))
+    # The public interest test the DPO recorded, for a qualified exemption (s24, s31, s38).
+    public_interest: Mapped[str | None] = mapped_column(sa.Text)
 
     dsa: Mapped[Dsa] = relationship(back_populates="redactions")
 

@@ -24,3 +24,17 @@ class FoiWithholding(TimestampMixin, Base):
     public_interest: Mapped[str] = mapped_column(sa.Text)
     decided_by: Mapped[str] = mapped_column(sa.String(320))
     decided_on: Mapped[date]
+
+
+class FoiRelease(TimestampMixin, Base):
+    """A DPO marked an area's draft final for release: downloads of that very draft (the same
+    text, `fingerprint`) drop the OFFICIAL-SENSITIVE marking. A draft that changes since is a new
+    draft, marked again."""
+
+    __tablename__ = "foi_release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"), unique=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    marked_by: Mapped[str] = mapped_column(sa.String(320))
+    marked_on: Mapped[date]

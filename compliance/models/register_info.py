@@ -20,3 +20,6 @@ class RegisterInfo(Base):
     as_of: Mapped[date | None]
     # Set by an admin: every user must sign in with an authenticator app as well as a password.
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Whose register this is (the exchange format's top-level `holder`): the organisation that
+    # answers FOI requests from it. None: the area's responsible authority answers.
+    holder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"))

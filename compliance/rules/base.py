@@ -84,3 +84,20 @@ def listing(items: Iterable[str]) -> str:
 
 def humanise(value: str) -> str:
     return value.replace("_", " ")
+
+
+# Words that start with a vowel letter but a consonant sound, and the reverse.
+_A_BEFORE = ("uni", "use", "usu", "eu", "one", "once")
+_AN_BEFORE = ("hour", "honest", "honour", "mou", "fbi", "nhs", "s2", "s3", "s4")
+
+
+def a_or_an(phrase: str) -> str:
+    """The phrase with its indefinite article: "an email mailbox", "a spreadsheet", "an MOU"."""
+    word = phrase.lower()
+    vowel = word[:1] in set("aeiou") and not word.startswith(_A_BEFORE)
+    return ("an " if vowel or word.startswith(_AN_BEFORE) else "a ") + phrase
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """ "1 agreement", "2 agreements"."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"

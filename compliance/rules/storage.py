@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import PRIVACY_NOTICE_CHECKLIST, PrivacyNotice, StorageSystem
 from ..models.enums import Hosting, Severity, StorageKind, SubjectType
-from .base import Hit, humanise, listing, rule
+from .base import Hit, a_or_an, humanise, listing, rule
 from .context import RuleContext
 
 UNSUITABLE_KINDS = frozenset({StorageKind.EMAIL_MAILBOX, StorageKind.SPREADSHEET, StorageKind.NETWORK_DRIVE})
@@ -25,7 +25,7 @@ def storage_unapproved(system: StorageSystem, ctx: RuleContext) -> Hit | None:
     if not system.approved_for_prevent:
         problems.append("is not approved for Prevent data")
     if system.kind in UNSUITABLE_KINDS:
-        problems.append(f"is a {humanise(system.kind.value)}")
+        problems.append(f"is {a_or_an(humanise(system.kind.value))}")
     if problems:
         return Hit(
             f"Storage system {system.name} {listing(problems)}, yet live flows keep data in it "

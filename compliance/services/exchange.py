@@ -20,7 +20,7 @@ from ..exchange import apply, serialise, validate
 from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
-from ..models import PanelMeeting
+from ..models import Organisation, PanelMeeting
 from . import audit, bulk, findings, reference, register
 from .register import UnknownArea
 
@@ -136,6 +136,8 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
     info = register.register_info()
     new_date = date.fromisoformat(doc["as_of"]) if "as_of" in doc else info.as_of
     date_changed, info.as_of = new_date != info.as_of, new_date
+    if "holder" in doc:
+        info.holder_id = db.session.scalar(sa.select(Organisation.id).where(Organisation.ref == doc["holder"]))
     db.session.flush()
     # Collections loaded before the bulk INSERTs do not know the new rows: load afresh.
     db.session.expire_all()
@@ -238,13 +240,17 @@ def _raise_versions(key: str, obj: Any, previous: dict[str, Any], after: dict[st
 def export_document(area_ref: str | None = None, redact: bool = False) -> dict[str, Any]:
     """The register, or one area and every record its flows and panels rest on."""
     loaded = register.load()
-    as_of = register.register_info().as_of
+    as_of, holder = register.register_info().as_of, register.holder_ref()
     if area_ref is None:
-        return serialise.document(loaded.records, as_of=as_of, redact=redact)
+        return serialise.document(loaded.records, as_of=as_of, redact=redact, holder=holder)
     area = next((a for a in loaded["areas"] if a.ref == area_ref), None)
     if area is None:
         raise UnknownArea(area_ref)
-    return serialise.document(area_records(loaded, area), as_of=as_of, redact=redact)
+    records = area_records(loaded, area)
+    # The holder travels with a part of the register only when that part holds it (so it imports alone).
+    if holder not in {organisation.ref for organisation in records.get("organisations", ())}:
+        holder = None
+    return serialise.document(records, as_of=as_of, redact=redact, holder=holder)
 
 
 def area_records(loaded: register.LoadedRegister, area: Any) -> dict[str, list[Any]]:

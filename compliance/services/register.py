@@ -114,6 +114,16 @@ def register_info() -> RegisterInfo:
     return info
 
 
+def holder_ref() -> str | None:
+    """The ref of the organisation whose register this is (the exchange format's `holder`), if set."""
+    return session().scalar(
+        sa.select(Organisation.ref)
+        .join(RegisterInfo, RegisterInfo.holder_id == Organisation.id)
+        .order_by(RegisterInfo.id)
+        .limit(1)
+    )
+
+
 def default_as_of() -> date:
     """The register's own date (from an imported file), else today."""
     info = session().scalar(sa.select(RegisterInfo).order_by(RegisterInfo.id).limit(1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextArea
 from wtforms import SelectChoice, SelectMultipleField, SubmitField, TextAreaField
@@ -45,8 +45,32 @@ def show(area: str) -> ResponseReturnValue:
     result = foi.draft(area, scope=scope())
     keys = {kind.subject: kind.key for kind in f.RECORD_TYPES}
     return render_template(
-        "foi/show.html", draft=result, questions=QUESTIONS, keys=keys, can_edit=scope().can_edit_register
+        "foi/show.html",
+        draft=result,
+        questions=QUESTIONS,
+        keys=keys,
+        can_edit=scope().can_edit_register,
+        released=foi.released(area, result),
     )
+
+
+@bp.get("/<area>/response.<any(txt, docx):kind>")
+def download(area: str, kind: str) -> ResponseReturnValue:
+    name, media_type, content = foi.document(area, kind, scope())
+    return Response(content, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/<area>/final")
+def mark_final(area: str) -> ResponseReturnValue:
+    require(scope().can_edit_register)
+    final = request.form.get("final") == "yes"
+    try:
+        foi.mark_final(scope(), area, actor=actor(), final=final)
+    except foi.NotReady as problem:
+        flash(f"The draft cannot be marked final: {problem}.")
+        return redirect(url_for("foi.show", area=area))
+    flash("The draft is marked final for release." if final else "The draft is no longer marked final.")
+    return redirect(url_for("foi.show", area=area))
 
 
 @bp.route("/<area>/<int:question>/withhold", methods=["GET", "POST"])
@@ -57,6 +81,8 @@ def withhold(area: str, question: int) -> ResponseReturnValue:
         abort(404)
     answer = result.answers[question - 1]
     form = WithholdForm()
+    if question == 14:  # always withheld under s40(2) and s38: the DPO records the s38 public interest test
+        form.exemptions.choices = [SelectChoice("s38", "Section 38: health and safety")]
     if request.method == "POST" and request.form.get("stop") == "yes":
         foi.set_withholding(scope(), area, question, [], "", actor=actor())
         flash(f"Question {question} is no longer withheld.")

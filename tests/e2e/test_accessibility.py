@@ -47,6 +47,8 @@ PAGES = [
     ("admin", "/transfer/", None),
     ("admin", "/admin/", None),
     ("auditor", "/foi/riverford", None),
+    ("dpo", "/foi/riverford", None),
+    ("dpo", "/foi/riverford/14/withhold", None),
     ("dpo", "/foi/riverford/2/withhold", None),
     ("dpo", "/foi/riverford/2/withhold", "submit-empty"),
     ("dpo", "/records/dsas/riverford-prevent-channel-dsa/documents", None),

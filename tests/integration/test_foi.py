@@ -8,6 +8,7 @@ import json
 
 from compliance.services.seeding import DEMO_FILE
 from tests.integration.test_exchange import import_doc, load_fixture
+from tests.integration.test_foi_two_tier import assert_grammar
 
 COUNCIL_OUTCOMES = {
     1: "held",
@@ -48,6 +49,12 @@ def test_the_demo_council_gets_the_outcomes_of_the_real_answer(cli, monkeypatch)
     assert answers[8]["text"] == "No - this is verbally agreed and recorded in the minutes."
     assert answers[14]["exemptions"] == ["s40(2)", "s38"]
     assert answers[1]["sources"] == [{"type": "dsa", "ref": "riverford-prevent-channel-dsa"}]
+    # What is redacted, under which exemption and why: not "a small amount".
+    assert answers[1]["text"].endswith(
+        "Signatory names, under Section 40(2) (Personal Information): Personal data of the officers who signed "
+        "(FOI response question 1)."
+    )
+    assert_grammar(cli(["foi", "draft", "--area", "riverford"]).stdout)
 
 
 def test_no_person_named_in_any_draft(cli, monkeypatch):
@@ -98,9 +105,12 @@ def test_a_district_that_runs_no_prevent_work_points_to_who_does(cli):
         ],
     }
     assert import_doc(cli, doc).exit_code == 0
-    answers = draft(cli, "--area", "braintree")["answers"]
+    result = draft(cli, "--area", "braintree")
+    answers = result["answers"]
     assert {a["outcome"] for a in answers[:13]} == {"not_held"}
-    assert "section 16" in answers[0]["text"] and "Essex County Council" in answers[0]["text"]
+    # The advice and assistance is given once, for the whole draft, not in each answer.
+    assert "section 16" in result["advice"] and "Essex County Council" in result["advice"]
+    assert [a["question"] for a in answers if "section 16" in a["text"] or "Essex" in a["text"]] == []
 
 
 def test_an_unknown_area_is_bad_input(cli):

@@ -88,6 +88,8 @@ ACCESS = {
     "foi.index": ("GET", "/foi/", R),
     "foi.show": ("GET", "/foi/riverford", R),
     "foi.withhold": ("GET", "/foi/riverford/2/withhold", EDITORS),
+    "foi.download": ("GET", "/foi/riverford/response.txt", R),
+    "foi.mark_final": ("POST", "/foi/riverford/final", {**EDITORS, "admin": 302, "dpo": 302}),
     "static": ("GET", "/assets/app.css", PUBLIC),
     "health.healthz": ("GET", "/healthz", PUBLIC),
 }

@@ -30,6 +30,8 @@ def test_g20_unsuitable_kinds_even_when_approved(kind):
     reg.storage.kind = e.StorageKind(kind)
     assert reg.storage.approved_for_prevent is True
     assert reg.raised("STORAGE_UNAPPROVED") == [("STORAGE_UNAPPROVED", "pcm", "high")]
+    article = "an" if kind == "email_mailbox" else "a"
+    assert f" is {article} {kind.replace('_', ' ')}," in reg.message("STORAGE_UNAPPROVED")
 
 
 @pytest.mark.parametrize("kind", ["national_pcm", "national_cmis", "la_case_system", "partner_system", "paper"])
