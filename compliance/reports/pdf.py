@@ -25,7 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
-from ..labels import art6_text, public_authority_text
+from ..labels import art6_text, label, long_date, public_authority_text
 from ..rules.areas import financial_year
 from ..rules.base import DISCLAIMER
 from ..rules.context import RuleContext
@@ -273,7 +273,7 @@ def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
     story: list[Any] = [Paragraph(f"Area: {_esc(area.name)}", H1)]
     year = financial_year(ctx.as_of)
     rows = [["Designation", "Financial year", "Value", "Source"]] + [
-        [d.kind.value.replace("_", " "), d.financial_year, "Yes" if d.value else "No", d.source or "Not recorded"]
+        [label(d.kind), d.financial_year, "Yes" if d.value else "No", d.source or "Not recorded"]
         for d in area.designations
     ]
     story += [
@@ -373,7 +373,9 @@ def _matrix(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
     rows: list[list[Any]] = [header]
     for flow in flows:
         row: list[Any] = [
-            Paragraph(f"{_esc(flow.name)}<br/><font size=6>{_esc(flow.ref)} ({flow.status.value})</font>", SMALL)
+            Paragraph(
+                f"{_esc(flow.name)}<br/><font size=6>{_esc(flow.ref)} ({label(flow.status).lower()})</font>", SMALL
+            )
         ]
         for name, codes in CONTROLS:
             row.append(_cell(name, flow, ctx, raised[flow.ref] & set(codes)))
@@ -410,7 +412,7 @@ def _partners_and_bases(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
     for flow in flows:
         for basis in flow.lawful_bases:
             if basis.regime.value == "dpa_part3":
-                text = f"DPA 2018 Part 3: {basis.part3.value.replace('_', ' ') if basis.part3 else 'not recorded'}"
+                text = label(basis.part3) if basis.part3 else "DPA 2018 Part 3: basis not recorded"
             else:
                 text = art6_text(
                     basis.art6.value if basis.art6 else None, basis.annex1_condition and basis.annex1_condition.value
@@ -454,7 +456,7 @@ def _panels(panels: list[Any]) -> list[Any]:
                 [
                     Paragraph(_esc(panel.name), SMALL),
                     Paragraph(_esc(meeting.ref), SMALL),
-                    meeting.held_on.isoformat(),
+                    long_date(meeting.held_on),
                     Paragraph(_esc(cases_discussed_text(meeting.cases_discussed)), SMALL),
                     str(len(methods)),
                     str(signed),

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from ..exchange import fields as f
 from ..exchange import serialise
-from ..labels import art6_text, public_authority_text, value_label
+from ..labels import art6_text, coded_label, label, public_authority_text, value_label
 
 MAX_WIDTH = 60
 SHEET_TITLES = {
@@ -71,23 +71,31 @@ def clean_cell(value: Any) -> Any:
     return _ILLEGAL_IN_CELLS.sub("", value) if isinstance(value, str) else value
 
 
-def cell_text(value: Any) -> Any:
-    """An exchange-format value as one spreadsheet or CSV cell: never a formula."""
-    text = _text(value)
+def cell_text(value: Any, key: str = "") -> Any:
+    """An exchange-format value as one spreadsheet or CSV cell: never a formula. With the field's
+    `key`, coded values are written as their labels (the report workbook; CSV keeps the codes)."""
+    text = _text(value, key)
     return inert(text) if isinstance(text, str) else text
 
 
-def _text(value: Any) -> Any:
+def _text(value: Any, key: str = "") -> Any:
     if value is None or isinstance(value, (int, float, bool, date, datetime)):
         return value
     if isinstance(value, str):
+        if key and (label := coded_label(key, value)) is not None:
+            return label
+        if key in f.DATE_KEYS:  # a real date in the workbook, not text
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return value
         return value.replace("_", " ") if value.islower() and " " not in value and "_" in value else value
     if isinstance(value, Mapping):
-        return "; ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in value.items())
+        return "; ".join(f"{k.replace('_', ' ')}: {_text(v, k if key else '')}" for k, v in value.items())
     if isinstance(value, Sequence):
         if value and isinstance(value[0], Mapping):
             return f"{len(value)}"
-        return ", ".join(str(_text(v)) for v in value)
+        return (", " if not key else "; ").join(str(_text(v, key)) for v in value)
     return str(value)
 
 
@@ -119,6 +127,8 @@ def _sheet(workbook: Workbook, title: str, header: Sequence[str], rows: Iterable
                 cell.data_type = "s"  # openpyxl makes a formula of any text starting with =
                 if len(value) > MAX_WIDTH:
                     cell.alignment = wrap
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                cell.number_format = "d mmmm yyyy"
             cells.append(cell)
         sheet.append(cells)
     return len(rows)
@@ -164,12 +174,12 @@ def build(
         FINDING_COLUMNS,
         (
             (
-                g.severity.value,
+                label(g.severity),
                 g.rule,
                 g.title,
-                g.status.value.replace("_", " "),
+                label(g.status),
                 ", ".join(g.areas),
-                g.subject_type.replace("_", " "),
+                value_label("subject_type", g.subject_type),
                 g.subject_ref,
                 g.message,
                 g.remediation,
@@ -191,7 +201,7 @@ def build(
             workbook,
             title,
             [c.replace("_", " ").capitalize() for c in columns],
-            ([cell_text(d.get(c)) for c in columns] for d in docs),
+            ([cell_text(d.get(c), c) for c in columns] for d in docs),
         )
     counts["Lawful bases"] = _sheet(
         workbook, "Lawful bases", LAWFUL_BASIS_COLUMNS, _lawful_basis_rows(documents.get("data_flows", []))
@@ -227,15 +237,15 @@ def _lawful_basis_rows(flows: Sequence[Mapping[str, Any]]) -> Iterable[Sequence[
             yield (
                 flow["ref"],
                 flow["area"],
-                cell_text(flow["status"]),
+                cell_text(flow["status"], "status"),
                 basis["party"],
-                cell_text(basis["regime"]),
+                cell_text(basis["regime"], "regime"),
                 art6_text(basis["art6"], basis.get("annex1_condition")) if "art6" in basis else None,
                 value_label("annex1_condition", basis.get("annex1_condition")) or None,
-                cell_text(basis.get("art9")),
+                cell_text(basis.get("art9"), "art9"),
                 basis.get("sch1_paragraph"),
-                cell_text(basis.get("art10")),
-                cell_text(basis.get("part3")),
+                cell_text(basis.get("art10"), "art10"),
+                cell_text(basis.get("part3"), "part3"),
                 basis.get("sch8_condition"),
                 basis.get("domestic_law"),
                 date.fromisoformat(basis["recorded_on"]) if "recorded_on" in basis else None,

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..labels import label, long_date, value_label
 from ..models import Area
 from ..models.enums import FindingStatus, Severity
 from ..rules.base import RaisedFinding
@@ -166,13 +167,14 @@ def as_text(result: GapsReport) -> str:
     summary = result.summary()
     scope = f" in area {result.area}" if result.area else ""
     lines = [
-        f"Gaps{scope} as of {result.as_of.isoformat()}: "
+        f"Gaps{scope} as of {long_date(result.as_of)}: "
         f"{summary['high']} high, {summary['medium']} medium, {summary['low']} low",
         "",
     ]
     for gap in result.gaps:
-        status = "" if gap.status == FindingStatus.OPEN else f" [{gap.status.value.replace('_', ' ')}]"
-        lines.append(f"{gap.severity.value.upper():6} {gap.rule} {gap.subject_type} {gap.subject_ref}{status}")
+        status = "" if gap.status == FindingStatus.OPEN else f" [{label(gap.status).lower()}]"
+        subject = value_label("subject_type", gap.subject_type)
+        lines.append(f"{gap.severity.value.upper():6} {gap.rule} {subject} {gap.subject_ref}{status}")
         lines.append(f"       {gap.message}")
         lines.append(f"       What to do: {gap.remediation}")
         if gap.references:

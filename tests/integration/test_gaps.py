@@ -87,8 +87,10 @@ def test_bad_as_of_is_bad_input(cli, spec_example):
 
 def test_text_and_csv_formats(cli, spec_example):
     text = cli(["gaps"]).stdout
-    assert text.startswith("Gaps as of 2021-06-30: 2 high, 0 medium, 1 low")
-    assert "DPIA_MISSING data_flow council-to-police-referrals" in text and "What to do:" in text
+    # Text output in plain words: the date as GOV.UK writes it, the record type by its label.
+    assert text.startswith("Gaps as of 30 June 2021: 2 high, 0 medium, 1 low")
+    assert "DPIA_MISSING Data flow council-to-police-referrals" in text and "What to do:" in text
+    assert "data_flow" not in text
     rows = list(csv.DictReader(io.StringIO(cli(["gaps", "--format", "csv"]).stdout)))
     assert [row["rule"] for row in rows] == [
         "DPIA_MISSING",

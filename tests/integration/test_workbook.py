@@ -26,7 +26,7 @@ def test_the_demo_workbook(cli, tmp_path, monkeypatch):
     findings = [row for row in workbook["Findings"].iter_rows(min_row=2, values_only=True)]
     # 18 before the Data (Use and Access) Act 2025, then the mentoring provider's flow: no DPIA,
     # no best interests recorded for children, and no complaints procedure (G35).
-    assert len(findings) == 21 and findings[0][0] == "high"
+    assert len(findings) == 21 and findings[0][0] == "High"
     assert "Data (Use and Access) Act 2025" in dict(workbook["Summary"].iter_rows(values_only=True))["Law applied"]
     bases = list(workbook["Lawful bases"].iter_rows(values_only=True))
     assert bases[0][:6] == ("Data flow", "Area", "Status", "Party", "Regime", "UK GDPR Art 6 basis")
@@ -34,9 +34,9 @@ def test_the_demo_workbook(cli, tmp_path, monkeypatch):
     assert (
         "council-to-mentor-channel-support",
         "riverford",
-        "live",
+        "Live",
         "riverford-pathways-mentoring",
-        "uk gdpr",
+        "UK GDPR",
         "Art 6(1)(ea) recognised legitimate interest: safeguarding vulnerable individuals",
     ) in [row[:6] for row in bases]
     organisations = list(workbook["Organisations"].iter_rows(values_only=True))
