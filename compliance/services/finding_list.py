@@ -125,6 +125,17 @@ def open_ones(scope: Scope, ids: list[int] | None = None, filters: Filters | Non
     return list(db.session.scalars(statement))
 
 
+def open_counts(scope: Scope, subject_type: SubjectType) -> dict[str, int]:
+    """Open findings per subject of one type, {ref: count}, in one grouped query (the chair's
+    dashboard counts them per meeting)."""
+    statement = (
+        sa.select(Finding.subject_ref, sa.func.count())
+        .where(Finding.subject_type == subject_type, Finding.status == FindingStatus.OPEN, scope.where(Finding))
+        .group_by(Finding.subject_ref)
+    )
+    return dict(db.session.execute(statement).all())
+
+
 def every(scope: Scope, filters: Filters, sort: str = "") -> Iterator[Finding]:
     """Every matching finding, for the CSV: loaded in batches of 1,000."""
     statement = _statement(scope, filters, sort).execution_options(yield_per=1000)

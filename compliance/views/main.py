@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from ..extensions import db
 from ..labels import month_label
+from ..models.enums import Role, SubjectType
 from ..services import dashboard, finding_list, meetings, records, reference
 from ..services.access import Forbidden, NotVisible
 from ..services.records import Archived
@@ -52,9 +53,15 @@ def review_timeline(reviews: list[dashboard.Review], today: date) -> list[tuple[
     return list(groups.items())
 
 
+RECENT_MEETINGS = 6
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    """Each role lands on its work: a panel chair on their panels' meetings, others on the gaps."""
     user_scope = scope()
+    if user_scope.role == Role.PANEL_CHAIR:
+        return chair_dashboard()
     counts = dashboard.counts(user_scope)
     unrecorded_cases, unrecorded_meetings = meetings.cases_not_recorded(user_scope)
     today = date.today()
@@ -135,3 +142,22 @@ def database_unavailable(error: sa.exc.OperationalError) -> ResponseReturnValue:
     response = current_app.make_response((page, 503))
     response.headers["Retry-After"] = "5"
     return response
+
+
+def chair_dashboard() -> ResponseReturnValue:
+    """A panel chair's landing page: the meetings of the panels they record, the open findings of
+    those meetings, and what to do next (start a meeting, complete a number of cases discussed)."""
+    user_scope = scope()
+    panels = [panel for panel in meetings.panels(user_scope) if user_scope.can_record_meetings_of(panel)]
+    unrecorded_cases, unrecorded_meetings = meetings.cases_not_recorded(user_scope)
+    return render_template(
+        "main/chair.html",
+        panels=panels,
+        recent=RECENT_MEETINGS,
+        meeting_findings=finding_list.open_counts(user_scope, SubjectType.PANEL_MEETING),
+        findings_page=finding_list.search(
+            user_scope, finding_list.Filters.from_args({"record_type": "panel_meeting", "status": "open"})
+        ),
+        unrecorded_cases=unrecorded_cases,
+        unrecorded_meetings=unrecorded_meetings,
+    )

@@ -33,6 +33,7 @@ PAGES = [
     ("dpo", "/findings/", None),
     ("dpo", "/findings/?status=open&sort=record&severity=high", None),
     ("dpo", "/findings/1", "submit-accept-empty"),
+    ("panel_chair", "/", None),
     ("panel_chair", "/meetings/", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "submit-attendee-empty"),
