@@ -65,7 +65,7 @@ def test_panel_chair_logs_eight_attendees_the_minuted_statement_and_a_late_signe
     organisations = ["Riverford City Council", "Eastshire Police", "Riverford and District NHS Foundation Trust"]
     for n in range(8):
         page.get_by_label("Role").fill(f"Member {n + 1}")
-        page.get_by_label("Organisation").select_option(label=organisations[n % 3])
+        page.get_by_label("Organisation", exact=True).select_option(label=organisations[n % 3])
         page.get_by_role("radio", name="Not recorded", exact=True).check()
         page.get_by_role("button", name="Add the attendee").click()
         expect(page.locator("#attendees + div table tbody tr")).to_have_count(n + 1)
@@ -73,7 +73,7 @@ def test_panel_chair_logs_eight_attendees_the_minuted_statement_and_a_late_signe
     page.get_by_role("button", name="Apply to everyone present").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("recorded for 8 attendees")
     page.get_by_label("Role").fill("Late joiner")
-    page.get_by_label("Organisation").select_option(label="Riverford College")
+    page.get_by_label("Organisation", exact=True).select_option(label="Riverford College")
     page.get_by_role("radio", name="Signed a confidentiality agreement").check()
     fill_date(page, "Date the agreement was signed", "18", "11", "2026")
     page.get_by_role("button", name="Add the attendee").click()
@@ -139,7 +139,7 @@ def test_a_dpo_signs_in_with_the_council_account_and_out_at_the_provider(sso_ser
     page.goto(base + "/records/data_flows")
     page.get_by_role("button", name="Sign in with your council account").click()
     page.wait_for_url(base + "/records/data_flows")
-    assert "Signed in as dee.dpo@riverford.example.gov.uk (dpo)" in page.locator("body").inner_text()
+    assert "Signed in as dee.dpo@riverford.example.gov.uk (Data protection officer)" in page.locator("body").inner_text()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(re.escape(base + "/signed-out") + r"(\?.*)?$"))
     assert provider.logouts and provider.logouts[-1]["client_id"] == provider.client_id
