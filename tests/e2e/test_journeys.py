@@ -139,7 +139,8 @@ def test_a_dpo_signs_in_with_the_council_account_and_out_at_the_provider(sso_ser
     page.goto(base + "/records/data_flows")
     page.get_by_role("button", name="Sign in with your council account").click()
     page.wait_for_url(base + "/records/data_flows")
-    assert "Signed in as dee.dpo@riverford.example.gov.uk (Data protection officer)" in page.locator("body").inner_text()
+    signed_in = "Signed in as dee.dpo@riverford.example.gov.uk (Data protection officer)"
+    assert signed_in in page.locator("body").inner_text()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(re.escape(base + "/signed-out") + r"(\?.*)?$"))
     assert provider.logouts and provider.logouts[-1]["client_id"] == provider.client_id
