@@ -61,8 +61,10 @@ class Provider:
         self._server.server_close()
 
     def rotate_keys(self) -> None:
-        """A new signing key; the old one is withdrawn from the JWKS."""
-        kid = f"key-{len(self.keys) + 1}"
+        """A new signing key, with a kid never used before (the provider outlives a test); the old
+        one is withdrawn from the JWKS."""
+        self._rotations = getattr(self, "_rotations", 1) + 1
+        kid = f"key-{self._rotations}"
         self.keys = [RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig", "alg": "RS256"})]
 
     # -- HTTP --------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ import requests
 import sqlalchemy as sa
 
 from compliance.extensions import db
+from compliance.labels import label
 from compliance.models import AuditEvent, User
+from compliance.models.enums import Role
 from compliance.services import sign_in_mappings
 
 from ..oidc_provider import Person, Provider
@@ -92,7 +94,7 @@ def test_each_role_signs_in_and_gets_what_its_mapping_gives(sso, provider, role)
     client = sso.test_client()
     response = sso_sign_in(client, provider, PEOPLE[role])
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert signed_in_as(client) == f"{PEOPLE[role].preferred_username} ({role.replace('_', ' ')})"
+    assert signed_in_as(client) == f"{PEOPLE[role].preferred_username} ({label(Role(role))})"
     assert client.get("/admin/").status_code == (200 if role == "admin" else 403)
     user = db.session.scalar(sa.select(User).where(User.oidc_subject == PEOPLE[role].oid))
     assert user.oidc_issuer == provider.issuer and user.password_hash == ""
@@ -194,7 +196,7 @@ def test_an_admin_maps_a_group_on_the_administration_page(sso, provider):
     assert good.status_code == 302
     newcomer = sso.test_client()
     sso_sign_in(newcomer, provider, Person("oid-new", "new@riverford.example.gov.uk", groups=["new-group"]))
-    assert signed_in_as(newcomer) == "new@riverford.example.gov.uk (auditor)"
+    assert signed_in_as(newcomer) == "new@riverford.example.gov.uk (Auditor)"
 
 
 def test_people_are_matched_on_the_subject_never_on_email(sso, provider):
@@ -208,7 +210,7 @@ def test_people_are_matched_on_the_subject_never_on_email(sso, provider):
     renamed = Person("oid-auditor", "aud.renamed@riverford.example.gov.uk", groups=[AUDITOR_GROUP])
     second = sso.test_client()
     sso_sign_in(second, provider, renamed)
-    assert signed_in_as(second) == "aud.renamed@riverford.example.gov.uk (auditor)"
+    assert signed_in_as(second) == "aud.renamed@riverford.example.gov.uk (Auditor)"
     assert db.session.scalar(sa.select(sa.func.count()).where(User.oidc_subject == "oid-auditor")) == 1
 
 
@@ -272,7 +274,7 @@ def test_passwords_off_except_for_a_break_glass_admin(sso, cli):
     assert wrong.exit_code == 2 and "a break-glass account must have the role admin" in wrong.output
     client = sso.test_client()
     assert sign_in(client, "glass@riverford.example.gov.uk", "a-long-break-glass-password").status_code == 302
-    assert signed_in_as(client) == "glass@riverford.example.gov.uk (admin)"
+    assert signed_in_as(client) == "glass@riverford.example.gov.uk (Administrator)"
     used = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.record_type == "break-glass sign-in")).all()
     assert [event.record_ref for event in used] == ["glass@riverford.example.gov.uk"]
 
