@@ -214,6 +214,21 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     e.AuditAction: {"create": "Created", "update": "Changed", "delete": "Deleted"},
 }
 
+# The sheet of each record type in the report workbook and the exchange workbook.
+SHEET_TITLES: dict[str, str] = {
+    "areas": "Areas",
+    "organisations": "Organisations",
+    "storage_systems": "Storage systems",
+    "privacy_notices": "Privacy notices",
+    "data_flows": "Data flows",
+    "dsas": "DSAs",
+    "dpias": "DPIAs",
+    "processing_contracts": "Processing contracts",
+    "mous": "MOUs",
+    "joint_controller_arrangements": "Joint controllers",
+    "panels": "Panels",
+}
+
 # The exchange-format keys whose values are coded, with the enums they may hold (a key such as
 # "kind" or "status" is shared by record types whose values never collide).
 FIELD_ENUMS: dict[str, tuple[type[StrEnum], ...]] = {

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from ..labels import field_label, value_label
+from ..labels import SHEET_TITLES, field_label, value_label
 from . import fields as f
 from .schema_builder import BOOLEANS, INTEGERS, REQUIRED
 from .validate import Problem, json_path
@@ -117,19 +117,7 @@ def _record_columns(record_type: f.RecordType) -> tuple[Column, ...]:
 
 
 def _build() -> tuple[Sheet, ...]:
-    titles = {
-        "areas": "Areas",
-        "organisations": "Organisations",
-        "storage_systems": "Storage systems",
-        "privacy_notices": "Privacy notices",
-        "data_flows": "Data flows",
-        "dsas": "DSAs",
-        "dpias": "DPIAs",
-        "processing_contracts": "Processing contracts",
-        "mous": "MOUs",
-        "joint_controller_arrangements": "Joint controllers",
-        "panels": "Panels",
-    }
+    titles = SHEET_TITLES
     sheets = [Sheet(titles[rt.key], rt.key, rt.subject, _record_columns(rt)) for rt in f.RECORD_TYPES]
     attendee = _columns("attendee", f.ATTENDEE) + _columns("confidentiality", f.CONFIDENTIALITY, ("confidentiality",))
     children = [

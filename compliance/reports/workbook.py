@@ -21,22 +21,9 @@ from openpyxl.utils import get_column_letter
 
 from ..exchange import fields as f
 from ..exchange import serialise
-from ..labels import art6_text, coded_label, label, public_authority_text, value_label
+from ..labels import SHEET_TITLES, art6_text, coded_label, label, public_authority_text, value_label
 
 MAX_WIDTH = 60
-SHEET_TITLES = {
-    "areas": "Areas",
-    "organisations": "Organisations",
-    "storage_systems": "Storage systems",
-    "privacy_notices": "Privacy notices",
-    "data_flows": "Data flows",
-    "dsas": "DSAs",
-    "dpias": "DPIAs",
-    "processing_contracts": "Processing contracts",
-    "mous": "MOUs",
-    "joint_controller_arrangements": "Joint controllers",
-    "panels": "Panels",
-}
 FINDING_COLUMNS = (
     "Severity",
     "Rule",
