@@ -73,10 +73,19 @@ def _mimetype(archive: zipfile.ZipFile) -> bytes | None:
         return handle.read(MIMETYPE_MAX_BYTES).strip()
 
 
+def refuse_if_archived(key: str, obj) -> None:
+    """An archived record is read-only: documents are attached only once it is restored."""
+    if obj.archived_on is not None:
+        raise records.Archived(
+            f"The {records.TITLES[key][1]} {obj.ref} is archived: restore it before attaching a document to it."
+        )
+
+
 def attach(scope: Scope, key: str, ref: str, upload: Upload, *, actor: str) -> EvidenceDocument:
     scope.require(scope.can_edit_register)
     kind = records.record_type(key)
     obj = records.get_record(scope, key, ref)  # NotVisible outside the user's areas
+    refuse_if_archived(key, obj)
     if upload.marking in REFUSED_MARKINGS:
         raise EvidenceRefused(
             "Documents marked SECRET or above cannot be held in this register. "

@@ -75,6 +75,7 @@ def upload(key: str, ref: str) -> ResponseReturnValue:
     require(scope().can_edit_register)
     kind = records.record_type(key)
     obj = records.get_record(scope(), key, ref)
+    evidence.refuse_if_archived(key, obj)
     form = _form(kind, obj)
     if form.validate_on_submit():
         file = form.document.data

@@ -4,13 +4,14 @@ archived_reason, and only the purge command run by an admin deletes one."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import sqlalchemy as sa
 
 from compliance.extensions import db
-from compliance.models import AuditEvent
+from compliance.models import AuditEvent, EvidenceDocument
 from compliance.services import exchange
 from tests.conftest import fixture_path
 
@@ -141,3 +142,27 @@ def test_exports_hold_archived_records_with_when_and_why(client_for):
     assert any(row.startswith("cmis,") and "Decommissioned in 2026" in row for row in rows)
     text = client_for("admin").get("/transfer/export").data.decode()
     assert '"archived_reason": "Decommissioned in 2026"' in text
+
+
+def test_no_document_is_attached_to_an_archived_record(client_for):
+    dpo = client_for("dpo")
+    record = "/records/dsas/riverford-prevent-channel-dsa"
+    form = dpo.get(f"{record}/documents")
+    token = csrf(dpo, f"{record}/documents")
+    assert form.status_code == 200
+    path = f"{record}/archive"
+    dpo.post(path, data={"csrf_token": csrf(dpo, path), "reason": "Replaced by the county agreement"})
+    assert dpo.get(f"{record}/documents").status_code == 409
+    response = dpo.post(
+        f"{record}/documents",
+        data={
+            "csrf_token": token,
+            "title": "Signed DSA",
+            "marking": "official_sensitive",
+            "document": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "signed.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = response.data.decode()
+    assert response.status_code == 409 and "is archived: restore it before attaching a document" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceDocument)) == 0
