@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Area, FoiRelease, FoiWithholding
+from ..models import Area, FoiRelease, FoiWithholding, Organisation
 from ..reports import foi, foi_document
 from . import audit, register
 from .access import NotVisible, Scope
@@ -30,6 +30,32 @@ def draft(area_ref: str, as_of: date | None = None, scope: Scope | None = None) 
     }
     context = register.rule_context(as_of or register.default_as_of())
     return foi.draft(context, area_ref, withheld, register.holder_ref())
+
+
+def holder_name() -> str | None:
+    """The name of the organisation whose register this is (it answers FOI requests), if set."""
+    ref = register.holder_ref()
+    return db.session.scalar(sa.select(Organisation.name).where(Organisation.ref == ref)) if ref else None
+
+
+def set_holder(scope: Scope, organisation_ref: str | None, *, actor: str) -> None:
+    """An admin's setting, register-wide: the organisation that answers FOI requests from this
+    register (the exchange format's `holder`); None: each area's responsible authority. Audited."""
+    scope.require(scope.can_manage_users)
+    organisation = None
+    if organisation_ref:
+        organisation = db.session.scalar(sa.select(Organisation).where(Organisation.ref == organisation_ref))
+        if organisation is None:
+            raise NotVisible(organisation_ref)
+    before = {"holder": register.holder_ref()}
+    after = {"holder": organisation.ref if organisation else None}
+    if before == after:
+        return
+    register.register_info().holder_id = organisation.id if organisation else None
+    audit.record_change(
+        actor=actor, source="web", record_type="setting", record_ref="foi-holder", before=before, after=after
+    )
+    db.session.commit()
 
 
 def set_withholding(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextArea
-from wtforms import SelectChoice, SelectMultipleField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import SelectChoice, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..exchange import fields as f
 from ..reports.foi import QUESTIONS
-from ..services import foi, records
+from ..services import foi, records, register
 from .common import actor, require, scope
 from .edge import Form
 
@@ -19,7 +19,37 @@ bp = Blueprint("foi", __name__, url_prefix="/foi")
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    return render_template("foi/index.html", areas=records.choices(scope(), "areas"))
+    return render_template(
+        "foi/index.html",
+        areas=records.choices(scope(), "areas"),
+        holder=foi.holder_name(),
+        can_set_holder=scope().can_manage_users,
+    )
+
+
+EACH_AREA = "Each area's responsible authority"
+
+
+class HolderForm(Form):
+    holder = SelectField(
+        "Which organisation answers FOI requests from this register?",
+        widget=GovSelect(),
+        description="Its name is given as the answering organisation in every draft. Leave it to each "
+        "area's responsible authority when the register is shared by several councils.",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+@bp.route("/holder", methods=["GET", "POST"])
+def holder() -> ResponseReturnValue:
+    require(scope().can_manage_users)
+    form = HolderForm(data={"holder": register.holder_ref() or ""})
+    form.holder.choices = [("", EACH_AREA), *records.choices(scope(), "organisations")]
+    if form.validate_on_submit():
+        foi.set_holder(scope(), form.holder.data or None, actor=actor())
+        flash(f"FOI requests are answered by: {foi.holder_name() or EACH_AREA}.")
+        return redirect(url_for("foi.index"))
+    return render_template("foi/holder.html", form=form), (400 if request.method == "POST" else 200)
 
 
 class WithholdForm(Form):

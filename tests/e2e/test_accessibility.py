@@ -47,6 +47,8 @@ PAGES = [
     ("dpo", "/audit/?record_type=report", None),
     ("admin", "/transfer/", None),
     ("admin", "/admin/", None),
+    ("admin", "/foi/", None),
+    ("admin", "/foi/holder", None),
     ("auditor", "/foi/riverford", None),
     ("dpo", "/foi/riverford", None),
     ("dpo", "/foi/riverford/14/withhold", None),

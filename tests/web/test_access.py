@@ -86,6 +86,7 @@ ACCESS = {
     "evidence.upload": ("GET", "/records/dsas/riverford-prevent-channel-dsa/documents", EDITORS),
     "evidence.download": ("GET", "/documents/999", {role: 404 for role in R}),
     "foi.index": ("GET", "/foi/", R),
+    "foi.holder": ("GET", "/foi/holder", ADMIN),
     "foi.show": ("GET", "/foi/riverford", R),
     "foi.withhold": ("GET", "/foi/riverford/2/withhold", EDITORS),
     "foi.download": ("GET", "/foi/riverford/response.txt", R),

@@ -7,7 +7,11 @@ import io
 import json
 
 import pytest
+import sqlalchemy as sa
 
+from compliance.extensions import db
+from compliance.models import AuditEvent
+from compliance.services import register
 from compliance.services.seeding import DEMO_FILE
 
 from .conftest import csrf
@@ -72,3 +76,23 @@ def test_only_an_editor_marks_a_draft_final(client_for):
     client = client_for("auditor")
     response = client.post("/foi/riverford/final", data={"csrf_token": csrf(client, "/"), "final": "yes"})
     assert response.status_code == 403
+
+
+def test_an_admin_sets_who_answers_from_the_browser_and_it_is_audited(client_for):
+    admin = client_for("admin")
+    assert "Each area&#39;s responsible authority" in admin.get("/foi/").data.decode()
+    refused = admin.post("/foi/holder", data={"csrf_token": csrf(admin, "/foi/holder"), "holder": "no-such-org"})
+    assert refused.status_code == 400
+    assert register.holder_ref() is None
+    saved = admin.post("/foi/holder", data={"csrf_token": csrf(admin, "/foi/holder"), "holder": "eastshire-police"})
+    assert saved.status_code == 302 and register.holder_ref() == "eastshire-police"
+    assert "Eastshire Police" in admin.get("/foi/").data.decode()
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.record_ref == "foi-holder")).one()
+    assert (event.before, event.after) == ({"holder": None}, {"holder": "eastshire-police"})
+    exported = admin.get("/transfer/export")
+    assert json.loads(exported.data)["holder"] == "eastshire-police"
+    admin.post("/foi/holder", data={"csrf_token": csrf(admin, "/foi/holder"), "holder": ""})
+    assert register.holder_ref() is None
+    dpo = client_for("dpo")
+    assert dpo.get("/foi/holder").status_code == 403
+    assert "/foi/holder" not in dpo.get("/foi/").data.decode()

@@ -51,6 +51,7 @@ def form_pages() -> list[tuple[str, str]]:
         (f"/meetings/{MEETING}/cases-discussed",) * 2,
         ("/records/privacy_notices/riverford-college-notice/archive",) * 2,
         ("/foi/riverford/2/withhold",) * 2,
+        ("/foi/holder",) * 2,
         ("/admin/",) * 2,
         ("/admin/", "/admin/sign-in-mappings"),
         ("FINDING", "FINDING/accept"),

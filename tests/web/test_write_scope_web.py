@@ -163,6 +163,7 @@ def _post_routes(app) -> dict[str, list[str]]:
         "admin.remove_mapping": ["/admin/sign-in-mappings/1/remove"],
         "foi.withhold": ["/foi/riverford/2/withhold"],
         "foi.mark_final": ["/foi/riverford/final"],
+        "foi.holder": ["/foi/holder"],
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
     assert routes - set(paths) == {"auth.sign_in", "auth.two_factor", "auth.sign_out"}
