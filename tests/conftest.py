@@ -114,6 +114,58 @@ def empty_database() -> None:
                 connection.execute(table.delete())
 
 
+# Rows a fixture wrote, per database and fixture, kept in memory after its first run (per xdist
+# worker) and written back for every later test: much quicker than building them again.
+_KEPT_ROWS: dict[tuple[str, str], dict[str, list[dict]]] = {}
+
+
+def build_once(name: str, build) -> None:
+    """Write what `build()` writes into the (empty) database. The first time on this database it
+    runs `build()` and keeps every row; after that it inserts the kept rows as they were (ids,
+    hashes and timestamps included), so the database is exactly as `build()` left it the first
+    time. Only for builds that are the same every time (the demo register: its file and users)."""
+    key = (db.engine.url.render_as_string(hide_password=False), name)
+    tables = Base.metadata.sorted_tables
+    if key not in _KEPT_ROWS:
+        build()
+        db.session.remove()
+        with db.engine.connect() as connection:
+            _KEPT_ROWS[key] = {
+                table.name: [dict(row._mapping) for row in connection.execute(table.select())] for table in tables
+            }
+        return
+    rows = _KEPT_ROWS[key]
+    with db.engine.connect() as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        # The rows were consistent when kept: foreign keys are not checked, so no table order matters.
+        if not postgresql:
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")  # outside a transaction, as SQLite needs
+            connection.commit()
+        with connection.begin():
+            if postgresql:
+                connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            for table in tables:
+                if rows[table.name]:
+                    connection.execute(table.insert(), rows[table.name])
+            if postgresql:
+                _follow_sequences(connection, tables, rows)
+        if not postgresql:
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            connection.commit()
+
+
+def _follow_sequences(connection, tables, rows) -> None:
+    """PostgreSQL: each id sequence goes on from the highest id written back."""
+    for table in tables:
+        columns = list(table.primary_key.columns)
+        if rows[table.name] and len(columns) == 1 and columns[0].type.python_type is int:
+            name = columns[0].name
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{name}'), "
+                f'(SELECT max("{name}") FROM "{table.name}"))'
+            )
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from compliance.extensions import db
 from compliance.services import seeding
-from tests.conftest import ROOT, empty_database, make_app, skip_or_fail
+from tests.conftest import ROOT, build_once, empty_database, make_app, skip_or_fail
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "browser-tests-password"
@@ -51,7 +51,7 @@ def server(database_url, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     app = make_app(database_url)
     with app.app_context():
-        seeding.seed_demo("test")
+        build_once("demo", lambda: seeding.seed_demo("test"))
         db.session.remove()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -37,7 +37,8 @@ GUIDE = ROOT / "docs" / "deploying.md"
 BLOCK = re.compile(r"^```(sh|cron)\n(.*?)^```", re.M | re.S)
 WHEEL = "prevent_compliance_register-0.1.0-py3-none-any.whl"
 ADMIN_PASSWORD = "deploy-guide-admin-password"
-# The wheel is built once per process (module fixture): keep these tests on one xdist worker.
+# The wheel is built once per process (a session fixture: a module one was built again each time
+# pytest's ordering by backend interleaved other modules' tests): keep these tests on one xdist worker.
 pytestmark = pytest.mark.xdist_group("wheel")
 
 
@@ -56,7 +57,7 @@ def files_under(path: Path) -> dict[str, int]:
     return {str(p.relative_to(path)): p.stat().st_mtime_ns for p in path.rglob("*") if p.is_file()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installed(tmp_path_factory) -> Iterator[dict]:
     """The guide's first two blocks: the wheel built from this checkout, installed alone in a new
     virtual environment (pip's cache makes the dependencies quick after the first time)."""

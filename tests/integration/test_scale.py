@@ -20,6 +20,7 @@ from compliance.models.enums import FindingStatus
 from compliance.rules.base import REGISTRY
 from compliance.rules.engine import evaluate
 from compliance.services import exchange, findings, register, synth
+from tests.conftest import build_once
 
 AREAS = 12
 
@@ -43,7 +44,7 @@ def test_synth_has_the_shape_the_issue_asks_for():
 
 @pytest.fixture
 def synthetic_register(app):
-    synth.generate(AREAS, seed=3, actor="test")
+    build_once(f"synthetic-{AREAS}-seed-3", lambda: synth.generate(AREAS, seed=3, actor="test"))
     db.session.remove()
     return app
 

@@ -9,6 +9,7 @@ import pytest
 
 from compliance.extensions import db
 from compliance.services import exchange, seeding, users
+from tests.conftest import build_once
 
 PASSWORD = "web-tests-password"
 USERS = {
@@ -22,7 +23,7 @@ USERS = {
 @pytest.fixture
 def demo(app, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    seeding.seed_demo("test")
+    build_once("demo", lambda: seeding.seed_demo("test"))
     db.session.remove()
     return app
 
