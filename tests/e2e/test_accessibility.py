@@ -99,11 +99,17 @@ def _act(page, action: str | None) -> None:
         page.wait_for_load_state()
 
 
-def test_every_page_type_passes_axe_and_the_page_conventions(server, page, request):
+# The walk is cut into parts that run as separate tests, so test workers share it.
+PARTS = 4
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_page_type_passes_axe_and_the_page_conventions(server, page, request, part):
     axe = Axe()
     failures: list[str] = []
     signed_in_as = None
-    for role, path, action in PAGES:
+    size = -(-len(PAGES) // PARTS)
+    for role, path, action in PAGES[part * size : (part + 1) * size]:
         if role != signed_in_as:
             page.context.clear_cookies()
             if role:
@@ -112,7 +118,7 @@ def test_every_page_type_passes_axe_and_the_page_conventions(server, page, reque
         page.goto(server + path)
         _act(page, action)
         failures += _page_problems(page, axe, path, action)
-    screenshot(page, request, "last-page")
+    screenshot(page, request, f"last-page-of-part-{part}")
     assert failures == []
 
 
