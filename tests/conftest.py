@@ -103,15 +103,18 @@ def make_app(url: str) -> Flask:
 
 
 def empty_database() -> None:
-    """Remove every row, leaving the schema (faster than rebuilding it for every test)."""
+    """Remove every row, leaving the schema (faster than rebuilding it for every test). DELETE,
+    not TRUNCATE, on PostgreSQL too: a test leaves a few thousand rows at most, and TRUNCATE of
+    46 tables cost 0.3-0.5 s per test against 0.04 s; the id sequences start again at 1."""
     tables = Base.metadata.sorted_tables
     with db.engine.begin() as connection:
+        for table in reversed(tables):
+            connection.execute(table.delete())
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(table.delete())
+            connection.exec_driver_sql(
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
 
 
 # Rows a fixture wrote, per database and fixture, kept in memory after its first run (per xdist
