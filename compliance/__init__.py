@@ -1,23 +1,31 @@
-"""Prevent Compliance Register: the application factory."""
+"""Prevent Compliance Register: the application factory.
+
+Importing the package imports nothing heavy: the `compliance` command imports it to print its
+help, and a command imports what it needs when it runs (tests/unit/test_cli_startup.py). The
+factory imports the app's parts when it is called.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from flask import Flask
-from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from typing import TYPE_CHECKING
 
 from config import BASE_DIR, Config, config_for, instance_dir
 
-from . import applog, login, runtime, security
-from .extensions import csrf, db, migrate
-from .views import edge
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
     """Build the app. APP_ENV picks the configuration unless one is given."""
+    from flask import Flask
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from . import applog, login, runtime, security
+    from .extensions import csrf
+    from .views import edge
+
     config = config or config_for(os.environ.get("APP_ENV"))
     app = Flask(
         __name__,
@@ -74,6 +82,7 @@ def _check_config(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
+    from .extensions import db, migrate
     from .services import audit_chain  # noqa: F401 (its flush hook chains every new audit entry)
 
     db.init_app(app)
@@ -81,6 +90,8 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_templates(app: Flask) -> None:
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(BASE_DIR / "templates")),
