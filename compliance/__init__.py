@@ -17,14 +17,13 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-def create_app(config: type[Config] | None = None) -> Flask:
-    """Build the app. APP_ENV picks the configuration unless one is given."""
+def create_app(config: type[Config] | None = None, *, web: bool = True) -> Flask:
+    """Build the app. APP_ENV picks the configuration unless one is given. `web=False` builds it
+    for a command that serves no page and signs nobody in (`compliance gaps`): the database, the
+    log and the commands, without pages, sign-in, forms or migrations, and their imports."""
     from flask import Flask
-    from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from . import applog, login, runtime, security
-    from .extensions import csrf
-    from .views import edge
+    from . import applog, runtime
 
     config = config or config_for(os.environ.get("APP_ENV"))
     app = Flask(
@@ -38,7 +37,21 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = runtime.instance_secret_key(Path(app.instance_path))
     applog.init_app(app)
-    _register_extensions(app)
+    _register_extensions(app, web=web)
+    if web:
+        _register_web(app)
+    _register_commands(app)
+    _trust_proxies(app)
+    return app
+
+
+def _register_web(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from . import login, security
+    from .extensions import csrf
+    from .views import edge
+
     security.init_app(app)
     edge.init_app(app)  # before sign-in: a NUL in the address must not reach a query
     login.init_app(app)
@@ -46,9 +59,6 @@ def create_app(config: type[Config] | None = None) -> Flask:
     WTFormsHelpers(app)
     _register_templates(app)
     _register_blueprints(app)
-    _register_commands(app)
-    _trust_proxies(app)
-    return app
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -81,12 +91,15 @@ def _check_config(app: Flask) -> None:
         raise ConfigError(f"APP_ENV=production needs {' and '.join(missing)} set in the environment")
 
 
-def _register_extensions(app: Flask) -> None:
-    from .extensions import db, migrate
+def _register_extensions(app: Flask, *, web: bool = True) -> None:
+    from .extensions import db
     from .services import audit_chain  # noqa: F401 (its flush hook chains every new audit entry)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    if web:
+        from .extensions import migrate
+
+        migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
 
 
 def _register_templates(app: Flask) -> None:

@@ -34,18 +34,30 @@ class _BuildsApp:
     """One of the register's commands: the app (models, views, extensions) is built when the
     command runs, not when its help is printed or the commands are listed."""
 
+    # False: the command serves no page, so the app is built without them (create_app(web=False)).
+    web = True
+
     def invoke(self, ctx: click.Context) -> Any:
         from flask import current_app
         from flask.cli import ScriptInfo
 
+        from . import create_app
+
         if not current_app:
-            app = ctx.ensure_object(ScriptInfo).load_app()
+            info = ctx.ensure_object(ScriptInfo)
+            if not self.web and info.create_app is create_app:
+                info.create_app = functools.partial(create_app, web=False)
+            app = info.load_app()
             ctx.with_resource(app.app_context())
         return super().invoke(ctx)
 
 
 class AppCommand(_BuildsApp, click.Command):
     pass
+
+
+class PagelessCommand(AppCommand):
+    web = False
 
 
 class AppCommandGroup(_BuildsApp, click.Group):
@@ -283,7 +295,11 @@ def export_command(file: str, area: str | None, redact: bool, template: bool) ->
         write_output(file, dumps(doc))
 
 
-@command("gaps", help="Run every gap rule and print the findings, worst first.")
+@click.command(
+    "gaps",
+    cls=PagelessCommand,
+    help="Print the findings of every gap rule, worst first (the stored findings, once they are exact for the date).",
+)
 @click.option("--area", help="Only findings about this area.")
 @click.option(
     "--as-of", callback=parse_date, help="Evaluation date, YYYY-MM-DD (default: the register's date, else today)."
@@ -296,13 +312,21 @@ def export_command(file: str, area: str | None, redact: bool, template: bool) ->
     type=click.Choice(SEVERITIES),
     help="Exit 1 when an open finding at or above this severity remains.",
 )
-def gaps_command(area: str | None, as_of: date | None, output_format: str, fail_on: str | None) -> None:
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="Run every rule over the whole register and store the outcome, rather than read the stored "
+    "findings (the output is the same; a nightly run keeps them fresh).",
+)
+def gaps_command(
+    area: str | None, as_of: date | None, output_format: str, fail_on: str | None, recompute: bool
+) -> None:
     from .extensions import db
     from .models.enums import Severity
     from .services import gaps
 
     try:
-        result = gaps.report(actor=actor(), as_of=as_of, area=area)
+        result = gaps.report(actor=actor(), as_of=as_of, area=area, recompute=recompute)
         db.session.commit()
     except gaps.UnknownArea:
         db.session.rollback()
