@@ -34,13 +34,15 @@ class FindingError(Exception):
 def evaluate_at(as_of: date) -> list[RaisedFinding]:
     """What the rules raise at `as_of`, without storing anything."""
     reference.ensure_loaded()
-    return evaluate(register.rule_context(as_of))
+    with snapshot.gc_paused():
+        return evaluate(register.rule_context(as_of))
 
 
 def refresh(actor: str, as_of: date | None = None) -> Refreshed:
     """Run every rule over the whole register at its evaluation date and store the outcome."""
     as_of = as_of or register.default_as_of()
-    return finding_store.store(evaluate_at(as_of), as_of=as_of, actor=actor)
+    with snapshot.gc_paused():
+        return finding_store.store(evaluate_at(as_of), as_of=as_of, actor=actor)
 
 
 def bring_up_to_date(actor: str, as_of: date, area_ref: str | None = None) -> str:
@@ -54,8 +56,9 @@ def bring_up_to_date(actor: str, as_of: date, area_ref: str | None = None) -> st
         return "read"
     if marker is not None:
         reference.ensure_loaded()
-        raised = evaluate(register.rule_context(as_of), DATED)
-        finding_store.store(raised, as_of=as_of, actor=actor, rules=DATED)
+        with snapshot.gc_paused():
+            raised = evaluate(register.rule_context(as_of), DATED)
+            finding_store.store(raised, as_of=as_of, actor=actor, rules=DATED)
         refresh_marker.mark(as_of)
         return "dated rules"
     if area_ref is not None:
@@ -117,9 +120,10 @@ def refresh_after_change(
 
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
     reference.ensure_loaded()
-    ctx = _scope_context(scope, as_of)
-    raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
-    return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
+    with snapshot.gc_paused():
+        ctx = _scope_context(scope, as_of)
+        raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
+        return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
 
 
 def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
