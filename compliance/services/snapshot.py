@@ -161,15 +161,18 @@ def _rows(statement: sa.Select, column: sa.Column, wanted: list[int] | None) -> 
 
 
 @cache
-def _maker(model: type) -> Callable[[Any], Any]:
+def _maker(model: type, dates_as_text: bool) -> Callable[[Any], Any]:
     """A function making one snapshot object from one row of `_columns(model)`, its conversions
     written out (as `collections.namedtuple` and `dataclasses` write their methods): a national
-    register is some 300,000 rows, and a loop over each row's columns cost more than the query."""
+    register is some 300,000 rows, and a loop over each row's columns cost more than the query.
+    `dates_as_text`: the driver gives dates as text (SQLite), else as dates (psycopg)."""
     names, _, conversions = _columns(model)
     env: dict[str, Any] = {"new": object.__new__, "cls": mirror(model)}
     values = []
     for index, name in enumerate(names):
         convert = dict(conversions).get(index)
+        if convert is _to_date:
+            convert = date.fromisoformat if dates_as_text else None
         if convert is None:
             values.append(f"{name!r}: v{index}")
         else:
@@ -188,7 +191,7 @@ def _load(snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | No
     """Objects for the rows of `model`'s table (all, or where `column` is in `wanted`), their
     column attributes (foreign keys included) under their mapped names."""
     _, columns, _ = _columns(model)
-    make = _maker(model)
+    make = _maker(model, db.session.get_bind().dialect.name == "sqlite")
     made = [make(row) for row in _rows(sa.select(*columns), column, wanted)]
     snap.by_id.setdefault(model, {}).update({obj.id: obj for obj in made})
     return made
