@@ -9,7 +9,7 @@ FRONTEND := node_modules/govuk-frontend/dist/govuk
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench install install-test assets lint format db demo clean
+.PHONY: run test bench bench-gaps install install-test assets lint format db demo clean
 
 run: install assets db demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C to stop)"
@@ -27,6 +27,11 @@ test: install-test assets
 # throwaway cluster when PostgreSQL is installed); prints the table and writes BENCHMARKS.md.
 bench: install assets
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# compliance gaps, --help and a full recomputation on the national register, timed from the shell
+# (bench/gaps_cli.py; PostgreSQL too when BENCH_POSTGRES_URL or TEST_DATABASE_URL is set).
+bench-gaps: install
+	$(BIN)/python -m bench.gaps_cli $(BENCH_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,23 +1,30 @@
-"""Prevent Compliance Register: the application factory."""
+"""Prevent Compliance Register: the application factory.
+
+Importing the package imports nothing heavy: the `compliance` command imports it to print its
+help, and a command imports what it needs when it runs (tests/unit/test_cli_startup.py). The
+factory imports the app's parts when it is called.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from flask import Flask
-from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from typing import TYPE_CHECKING
 
 from config import BASE_DIR, Config, config_for, instance_dir
 
-from . import applog, login, runtime, security
-from .extensions import csrf, db, migrate
-from .views import edge
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def create_app(config: type[Config] | None = None) -> Flask:
-    """Build the app. APP_ENV picks the configuration unless one is given."""
+def create_app(config: type[Config] | None = None, *, web: bool = True) -> Flask:
+    """Build the app. APP_ENV picks the configuration unless one is given. `web=False` builds it
+    for a command that serves no page and signs nobody in (`compliance gaps`): the database, the
+    log and the commands, without pages, sign-in, forms or migrations, and their imports."""
+    from flask import Flask
+
+    from . import applog, runtime
+
     config = config or config_for(os.environ.get("APP_ENV"))
     app = Flask(
         __name__,
@@ -30,7 +37,21 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = runtime.instance_secret_key(Path(app.instance_path))
     applog.init_app(app)
-    _register_extensions(app)
+    _register_extensions(app, web=web)
+    if web:
+        _register_web(app)
+    _register_commands(app)
+    _trust_proxies(app)
+    return app
+
+
+def _register_web(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from . import login, security
+    from .extensions import csrf
+    from .views import edge
+
     security.init_app(app)
     edge.init_app(app)  # before sign-in: a NUL in the address must not reach a query
     login.init_app(app)
@@ -38,9 +59,6 @@ def create_app(config: type[Config] | None = None) -> Flask:
     WTFormsHelpers(app)
     _register_templates(app)
     _register_blueprints(app)
-    _register_commands(app)
-    _trust_proxies(app)
-    return app
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -73,14 +91,20 @@ def _check_config(app: Flask) -> None:
         raise ConfigError(f"APP_ENV=production needs {' and '.join(missing)} set in the environment")
 
 
-def _register_extensions(app: Flask) -> None:
+def _register_extensions(app: Flask, *, web: bool = True) -> None:
+    from .extensions import db
     from .services import audit_chain  # noqa: F401 (its flush hook chains every new audit entry)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    if web:
+        from .extensions import migrate
+
+        migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
 
 
 def _register_templates(app: Flask) -> None:
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(BASE_DIR / "templates")),

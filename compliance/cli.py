@@ -6,22 +6,66 @@ and a message on stderr that names what was wrong).
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
 
-from .models.enums import Role, Severity
+if TYPE_CHECKING:
+    from flask import Flask
 
 BAD_INPUT = 2
 THRESHOLD_MET = 1
 CHAIN_BROKEN = 1
+
+# The values of models.enums.Severity and Role, written out so that printing a command's help
+# imports no model (tests/unit/test_cli_startup.py checks that they agree).
+SEVERITIES = ("high", "medium", "low")
+ROLES = ("admin", "dpo", "panel_chair", "auditor")
+
+
+class _BuildsApp:
+    """One of the register's commands: the app (models, views, extensions) is built when the
+    command runs, not when its help is printed or the commands are listed."""
+
+    # False: the command serves no page, so the app is built without them (create_app(web=False)).
+    web = True
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from flask import current_app
+        from flask.cli import ScriptInfo
+
+        from . import create_app
+
+        if not current_app:
+            info = ctx.ensure_object(ScriptInfo)
+            if not self.web and info.create_app is create_app:
+                info.create_app = functools.partial(create_app, web=False)
+            app = info.load_app()
+            ctx.with_resource(app.app_context())
+        return super().invoke(ctx)
+
+
+class AppCommand(_BuildsApp, click.Command):
+    pass
+
+
+class PagelessCommand(AppCommand):
+    web = False
+
+
+class AppCommandGroup(_BuildsApp, click.Group):
+    pass
+
+
+command = functools.partial(click.command, cls=AppCommand)
+group = functools.partial(click.group, cls=AppCommandGroup)
 
 
 def actor() -> str:
@@ -72,24 +116,32 @@ def write_output(path: str, text: str) -> None:
         fail(f"Cannot write {path}: {error.strerror}")
 
 
+def commands() -> list[click.Command]:
+    """The register's own commands (Flask adds run, shell and routes, Flask-Migrate db)."""
+    from .cli_ops import ops_commands
+
+    return [
+        seed,
+        import_command,
+        export_command,
+        synth_command,
+        gaps_command,
+        users,
+        foi,
+        report,
+        reminders,
+        audit,
+        purge_command,
+        *ops_commands(),
+    ]
+
+
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(seed)
-    app.cli.add_command(import_command)
-    app.cli.add_command(export_command)
-    app.cli.add_command(synth_command)
-    app.cli.add_command(gaps_command)
-    app.cli.add_command(users)
-    app.cli.add_command(foi)
-    app.cli.add_command(report)
-    app.cli.add_command(reminders)
-    app.cli.add_command(audit)
-    app.cli.add_command(purge_command)
-    from .cli_ops import register_ops_commands
-
-    register_ops_commands(app)
+    for each in commands():
+        app.cli.add_command(each)
 
 
-@click.group(help="Load reference data or the demo register.")
+@group(help="Load reference data or the demo register.")
 def seed() -> None:
     pass
 
@@ -124,7 +176,7 @@ def seed_reference() -> None:
     click.echo(", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))
 
 
-@click.command(
+@command(
     "import",
     help="Import an exchange file (- for stdin), an exchange workbook (.xlsx), or CSV files of its "
     "sheets (one per sheet, named after it). All or nothing.",
@@ -178,9 +230,7 @@ def _import_workbook(paths: list[Path], dry_run: bool):
         fail(f"Not imported, nothing was written: {error}")
 
 
-@click.command(
-    "synth", help="Generate a synthetic register of N areas into an empty register, for load and scale work."
-)
+@command("synth", help="Generate a synthetic register of N areas into an empty register, for load and scale work.")
 @click.option("--areas", type=click.IntRange(1, 1000), required=True, help="How many areas (England and Wales: ~200).")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same register.")
 def synth_command(areas: int, seed: int) -> None:
@@ -195,7 +245,7 @@ def synth_command(areas: int, seed: int) -> None:
     click.echo(f"Findings as of {refreshed.as_of}: {len(refreshed.raised)} raised")
 
 
-@click.command(
+@command(
     "purge",
     help="Delete a record created by mistake (TYPE: dpias, dpia, organisations...). Admins only; audited with "
     "its full state. Anything else is archived from its page, never deleted.",
@@ -214,7 +264,7 @@ def purge_command(record_type: str, ref: str, reason: str, admin_email: str) -> 
     click.echo(f"Purged {record_type} {ref}; the audit trail keeps it as it was ({len(state)} fields).")
 
 
-@click.command(
+@command(
     "export",
     help="Write the register, or one area, as an exchange file (- for stdout), or as an exchange "
     "workbook when FILE ends in .xlsx.",
@@ -245,7 +295,11 @@ def export_command(file: str, area: str | None, redact: bool, template: bool) ->
         write_output(file, dumps(doc))
 
 
-@click.command("gaps", help="Run every gap rule and print the findings, worst first.")
+@click.command(
+    "gaps",
+    cls=PagelessCommand,
+    help="Print the findings of every gap rule, worst first (the stored findings, once they are exact for the date).",
+)
 @click.option("--area", help="Only findings about this area.")
 @click.option(
     "--as-of", callback=parse_date, help="Evaluation date, YYYY-MM-DD (default: the register's date, else today)."
@@ -255,15 +309,24 @@ def export_command(file: str, area: str | None, redact: bool, template: bool) ->
 )
 @click.option(
     "--fail-on",
-    type=click.Choice([s.value for s in Severity]),
+    type=click.Choice(SEVERITIES),
     help="Exit 1 when an open finding at or above this severity remains.",
 )
-def gaps_command(area: str | None, as_of: date | None, output_format: str, fail_on: str | None) -> None:
+@click.option(
+    "--recompute",
+    is_flag=True,
+    help="Run every rule over the whole register and store the outcome, rather than read the stored "
+    "findings (the output is the same; a nightly run keeps them fresh).",
+)
+def gaps_command(
+    area: str | None, as_of: date | None, output_format: str, fail_on: str | None, recompute: bool
+) -> None:
     from .extensions import db
+    from .models.enums import Severity
     from .services import gaps
 
     try:
-        result = gaps.report(actor=actor(), as_of=as_of, area=area)
+        result = gaps.report(actor=actor(), as_of=as_of, area=area, recompute=recompute)
         db.session.commit()
     except gaps.UnknownArea:
         db.session.rollback()
@@ -274,14 +337,14 @@ def gaps_command(area: str | None, as_of: date | None, output_format: str, fail_
         raise click.exceptions.Exit(THRESHOLD_MET)
 
 
-@click.group(help="Manage the people who use the register.")
+@group(help="Manage the people who use the register.")
 def users() -> None:
     pass
 
 
 @users.command("create", help="Create a user. The password is read from stdin (never an argument).")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--area", "areas", multiple=True, help="An area the user may see (repeat for more).")
 @click.option("--panel", "panels", multiple=True, help="A panel the user chairs (repeat for more).")
 @click.option(
@@ -351,7 +414,7 @@ def users_enable(email: str) -> None:
 
 @users.command("update", help="Change a user's role, areas or panels. Ends their sessions.")
 @click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), help="The new role.")
+@click.option("--role", type=click.Choice(ROLES), help="The new role.")
 @click.option("--area", "areas", multiple=True, help="Their areas, replacing the current ones (repeat for more).")
 @click.option("--panel", "panels", multiple=True, help="Their panels, replacing the current ones (repeat for more).")
 def users_update(email: str, role: str | None, areas: tuple[str, ...], panels: tuple[str, ...]) -> None:
@@ -368,7 +431,7 @@ def users_update(email: str, role: str | None, areas: tuple[str, ...], panels: t
     )
 
 
-@click.group(help="Freedom of Information: draft answers to the standard Prevent/Channel request.")
+@group(help="Freedom of Information: draft answers to the standard Prevent/Channel request.")
 def foi() -> None:
     pass
 
@@ -394,7 +457,7 @@ def foi_draft(area: str, as_of: date | None, output_format: str) -> None:
     sys.stdout.write(text)
 
 
-@click.group(help="Reports for auditors.")
+@group(help="Reports for auditors.")
 def report() -> None:
     pass
 
@@ -440,7 +503,7 @@ def report_xlsx(out: str, area: str | None) -> None:
     click.echo(f"Wrote {out}: " + ", ".join(f"{name} {rows}" for name, rows in counts.items()))
 
 
-@click.group(help="Review reminders for DPOs.")
+@group(help="Review reminders for DPOs.")
 def reminders() -> None:
     pass
 
@@ -461,7 +524,7 @@ def reminders_send(dry_run: bool) -> None:
     click.echo(f"Sent {len(sent)} reminder email(s)" + "".join(f"\n  {d.to}: {d.reviews} review(s)" for d in sent))
 
 
-@click.group(help="The audit trail.")
+@group(help="The audit trail.")
 def audit() -> None:
     pass
 
@@ -486,11 +549,41 @@ def audit_verify(heads: tuple[str, ...]) -> None:
         click.echo(f"Head of {name}: {head}")
 
 
+# Commands the app adds when it is built, with their one-line help, so that listing the commands
+# builds no app (tests/unit/test_cli_startup.py checks this against the built app).
+APP_COMMANDS = {"db": "Perform database migrations."}
+
+
+def _group_class() -> type:
+    from flask.cli import FlaskGroup
+
+    class RegisterGroup(FlaskGroup):
+        """Flask's group with the register's commands as its own: `compliance --help` and a
+        command's --help import no model and build no app; a command builds it when it runs."""
+
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return sorted({*self.commands, *APP_COMMANDS})
+
+        def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+            limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+            rows = [
+                (name, self.commands[name].get_short_help_str(limit) if name in self.commands else APP_COMMANDS[name])
+                for name in self.list_commands(ctx)
+                if name not in self.commands or not self.commands[name].hidden
+            ]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    return RegisterGroup
+
+
 def main() -> None:
     from . import ConfigError, create_app
     from .runtime import InstanceFileError
 
-    cli = FlaskGroup(create_app=create_app, help="The Prevent Compliance Register.")
+    cli = _group_class()(create_app=create_app, help="The Prevent Compliance Register.")
+    for each in commands():
+        cli.add_command(each)
     try:
         cli.main(prog_name="compliance")
     except (ConfigError, InstanceFileError) as error:

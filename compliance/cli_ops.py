@@ -7,20 +7,15 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from sqlalchemy.exc import OperationalError
 
-from .cli import fail
-
-
-def register_ops_commands(app) -> None:
-    app.cli.add_command(serve_command)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+from .cli import command, fail
 
 
-@click.command(
-    "serve", help="Serve the app under gunicorn (the production server; `compliance run` is for development)."
-)
+def ops_commands() -> list[click.Command]:
+    return [serve_command, backup_command, restore_command]
+
+
+@command("serve", help="Serve the app under gunicorn (the production server; `compliance run` is for development).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (the reverse proxy's side).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: WEB_CONCURRENCY, else 2).")
@@ -33,9 +28,11 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
     server.serve(create_app(), host, port, workers)
 
 
-@click.command("backup", help="Write the whole database and a manifest to OUT (a .tar.gz). Safe while serving.")
+@command("backup", help="Write the whole database and a manifest to OUT (a .tar.gz). Safe while serving.")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(out: Path) -> None:
+    from sqlalchemy.exc import OperationalError
+
     from .services import backup
 
     started = time.perf_counter()
@@ -52,10 +49,12 @@ def backup_command(out: Path) -> None:
     )
 
 
-@click.command("restore", help="Restore a backup made by `compliance backup` into an empty database.")
+@command("restore", help="Restore a backup made by `compliance backup` into an empty database.")
 @click.argument("source", metavar="IN", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a database that already holds rows.")
 def restore_command(source: Path, force: bool) -> None:
+    from sqlalchemy.exc import OperationalError
+
     from .services import backup
 
     started = time.perf_counter()

@@ -1,18 +1,31 @@
-"""Extension instances, created once and bound to the app in create_app."""
+"""Extension instances, created once and bound to the app in create_app. `migrate` and `csrf`
+are created when first imported: a command that needs neither (compliance gaps) does not import
+Alembic or WTForms."""
 
 import sqlite3
+from typing import Any
 
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .models.base import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
-csrf = CSRFProtect()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "migrate":
+        from flask_migrate import Migrate
+
+        globals()["migrate"] = Migrate()
+    elif name == "csrf":
+        from flask_wtf.csrf import CSRFProtect
+
+        globals()["csrf"] = CSRFProtect()
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return globals()[name]
 
 
 @event.listens_for(Engine, "connect")

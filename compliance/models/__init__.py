@@ -17,6 +17,7 @@ from .data_flow import DataFlow, LawfulBasis
 from .dpia import Dpia
 from .evidence import EvidenceDocument
 from .finding import Finding, FindingEvent
+from .findings_refresh import FindingsRefresh
 from .foi import FoiRelease, FoiWithholding
 from .organisation import Organisation, PartnerTypeInfo
 from .panel import ConfidentialityRecord, MeetingAttendee, Panel, PanelMeeting
@@ -44,6 +45,7 @@ __all__ = [
     "DsaRedaction",
     "Finding",
     "FindingEvent",
+    "FindingsRefresh",
     "FoiRelease",
     "FoiWithholding",
     "JointControllerArrangement",

@@ -28,6 +28,24 @@ SUBJECT_NAME_FIELDS = {
     SubjectType.PROCESSING_CONTRACT: "subject_matter",
 }
 
+# The rules whose outcome depends on the evaluation date (`ctx.as_of`, read directly or through
+# `ctx.in_force`): reviews due, expiries, contracts in force, designations by financial year, and
+# the law of the date (provisions of the Data (Use and Access) Act 2025 by their commencement).
+# Every other rule raises the same findings whatever the date, so when only the date moves on,
+# these alone are evaluated again (findings.bring_up_to_date). tests/unit/test_dated_rules.py
+# watches every rule read the date and checks that this list names each one that does.
+DATED = frozenset(
+    {
+        "DPIA_REVIEW_OVERDUE",  # G12: review_due before as_of
+        "PROCESSOR_NO_CONTRACT",  # G13: a contract in force at as_of
+        "CONTRACT_DEFICIENT",  # G14: ends_on before as_of
+        "DSA_REVIEW_OVERDUE",  # G17: review_due or expires_on before as_of
+        "DESIGNATION_UNSOURCED",  # G30: a designation for the financial year of as_of
+        "RECOGNISED_LI_MISUSED",  # G33: Art 6(1)(ea) in force at as_of (and as_of in its message)
+        "COMPLAINTS_PROCEDURE_MISSING",  # G35: the complaints duty in force at as_of
+    }
+)
+
 
 def subject_name(subject_type: SubjectType, subject) -> str:
     name = getattr(subject, SUBJECT_NAME_FIELDS.get(subject_type, "name"), None)

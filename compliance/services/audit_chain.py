@@ -139,7 +139,29 @@ def append(table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
     connection = db.session.connection()
     chained = chain_rows(connection, table, rows)
     if chained:
+        _note_first(db.session(), table, chained)
         db.session.execute(table.insert(), chained)
+
+
+# The id of the first audit entry this transaction writes, in the session's info until it ends:
+# what the stored findings accounted for before it is what came before that (refresh_marker.py).
+FIRST_AUDIT_ID = "first_audit_id"
+
+
+def _note_first(session: Session, table: sa.Table, chained: list[dict[str, Any]]) -> None:
+    if table is AuditEvent.__table__:
+        session.info.setdefault(FIRST_AUDIT_ID, chained[0]["id"])
+
+
+def first_written(session: Session) -> int | None:
+    """The id of the first audit entry the session's transaction has written (None: none yet)."""
+    return session.info.get(FIRST_AUDIT_ID)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_first(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(FIRST_AUDIT_ID, None)
 
 
 @sa.event.listens_for(Session, "before_flush")
@@ -165,7 +187,9 @@ def _chain_new_entries(session: Session, flush_context, instances) -> None:
                     obj.finding_id = obj.finding.id
         keys = {column.name: mapper.get_property_by_column(column).key for column in mapper.local_table.columns}
         rows = [{name: getattr(obj, key) for name, key in keys.items()} for obj in objects]
-        for obj, row in zip(objects, chain_rows(connection, mapper.local_table, rows), strict=True):
+        chained = chain_rows(connection, mapper.local_table, rows)
+        _note_first(session, mapper.local_table, chained)
+        for obj, row in zip(objects, chained, strict=True):
             for name, value in row.items():
                 setattr(obj, keys[name], value)
 

@@ -22,7 +22,7 @@ from ..models.base import utcnow
 from ..models.enums import FindingEventKind, FindingStatus, SubjectType
 from ..models.finding import finding_area
 from ..rules.base import RaisedFinding
-from . import audit_chain
+from . import audit_chain, refresh_marker
 
 CHUNK = 500
 
@@ -36,11 +36,13 @@ class Refreshed:
     closed: int
 
 
-def _stored(subjects: set[tuple[SubjectType, str]] | None) -> tuple[dict[tuple[str, str, str], Any], list[Any]]:
-    """Stored findings (plain rows) about `subjects` (all by default): those about the record that
-    has the subject's ref now, by key; and the others, about records that are gone (a record given
-    the ref of a removed one starts with no findings: it does not take over the removed one's
-    history or accepted risks)."""
+def _stored(
+    subjects: set[tuple[SubjectType, str]] | None, rules: frozenset[str] | None = None
+) -> tuple[dict[tuple[str, str, str], Any], list[Any]]:
+    """Stored findings (plain rows) about `subjects` (all by default) of `rules` (all by default):
+    those about the record that has the subject's ref now, by key; and the others, about records
+    that are gone (a record given the ref of a removed one starts with no findings: it does not
+    take over the removed one's history or accepted risks)."""
     columns = (
         Finding.id,
         Finding.rule_code,
@@ -54,7 +56,10 @@ def _stored(subjects: set[tuple[SubjectType, str]] | None) -> tuple[dict[tuple[s
         Finding.last_raised_on,
     )
     if subjects is None:
-        rows = db.session.execute(sa.select(*columns)).all()
+        statement = sa.select(*columns)
+        if rules is not None:
+            statement = statement.where(Finding.rule_code.in_(sorted(rules)))
+        rows = db.session.execute(statement).all()
     else:
         refs = sorted({ref for _, ref in subjects})
         rows = [
@@ -63,7 +68,7 @@ def _stored(subjects: set[tuple[SubjectType, str]] | None) -> tuple[dict[tuple[s
             for row in db.session.execute(
                 sa.select(*columns).where(Finding.subject_ref.in_(refs[start : start + CHUNK]))
             )
-            if (row.subject_type, row.subject_ref) in subjects
+            if (row.subject_type, row.subject_ref) in subjects and (rules is None or row.rule_code in rules)
         ]
     ids = current_ids({(row.subject_type, row.subject_ref) for row in rows})
     current: dict[tuple[str, str, str], Any] = {}
@@ -150,12 +155,14 @@ def store(
     as_of: date,
     actor: str,
     subjects: set[tuple[SubjectType, str]] | None = None,
+    rules: frozenset[str] | None = None,
 ) -> Refreshed:
-    """Store `raised` as the outcome for every subject in `subjects` (all subjects by default)."""
+    """Store `raised` as the outcome for every subject in `subjects` (all subjects by default) of
+    `rules` (all rules by default), and say how current the stored findings now are (refresh_marker)."""
     # Before reading or changing any finding: a save holding the lock (its audit entries) and then
     # updating findings never waits on us while we wait on it for the lock (a deadlock).
     audit_chain.lock()
-    stored, gone = _stored(subjects)
+    stored, gone = _stored(subjects, rules)
     area_ids = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
     changes = _Changes(actor, as_of)
     new = [item for item in raised if item.key not in stored]
@@ -168,6 +175,10 @@ def store(
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Finding | FindingEvent):
             db.session.expire(obj)
+    if subjects is None and rules is None:
+        refresh_marker.mark(as_of)
+    elif subjects is not None:
+        refresh_marker.after_scoped(as_of)
     return Refreshed(as_of, raised, len(new), reopened, closed)
 
 

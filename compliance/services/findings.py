@@ -21,8 +21,8 @@ from ..models.enums import FindingEventKind, FindingStatus, Severity, SubjectTyp
 from ..models.finding import finding_area
 from ..rules.base import RaisedFinding
 from ..rules.context import RuleContext
-from ..rules.engine import evaluate
-from . import area_scope, finding_store, reference, register, snapshot
+from ..rules.engine import DATED, evaluate
+from . import area_scope, finding_store, reference, refresh_marker, register, snapshot
 from .access import NotVisible, Scope
 from .finding_store import Refreshed
 
@@ -34,13 +34,38 @@ class FindingError(Exception):
 def evaluate_at(as_of: date) -> list[RaisedFinding]:
     """What the rules raise at `as_of`, without storing anything."""
     reference.ensure_loaded()
-    return evaluate(register.rule_context(as_of))
+    with snapshot.gc_paused():
+        return evaluate(register.rule_context(as_of))
 
 
 def refresh(actor: str, as_of: date | None = None) -> Refreshed:
     """Run every rule over the whole register at its evaluation date and store the outcome."""
     as_of = as_of or register.default_as_of()
-    return finding_store.store(evaluate_at(as_of), as_of=as_of, actor=actor)
+    with snapshot.gc_paused():
+        return finding_store.store(evaluate_at(as_of), as_of=as_of, actor=actor)
+
+
+def bring_up_to_date(actor: str, as_of: date, area_ref: str | None = None) -> str:
+    """Make the stored findings exact for `as_of` (those about `area_ref`, or all), doing as little
+    as the register allows; says what it did. Nothing, when the register has not changed since
+    they were last exact for `as_of` (refresh_marker.py); only the rules that read the date
+    (rules.engine.DATED), over the whole register, when nothing but the date has moved on; else
+    the area's scoped refresh, or every rule."""
+    marker = refresh_marker.current()
+    if marker is not None and marker.as_of == as_of:
+        return "read"
+    if marker is not None:
+        reference.ensure_loaded()
+        with snapshot.gc_paused():
+            raised = evaluate(register.rule_context(as_of), DATED)
+            finding_store.store(raised, as_of=as_of, actor=actor, rules=DATED)
+        refresh_marker.mark(as_of)
+        return "dated rules"
+    if area_ref is not None:
+        refresh_area(area_ref, actor, as_of)
+        return "area"
+    refresh(actor, as_of)
+    return "every rule"
 
 
 # Changes to these refresh the areas they touch; a change to an organisation (its name is in
@@ -95,9 +120,10 @@ def refresh_after_change(
 
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
     reference.ensure_loaded()
-    ctx = _scope_context(scope, as_of)
-    raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
-    return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
+    with snapshot.gc_paused():
+        ctx = _scope_context(scope, as_of)
+        raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
+        return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
 
 
 def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
@@ -132,31 +158,52 @@ def area_context(area_ref: str, as_of: date) -> RuleContext:
     return _scope_context(area_scope.build([area_ref]), as_of)
 
 
-def in_area(area_ref: str) -> list[tuple[RaisedFinding, FindingStatus]]:
-    """The stored findings (not closed) about an area, as raised, with their status. Consistent
-    with the register: every change refreshes what it can affect (refresh_after_change)."""
-    in_area = sa.select(finding_area.c.finding_id).join(Area).where(Area.ref == area_ref)
-    rows = db.session.scalars(
-        sa.select(Finding).where(Finding.id.in_(in_area), Finding.status != FindingStatus.REMEDIATED)
-    ).all()
+def in_area(area_ref: str | None) -> list[tuple[RaisedFinding, FindingStatus]]:
+    """The stored findings (not closed) about an area (every area: None), as raised, with their
+    status, read as plain rows. Consistent with the register: every change refreshes what it can
+    affect (refresh_after_change); bring_up_to_date() makes them exact for a date."""
+    # Table columns, not the ORM's attributes: plain rows, read without the ORM's loading, the
+    # codes read as text and looked up here (a national register has some 15,000 open findings).
+    finding, area = Finding.__table__.c, Area.__table__.c
+    not_closed = finding.status != FindingStatus.REMEDIATED.value
+    columns = (
+        finding.id,
+        finding.rule_code,
+        sa.type_coerce(finding.subject_type, sa.String),
+        finding.subject_ref,
+        finding.subject_name,
+        sa.type_coerce(finding.severity, sa.String),
+        finding.message,
+        sa.type_coerce(finding.status, sa.String),
+    )
+    links = sa.select(finding_area.c.finding_id, area.ref).join(Area.__table__)
+    if area_ref is None:
+        rows = db.session.execute(sa.select(*columns).where(not_closed)).all()
+        links = links.join(Finding.__table__, finding.id == finding_area.c.finding_id).where(not_closed)
+    else:
+        in_area = sa.select(finding_area.c.finding_id).join(Area.__table__).where(area.ref == area_ref)
+        rows = db.session.execute(sa.select(*columns).where(finding.id.in_(in_area), not_closed)).all()
+        links = links.where(finding_area.c.finding_id.in_(in_area))
     areas = defaultdict(list)
-    links = sa.select(finding_area.c.finding_id, Area.ref).join(Area).where(finding_area.c.finding_id.in_(in_area))
-    for finding_id, ref in db.session.execute(links.order_by(Area.ref)):
+    for finding_id, ref in db.session.execute(links.order_by(area.ref)):
         areas[finding_id].append(ref)
+    subject_types, severities, statuses = (
+        {member.value: member for member in enum} for enum in (SubjectType, Severity, FindingStatus)
+    )
     return [
         (
             RaisedFinding(
-                rule=row.rule_code,
-                subject_type=row.subject_type,
-                subject_ref=row.subject_ref,
-                subject_name=row.subject_name or row.subject_ref,
-                areas=tuple(areas[row.id]),
-                severity=row.severity,
-                message=row.message,
+                rule=rule,
+                subject_type=subject_types[subject_type],
+                subject_ref=subject_ref,
+                subject_name=subject_name or subject_ref,
+                areas=tuple(areas[finding_id]),
+                severity=severities[severity],
+                message=message,
             ),
-            row.status,
+            statuses[status],
         )
-        for row in rows
+        for finding_id, rule, subject_type, subject_ref, subject_name, severity, message, status in rows
     ]
 
 

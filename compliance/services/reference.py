@@ -23,7 +23,7 @@ from ..models import Commencement, LegalReference, PartnerTypeInfo, Rule
 from ..models.enums import PartnerType, Severity, SubjectType
 from ..models.rule import rule_legal_reference
 from ..rules.base import REGISTRY
-from . import audit
+from . import audit, refresh_marker
 
 REFERENCE_DIR = BASE_DIR / "seeds" / "reference"
 
@@ -59,6 +59,7 @@ def load(directory: Path = REFERENCE_DIR, actor: str = "system", source: str = "
     _check_rules(rules, {ref["code"] for ref in references})
     _check_commencements(commencements)
 
+    partner_types_changed = False
     for item in partner_types:
         row = db.session.get(PartnerTypeInfo, PartnerType(item["code"])) or PartnerTypeInfo(
             code=PartnerType(item["code"])
@@ -75,7 +76,12 @@ def load(directory: Path = REFERENCE_DIR, actor: str = "system", source: str = "
                 "public_authority_by_default",
             ),
         )
+        partner_types_changed |= row not in db.session or db.session.is_modified(row)
         db.session.add(row)
+    if partner_types_changed:
+        # The rules read partner types, and the audit trail does not record them: the stored
+        # findings are no longer known to be exact (refresh_marker.py).
+        refresh_marker.forget()
 
     stored = {row.code: row for row in db.session.scalars(sa.select(LegalReference))}
     for item in references:

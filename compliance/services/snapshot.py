@@ -11,11 +11,13 @@ can be written back by accident.
 
 from __future__ import annotations
 
+import gc
 import inspect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +36,21 @@ class Record:
         return f"<{type(self).__name__} {getattr(self, 'ref', getattr(self, 'id', '?'))}>"
 
 
+class _Kept:
+    """A property computed once per object and kept in its __dict__ (which then answers every later
+    read, as this is not a data descriptor): functools.cached_property without its lock, which
+    on Python 3.11 cost more than the properties themselves (one snapshot is one thread's)."""
+
+    def __init__(self, compute: Callable[[Any], Any], name: str) -> None:
+        self.compute, self.name = compute, name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj)
+        return value
+
+
 @cache
 def mirror(model: type) -> type:
     """A plain class with `model`'s properties and public methods."""
@@ -42,8 +59,7 @@ def mirror(model: type) -> type:
         if isinstance(value, property):
             # A snapshot never changes, so what a property derives can be kept (`flow.categories`
             # is read by a dozen rules for each of 30,000 flows).
-            members[name] = cached_property(value.fget)
-            members[name].__set_name__(None, name)
+            members[name] = _Kept(value.fget, name)
         elif inspect.isfunction(value) and not name.startswith("_"):
             members[name] = value
     return type(model.__name__, (Record,), members)
@@ -59,6 +75,22 @@ CHILDREN: tuple[tuple[type, str, Callable[[Any], Any]], ...] = (
     (PanelMeeting, "attendees", lambda a: a.position),
     (MeetingAttendee, "confidentiality", lambda c: c.id),
 )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a snapshot is made and the rules run over it. It runs
+    after every 700 new objects and, as they survive, walks all the older ones again: for the
+    300,000 objects of a national register (and the findings raised over them) that walking cost
+    more than making them. Nothing made here is garbage until the work is done; it is collected
+    as usual afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Snapshot:
@@ -128,22 +160,40 @@ def _rows(statement: sa.Select, column: sa.Column, wanted: list[int] | None) -> 
     return rows
 
 
+@cache
+def _maker(model: type, dates_as_text: bool) -> Callable[[Any], Any]:
+    """A function making one snapshot object from one row of `_columns(model)`, its conversions
+    written out (as `collections.namedtuple` and `dataclasses` write their methods): a national
+    register is some 300,000 rows, and a loop over each row's columns cost more than the query.
+    `dates_as_text`: the driver gives dates as text (SQLite), else as dates (psycopg)."""
+    names, _, conversions = _columns(model)
+    env: dict[str, Any] = {"new": object.__new__, "cls": mirror(model)}
+    values = []
+    for index, name in enumerate(names):
+        convert = dict(conversions).get(index)
+        if convert is _to_date:
+            convert = date.fromisoformat if dates_as_text else None
+        if convert is None:
+            values.append(f"{name!r}: v{index}")
+        else:
+            env[f"convert{index}"] = convert
+            values.append(f"{name!r}: None if v{index} is None else convert{index}(v{index})")
+    unpack = ", ".join(f"v{index}" for index in range(len(names)))
+    source = (
+        f"def make(row):\n    {unpack}, = row\n    obj = new(cls)\n"
+        f"    obj.__dict__ = {{{', '.join(values)}}}\n    return obj\n"
+    )
+    exec(source, env)  # noqa: S102 (source built above from the model's own column names)
+    return env["make"]
+
+
 def _load(snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | None) -> list[Any]:
     """Objects for the rows of `model`'s table (all, or where `column` is in `wanted`), their
     column attributes (foreign keys included) under their mapped names."""
-    cls = mirror(model)
-    names, columns, conversions = _columns(model)
-    by_id = snap.by_id.setdefault(model, {})
-    made = []
-    for row in _rows(sa.select(*columns), column, wanted):
-        values = list(row)
-        for index, convert in conversions:
-            if values[index] is not None:
-                values[index] = convert(values[index])
-        obj = cls.__new__(cls)
-        obj.__dict__ = dict(zip(names, values, strict=True))
-        by_id[obj.id] = obj
-        made.append(obj)
+    _, columns, _ = _columns(model)
+    make = _maker(model, db.session.get_bind().dialect.name == "sqlite")
+    made = [make(row) for row in _rows(sa.select(*columns), column, wanted)]
+    snap.by_id.setdefault(model, {}).update({obj.id: obj for obj in made})
     return made
 
 
