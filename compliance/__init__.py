@@ -156,11 +156,13 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     main.register_error_pages(app)
     app.jinja_env.globals["changed_fields"] = changed_fields
-    from .views.record_forms import label_for
-
-    app.jinja_env.globals["field_label"] = label_for
     from .exchange.fields import DATE_KEYS
-    from .labels import FIELD_ENUMS, art6_text, label, long_date, month_label, value_label
+    from .labels import FIELD_ENUMS, art6_text, form_label, label, long_date, month_label, value_label
+
+    app.jinja_env.globals["field_label"] = form_label
+    from .views.common import back_to
+
+    app.jinja_env.globals["back_to"] = back_to
 
     app.jinja_env.globals["value_label"] = value_label
     app.jinja_env.filters["label"] = label

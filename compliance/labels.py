@@ -373,3 +373,82 @@ def field_label(key: str, part: str = "") -> str:
     """A column heading for field `key` (of the structure `part`, e.g. "attendee"), e.g. "Transfer channel"."""
     label = FIELD_LABELS.get(f"{key}@{part}") or FIELD_LABELS.get(key)
     return label or key.replace("_", " ").capitalize()
+
+
+# Where a form's label or a page's heading must say more than the workbook's column heading
+# (FIELD_LABELS) has room for. Everything else reads the same in both.
+FORM_LABELS: dict[str, str] = {
+    "ref": "Reference",
+    "dpo_contact": "DPO contact (a role mailbox)",
+    "apd_ref": "Appropriate policy document reference",
+    "competent_authority": "Competent authority under DPA 2018 Part 3",
+    "public_authority": "Public authority (UK GDPR Art 6(1))",
+    "complaints_procedure_ref": "Data protection complaints procedure (DPA 2018 s164A)",
+    "annex1_condition": "UK GDPR Annex 1 condition",
+    "ropa_ref": "Record of processing activities reference",
+    "art28_clauses": "Art 28(3) terms the contract contains",
+    "checklist": "What it covers",
+    "dsa": "Data sharing agreement",
+    "essence_published_url": "Web address where the essence is published",
+    "sch1_paragraph": "Schedule 1 paragraph",
+    "dpo_advice_on": "DPO advice given on",
+    "part3": "DPA 2018 Part 3 basis",
+    "sch8_condition": "DPA 2018 Schedule 8 condition",
+    "needs_completion": "Still to be completed by the DPO",
+}
+
+
+def form_label(key: str) -> str:
+    """A form field's label, and a field's heading on the pages, e.g. "Reference"."""
+    return FORM_LABELS.get(key) or field_label(key)
+
+
+# An example reference for each record type, in the register's own format (lower-case letters,
+# digits and hyphens), as the demo register spells them.
+REF_EXAMPLES: dict[str, str] = {
+    "areas": "riverford",
+    "organisations": "riverford-college",
+    "storage_systems": "pcm",
+    "privacy_notices": "riverford-prevent-notice",
+    "data_flows": "council-to-police-referrals",
+    "dsas": "dsa-2026-03",
+    "dpias": "dpia-2026-01",
+    "processing_contracts": "pcm-hosting-contract",
+    "mous": "mou-2026-02",
+    "joint_controller_arrangements": "jca-channel-2026",
+    "panels": "riverford-channel",
+}
+
+
+def ref_hint(record_key: str) -> str:
+    example = REF_EXAMPLES.get(record_key, "dsa-2026-03")
+    return (
+        f"A short code you use for this record, such as {example}: up to 64 lower-case letters, digits and "
+        "hyphens, different from every other record of its kind. It cannot be changed later."
+    )
+
+
+# Hints under fields a DPO could misread.
+FORM_HINTS: dict[str, str] = {
+    "public_authority": "A public authority may not rely on Art 6(1)(ea) or (f) for its tasks. Not recorded: "
+    "yes for councils, police, NHS bodies, schools, colleges, universities, probation, prisons, youth offending "
+    "teams, government departments, the Home Office, regulators and executive agencies; no for others.",
+    "complaints_procedure_ref": "Where its complaints procedure is published or filed, for example a web address",
+    "annex1_condition": "Only for Art 6(1)(ea) recognised legitimate interest",
+    "needs_completion": "A panel chair added it at a meeting with only its name and partner type. "
+    "Choose No once its details and agreements are recorded.",
+    "dpo_contact": "A shared mailbox that stays when people change jobs, for example dpo@riverford.gov.uk",
+    "ico_registration": "The data protection fee registration number on the ICO's register, for example ZA123456",
+    "apd_ref": "Where the appropriate policy document for special category or criminal offence data is kept, "
+    "for example its document number or web address",
+    "ropa_ref": "The entry for this flow in your record of processing activities (UK GDPR Art 30), "
+    "for example ROPA-042",
+    "approval_ref": "The decision that approved it for Prevent data, for example an IG board minute number",
+    "version": "As printed on the agreement, for example 2.1",
+    "sch1_paragraph": "The paragraph number of DPA 2018 Schedule 1 the condition relies on, for example 10",
+    "domestic_law": "The Act and section that give the power, for example Counter-Terrorism and Security Act 2015 s36",
+    "essence_published_url": "Joint controllers must make the essence of the arrangement available "
+    "(UK GDPR Art 26(2)): where it is published",
+    "art28_clauses": "Tick each term the contract with the processor contains",
+    "dsa": "The agreement that covers this flow, if there is one",
+}

@@ -37,6 +37,8 @@ class User(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    # Who they are, as the admin who created them on the Administration page typed it (optional).
+    name: Mapped[str | None] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -28,6 +29,7 @@ def hash_password(password: str) -> str:
 def user_dict(user: User) -> dict:
     """A user as the audit trail records it (never the password hash)."""
     return {
+        **({"name": user.name} if user.name else {}),
         "email": user.email,
         "role": user.role.value,
         "is_active": user.is_active,
@@ -46,6 +48,7 @@ def create_user(
     area_refs: list[str] = (),
     panel_refs: list[str] = (),
     break_glass: bool = False,
+    name: str | None = None,
     actor: str,
     source: str,
 ) -> User:
@@ -72,9 +75,13 @@ def create_user(
         problems.append(f"there is no area {ref!r}")
     for ref in sorted(set(panel_refs) - {panel.ref for panel in panels}):
         problems.append(f"there is no panel {ref!r}")
+    name = (name or "").strip() or None
+    if name and len(name) > 200:
+        problems.append("the name must be 200 characters or fewer")
     if problems:
         raise UserError("; ".join(problems))
     user = User(
+        name=name,
         email=email,
         role=role_value,
         password_hash=hash_password(password),
@@ -88,6 +95,26 @@ def create_user(
         actor=actor, source=source, record_type="user", record_ref=email, before=None, after=user_dict(user)
     )
     return user
+
+
+def temporary_password() -> str:
+    """A password an admin gives a new person once (the page that shows it is the only place it
+    appears; only its hash is kept). 16 characters from a CSPRNG, over MIN_PASSWORD_LENGTH."""
+    return secrets.token_urlsafe(12)
+
+
+def _other_active_admins(user: User) -> int:
+    statement = sa.select(sa.func.count(User.id)).where(
+        User.role == Role.ADMIN, User.is_active.is_(True), User.id != user.id
+    )
+    return db.session.scalar(statement) or 0
+
+
+def _keep_an_admin(user: User, *, role: Role | None = None, active: bool | None = None) -> None:
+    """Refuse a change that would leave the register with no active admin."""
+    stays_admin = (role or user.role) == Role.ADMIN and (user.is_active if active is None else active)
+    if user.role == Role.ADMIN and user.is_active and not stays_admin and _other_active_admins(user) == 0:
+        raise UserError(f"{user.email} is the only active admin: make someone else an admin first")
 
 
 def find_by_email(email: str) -> User | None:
@@ -146,6 +173,7 @@ def set_password(email: str, password: str, *, actor: str, source: str) -> User:
 def set_active(email: str, active: bool, *, actor: str, source: str) -> User:
     """Disable (every session ends) or enable a user. Audited."""
     user = get(email)
+    _keep_an_admin(user, active=active)
     before = user_dict(user)
     user.is_active = active
     _changed(user, before, actor=actor, source=source)
@@ -158,11 +186,12 @@ def set_access(
     role: str | None = None,
     area_refs: list[str] | None = None,
     panel_refs: list[str] | None = None,
+    name: str | None = None,
     actor: str,
     source: str,
 ) -> User:
-    """A new role, areas or panels (each left as it is when None); every session ends. Audited.
-    Checked in full before anything changes."""
+    """A new role, areas, panels or name (each left as it is when None; a name of "" clears it);
+    every session ends. Audited. Checked in full before anything changes."""
     user = get(email)
     if user.signs_on_with_provider:
         raise UserError(
@@ -181,8 +210,13 @@ def set_access(
         found = list(db.session.scalars(sa.select(model).where(model.ref.in_(refs)))) if refs else []
         problems += [f"there is no {noun} {ref!r}" for ref in sorted(set(refs) - {item.ref for item in found})]
         changes[attribute] = found
+    if name is not None:
+        if len(name.strip()) > 200:
+            problems.append("the name must be 200 characters or fewer")
+        changes["name"] = name.strip() or None
     if problems:
         raise UserError("; ".join(problems))
+    _keep_an_admin(user, role=changes.get("role"))
     before = user_dict(user)
     for attribute, value in changes.items():
         setattr(user, attribute, value)

@@ -17,3 +17,20 @@ for (const form of document.querySelectorAll("form[data-progress]")) {
     }
   });
 }
+
+// Wide tables (templates/macros/tables.html): the sign "Scroll the table sideways to see more"
+// shows only while the table is wider than its region, measured now and whenever the window
+// changes size.
+const scrollTables = document.querySelectorAll(".app-scroll-table");
+function markScrollTables() {
+  for (const wrapper of scrollTables) {
+    const region = wrapper.querySelector(".app-scroll-table__region");
+    const scrolls = region.scrollWidth > region.clientWidth + 1;
+    wrapper.classList.toggle("app-scroll-table--scrolls", scrolls);
+    wrapper.classList.toggle("app-scroll-table--fits", !scrolls);
+  }
+}
+if (scrollTables.length) {
+  markScrollTables();
+  window.addEventListener("resize", markScrollTables);
+}

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from ..extensions import db
+from ..labels import label
 from ..models.enums import Role
-from ..services import auth, sign_in_mappings, sso, throttle, users
+from ..services import auth, records, sign_in_mappings, sso, throttle, users
 from .common import actor, require, scope
 from .edge import Form
 
@@ -145,6 +154,143 @@ def set_active(user_id: int) -> ResponseReturnValue:
         flash("You cannot disable your own account.")
         return redirect(url_for("admin.index"))
     active = not person.is_active
-    users.set_active(person.email, active, actor=actor(), source="web")
+    try:
+        users.set_active(person.email, active, actor=actor(), source="web")
+    except users.UserError as error:
+        db.session.rollback()
+        flash(f"{person.email} is not disabled: {error}.")
+        return redirect(url_for("admin.index"))
     flash(f"{person.email} is {'enabled' if active else 'disabled'}.")
     return redirect(url_for("admin.index"))
+
+
+ROLE_HINT = (
+    "Admin: everything, in every area, and this page. DPO: reads and changes the register of their areas. "
+    "Panel chair: records the meetings of their panels. Auditor: reads their areas and the audit trail, "
+    "changes nothing."
+)
+
+
+class PersonForm(Form):
+    """A person who uses the register: who they are, their role, and what they can see."""
+
+    name = StringField("Full name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    email = StringField(
+        "Email address",
+        description="Their work email address: they sign in with it, for example sam.jones@riverford.gov.uk",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter their email address"),
+            Length(max=320, message="The email address must be 320 characters or fewer"),
+            Regexp(
+                users.EMAIL_PATTERN.pattern,
+                message="Enter an email address in the correct format, like sam.jones@riverford.gov.uk",
+            ),
+        ],
+    )
+    role = RadioField(
+        "Role",
+        choices=[SelectChoice(role.value, label(role)) for role in Role],
+        description=ROLE_HINT,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose their role")],
+    )
+    areas = SelectMultipleField(
+        "Areas",
+        description="The areas whose register they can see (and, as a DPO, change). An admin sees every area.",
+        widget=GovCheckboxesInput(),
+    )
+    panels = SelectMultipleField(
+        "Panels", description="For a panel chair: the panels whose meetings they record", widget=GovCheckboxesInput()
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+def _person_form(**kwargs) -> PersonForm:
+    form = PersonForm(**kwargs)
+    form.areas.choices = [SelectChoice(ref, text) for ref, text in records.choices(scope(), "areas")]
+    form.panels.choices = [SelectChoice(ref, text) for ref, text in records.choices(scope(), "panels")]
+    return form
+
+
+def _service_problem(form: PersonForm, error: users.UserError) -> None:
+    """A service's refusal shown against the field it is about."""
+    for problem in str(error).split("; "):
+        field = next(
+            (form[name] for name in ("email", "role", "areas", "panels", "name") if name.rstrip("s") in problem),
+            form.email,
+        )
+        field.errors = [*field.errors, problem[0].upper() + problem[1:]]
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def new_person() -> ResponseReturnValue:
+    """Create a person with a temporary password, shown once on the next page (never stored)."""
+    require(scope().can_manage_users)
+    form = _person_form()
+    if form.validate_on_submit():
+        if users.find_by_email(form.email.data) is not None:
+            form.email.errors.append(
+                f"There is already a user with the email {form.email.data.strip().lower()}: "
+                "change their role or areas from the list of people instead"
+            )
+        else:
+            password = users.temporary_password()
+            try:
+                person = users.create_user(
+                    form.email.data,
+                    form.role.data,
+                    password,
+                    area_refs=list(form.areas.data or ()),
+                    panel_refs=list(form.panels.data or ()),
+                    name=form.name.data,
+                    actor=actor(),
+                    source="web",
+                )
+            except users.UserError as error:
+                db.session.rollback()
+                _service_problem(form, error)
+            else:
+                db.session.commit()
+                return render_template("admin/person_created.html", person=person, password=password)
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/person.html", form=form, person=None, error_form=form), status
+
+
+@bp.route("/people/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_person(user_id: int) -> ResponseReturnValue:
+    """Change a person's name, role, areas and panels (their sessions end; audited)."""
+    require(scope().can_manage_users)
+    person = _person(user_id)
+    data = {
+        "name": person.name,
+        "email": person.email,
+        "role": person.role.value,
+        "areas": [area.ref for area in person.areas],
+        "panels": [panel.ref for panel in person.panels],
+    }
+    form = _person_form(data=data if request.method == "GET" else None)
+    form.email.validators = ()  # the email names the person: it is not changed here
+    form.email.data = person.email
+    if form.validate_on_submit():
+        if person.email == current_user.email and form.role.data != person.role.value:
+            form.role.errors.append("You cannot change your own role: ask another admin to")
+        else:
+            try:
+                users.set_access(
+                    person.email,
+                    role=form.role.data,
+                    area_refs=list(form.areas.data or ()),
+                    panel_refs=list(form.panels.data or ()),
+                    name=form.name.data or "",
+                    actor=actor(),
+                    source="web",
+                )
+            except users.UserError as error:
+                db.session.rollback()
+                _service_problem(form, error)
+            else:
+                flash(f"{person.email}'s access is saved. They have been signed out everywhere.")
+                return redirect(url_for("admin.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/person.html", form=form, person=person, error_form=form), status

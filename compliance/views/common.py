@@ -41,3 +41,18 @@ def page_number() -> int:
     if not re.fullmatch(r"[0-9]{1,6}", text):
         return 1
     return min(max(int(text), 1), MAX_PAGE)
+
+
+def back_to(default: str) -> str:
+    """Where a page's back link goes: the request's `next` when it is a path on this site (never
+    another site: no scheme, no host, no `//` or backslash, no control characters), else `default`."""
+    target = request.args.get("next", "")
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and not re.search(r"[\x00-\x20\x7f]", target)
+        and ":" not in target.split("?", 1)[0]
+    ):
+        return target
+    return default

@@ -8,6 +8,7 @@ controls, so they are refused here with a message, not discovered later as a ser
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from flask import Flask, render_template, request
@@ -15,7 +16,15 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import ValidationError as RoutingValidationError
-from wtforms import Field, StringField
+from wtforms import (
+    DateField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import ValidationError
 
 from ..text import CONTROL_CHARACTERS, URL_CONTROLS, ascii_filename, safe_filename
@@ -37,16 +46,94 @@ def no_control_characters(form: FlaskForm, field: Field) -> None:
         )
 
 
+# WTForms' own messages ("Not a valid integer value.", "This field is required.") name neither
+# the field nor what to do. Each passes through the form's translations, which mark it here, so
+# Form.validate can put a message in GOV.UK style in its place; a message the app wrote itself
+# is never marked and is kept as it is.
+DEFAULT_MARK = "\x00wtforms:"
+
+
+class _MarkDefaults:
+    def gettext(self, string: str) -> str:
+        return DEFAULT_MARK + string
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return DEFAULT_MARK + (singular if n == 1 else plural)
+
+
+QUESTION_WORDS = {"what", "why", "who", "which", "how", "when", "where", "whether"}
+
+
+def _is_question(label: str) -> bool:
+    return label.endswith("?") or label.split(" ", 1)[0].lower() in QUESTION_WORDS
+
+
+def field_name_in_text(field: Field) -> str:
+    """The field's label as it reads inside a sentence: "the ICO registration number", "what it covers"."""
+    text = _label(field)
+    if text[1:2].isupper():  # an initialism: DPIA, ICO, DPO...
+        return f"the {text}"
+    lowered = f"{text[:1].lower()}{text[1:]}".rstrip("?")
+    return lowered if _is_question(text) else f"the {lowered}"
+
+
+def _label(field: Field) -> str:
+    return str(field.label.text).strip().rstrip(":")
+
+
+def plain_message(field: Field, default: str) -> str:
+    """What to tell the user instead of WTForms' `default` message for `field`."""
+    label, the = _label(field), field_name_in_text(field)
+    chooses = isinstance(field, (SelectField, SelectMultipleField, RadioField))
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*", default)]
+    if isinstance(field, RadioField) and ("required" in default or "choice" in default):
+        return f"Select one of the answers for {the}"
+    if "required" in default:
+        return f"Choose {the}" if chooses else f"Enter {the}"
+    if isinstance(field, SelectMultipleField):
+        return f"Tick only the options shown for {the}"
+    if chooses or "choice" in default:
+        return f"Choose {the} from the list"
+    if isinstance(field, DateField) or "date" in default:
+        return f"{label} must be a real date, for example 4 12 2026"
+    if default.startswith("Number must") and numbers:
+        if len(numbers) == 2:
+            return f"Enter {the} as a whole number from {numbers[0]:,} to {numbers[1]:,}"
+        return f"Enter {the} as a whole number {'of at least' if 'least' in default else 'of at most'} {numbers[0]:,}"
+    if isinstance(field, IntegerField) or "integer" in default:
+        return f"Enter {the} as a whole number, like 8"
+    if "character" in default and numbers:
+        if "longer" in default or "at most" in default:
+            return f"{label} must be {numbers[-1]:,} characters or fewer"
+        return f"{label} must be at least {numbers[0]:,} characters"
+    return f"Check {the}: it is not in a form the register can take"
+
+
 class Form(FlaskForm):
     """The base of every form of the app: each text field (single line, text area, password)
-    also refuses control characters, with a message naming it."""
+    also refuses control characters, with a message naming it; and no message of WTForms' own
+    reaches the user (plain_message puts one naming the field and what to do in its place)."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _MarkDefaults()
 
     def validate(self, extra_validators=None) -> bool:
         extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
         for name, field in self._fields.items():  # by name without the form's prefix, as WTForms keys them
             if isinstance(field, StringField):
                 extra.setdefault(name, []).append(no_control_characters)
-        return super().validate(extra_validators=extra)
+        valid = super().validate(extra_validators=extra)
+        for field in self._fields.values():
+            replaced = []
+            for error in field.errors:
+                if isinstance(error, str) and error.startswith(DEFAULT_MARK):
+                    error = plain_message(field, error.removeprefix(DEFAULT_MARK))
+                if error not in replaced:
+                    replaced.append(error)
+            if replaced != list(field.errors):
+                field.errors = replaced
+        return valid
 
 
 def _url_has_controls() -> bool:

@@ -32,58 +32,18 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from ..exchange import fields as f
 from ..exchange.schema_builder import BOOLEANS, INTEGERS, MAX_INTEGER, REQUIRED
-from ..labels import value_label
+from ..labels import FORM_HINTS, REF_EXAMPLES, form_label, ref_hint, value_label
 from .edge import Form
 from .widgets import DateInput
 
-LABELS = {
-    "ref": "Reference",
-    "dpo_contact": "DPO contact (a role mailbox)",
-    "apd_ref": "Appropriate policy document reference",
-    "ico_registration": "ICO registration number",
-    "competent_authority": "Competent authority under DPA 2018 Part 3",
-    "public_authority": "Public authority (UK GDPR Art 6(1))",
-    "complaints_procedure_ref": "Data protection complaints procedure (DPA 2018 s164A)",
-    "annex1_condition": "UK GDPR Annex 1 condition",
-    "approved_for_prevent": "Approved for Prevent data",
-    "ropa_ref": "Record of processing activities reference",
-    "art28_clauses": "Art 28(3) terms the contract contains",
-    "checklist": "What it covers",
-    "dsa": "Data sharing agreement",
-    "mou": "MOU",
-    "dpia": "DPIA",
-    "ico_prior_consultation": "ICO prior consultation",
-    "essence_published_url": "Web address where the essence is published",
-    "sch1_paragraph": "Schedule 1 paragraph",
-    "dpo_advice_on": "DPO advice given on",
-    "ico_consulted_on": "ICO consulted on",
-    "art6": "UK GDPR Art 6 basis",
-    "art9": "UK GDPR Art 9 condition",
-    "art10": "UK GDPR Art 10 basis",
-    "part3": "DPA 2018 Part 3 basis",
-    "sch8_condition": "DPA 2018 Schedule 8 condition",
-    "url": "Web address",
-    "needs_completion": "Still to be completed by the DPO",
-}
-
-HINTS = {
-    "public_authority": "A public authority may not rely on Art 6(1)(ea) or (f) for its tasks. Not recorded: "
-    "yes for councils, police, NHS bodies, schools, colleges, universities, probation, prisons, youth offending "
-    "teams, government departments, the Home Office, regulators and executive agencies; no for others.",
-    "complaints_procedure_ref": "Where its complaints procedure is published or filed, for example a web address",
-    "annex1_condition": "Only for Art 6(1)(ea) recognised legitimate interest",
-    "needs_completion": "A panel chair added it at a meeting with only its name and partner type. "
-    "Choose No once its details and agreements are recorded.",
-}
-
-REF_HINT = "Enter a reference of up to 64 lower-case letters, digits and hyphens"
+REF_MESSAGE = "Enter a reference using only lower-case letters, digits and hyphens (up to 64), such as {example}"
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 NOT_RECORDED = SelectChoice("", "Not recorded")
 COMPLETION = "needs_completion"
 
 
 def label_for(key: str) -> str:
-    return LABELS.get(key, key.replace("_", " ").capitalize())
+    return form_label(key)
 
 
 def _article(noun: str) -> str:
@@ -93,6 +53,7 @@ def _article(noun: str) -> str:
 def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, str]]]) -> Field:
     """`kind`: a RecordType, or the name of a nested structure ("dsa_party", "lawful_basis")."""
     key, label = field.key, label_for(field.key)
+    record_key = getattr(kind, "key", "")
     required = key in REQUIRED.get(getattr(kind, "subject", kind), ())
     if key == "ref":
         return StringField(
@@ -100,8 +61,12 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
             widget=GovTextInput(),
             validators=[
                 InputRequired(message=f"Enter a reference for the {noun}"),
-                Regexp(r"^[a-z0-9-]{1,64}$", message=REF_HINT),
+                Regexp(
+                    r"^[a-z0-9-]{1,64}$",
+                    message=REF_MESSAGE.format(example=REF_EXAMPLES.get(record_key, "dsa-2026-03")),
+                ),
             ],
+            description=ref_hint(record_key),
         )
     if field.kind == "date":
         return DateField(label, format="%d %m %Y", widget=DateInput(), validators=[Optional()])
@@ -120,7 +85,7 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
             widget=GovSelect(),
             validators=validators,
             default="",
-            description=HINTS.get(key, ""),
+            description=FORM_HINTS.get(key, ""),
         )
     if field.kind in ("refs", "enums", "checklist"):
         if field.kind == "refs":
@@ -130,16 +95,27 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
         else:
             options = [SelectChoice(item, item.replace("_", " ").capitalize()) for item in field.items]
         validators = [InputRequired(message=f"Choose at least one of the {label.lower()}")] if required else []
-        return SelectMultipleField(label, choices=options, widget=GovCheckboxesInput(), validators=validators)
+        return SelectMultipleField(
+            label,
+            choices=options,
+            widget=GovCheckboxesInput(),
+            validators=validators,
+            description=FORM_HINTS.get(key, ""),
+        )
     if key == COMPLETION:  # absent means complete: there is no "not recorded"
         return RadioField(
-            label, choices=YES_NO, widget=GovRadioInput(), default="no", description=HINTS[key], validators=[Optional()]
+            label,
+            choices=YES_NO,
+            widget=GovRadioInput(),
+            default="no",
+            description=FORM_HINTS[key],
+            validators=[Optional()],
         )
     if key in BOOLEANS:
         options = YES_NO if required else [*YES_NO, NOT_RECORDED]
         validators = [InputRequired(message=f"Select whether it is {label.lower()}")] if required else [Optional()]
         return RadioField(
-            label, choices=options, widget=GovRadioInput(), validators=validators, description=HINTS.get(key, "")
+            label, choices=options, widget=GovRadioInput(), validators=validators, description=FORM_HINTS.get(key, "")
         )
     if key in INTEGERS:
         return IntegerField(
@@ -150,13 +126,14 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
                 NumberRange(
                     min=INTEGERS[key],
                     max=MAX_INTEGER,
-                    message=f"Enter a whole number from {INTEGERS[key]} to {MAX_INTEGER:,}",
+                    message=f"Enter the {label.lower()} as a whole number from {INTEGERS[key]} to {MAX_INTEGER:,}",
                 ),
             ],
+            description=FORM_HINTS.get(key, ""),
         )
     validators = [InputRequired(message=f"Enter the {label.lower()} of the {noun}")] if required else [Optional()]
     return StringField(
-        label, widget=GovTextInput(), validators=[*validators, Length(max=2000)], description=HINTS.get(key, "")
+        label, widget=GovTextInput(), validators=[*validators, Length(max=2000)], description=FORM_HINTS.get(key, "")
     )
 
 

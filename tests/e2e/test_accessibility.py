@@ -49,6 +49,9 @@ PAGES = [
     ("admin", "/admin/", None),
     ("admin", "/foi/", None),
     ("admin", "/foi/holder", None),
+    ("admin", "/admin/people/new", None),
+    ("admin", "/admin/people/new", "submit-empty"),
+    ("admin", "/admin/people/2/edit", None),
     ("auditor", "/foi/riverford", None),
     ("dpo", "/foi/riverford", None),
     ("dpo", "/foi/riverford/14/withhold", None),
@@ -172,6 +175,32 @@ def test_pages_reflow_at_320_css_pixels(server, page):
         if width > 320:
             failures.append(f"{path} is {width} px wide at 320 px: it scrolls sideways")
     assert failures == []
+
+
+def test_wide_tables_show_they_scroll_at_320_css_pixels(server, page, request):
+    """A wide table scrolls in a focusable, labelled region (templates/macros/tables.html) and says
+    so; at desktop width a table that fits shows no sign; axe passes either way."""
+    axe = Axe()
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in(page, server, "dpo")
+    page.goto(server + "/records/data_flows")
+    region = page.locator(".app-scroll-table__region").first
+    assert region.get_attribute("tabindex") == "0"
+    assert region.get_attribute("role") == "region"
+    assert region.get_attribute("aria-label") == "Data flows"
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth"), "the list should be wider than 320 px"
+    sign = page.locator(".app-scroll-table__sign").first
+    assert sign.is_visible()
+    assert sign.inner_text().endswith("Scroll the table sideways to see more")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.app-scroll-table__region').scrollLeft > 0")
+    screenshot(page, request, "wide-table-320")
+    assert _page_problems(page, axe, "/records/data_flows", "320 px") == []
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(server + "/records/data_flows")  # it fits at desktop width
+    assert page.locator(".app-scroll-table__region").first.is_visible()
+    assert not page.locator(".app-scroll-table__sign").first.is_visible()
 
 
 SCREENSHOT_PAGES = {

@@ -83,6 +83,8 @@ ACCESS = {
     "admin.set_active": ("POST", "/admin/people/999/access", {**ADMIN, "admin": 404}),
     "admin.save_mapping": ("POST", "/admin/sign-in-mappings", {**ADMIN, "admin": 400}),
     "admin.remove_mapping": ("POST", "/admin/sign-in-mappings/999/remove", {**ADMIN, "admin": 404}),
+    "admin.new_person": ("GET", "/admin/people/new", ADMIN),
+    "admin.edit_person": ("GET", "/admin/people/1/edit", ADMIN),
     "evidence.upload": ("GET", "/records/dsas/riverford-prevent-channel-dsa/documents", EDITORS),
     "evidence.download": ("GET", "/documents/999", {role: 404 for role in R}),
     "foi.index": ("GET", "/foi/", R),

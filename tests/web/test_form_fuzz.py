@@ -54,6 +54,8 @@ def form_pages() -> list[tuple[str, str]]:
         ("/foi/holder",) * 2,
         ("/admin/",) * 2,
         ("/admin/", "/admin/sign-in-mappings"),
+        ("/admin/people/new",) * 2,
+        ("/admin/people/2/edit",) * 2,
         ("FINDING", "FINDING/accept"),
         ("/findings/?status=open", "/findings/?status=open"),
     ]

@@ -89,7 +89,7 @@ def test_errors_say_what_to_do_and_keep_what_was_typed(client_for):
     assert "Enter the title of the data sharing agreement" in page
     assert "Choose the template origin of the data sharing agreement" in page
     assert "Choose the organisations that are party to the agreement" in page
-    assert "Enter a reference of up to 64 lower-case letters, digits and hyphens" in page
+    assert "Enter a reference using only lower-case letters, digits and hyphens (up to 64), such as dsa-2026-03" in page
     assert 'value="3.1-draft"' in page and 'value="Bad Ref"' in page
     assert "govuk-error-summary" in page and 'href="#title"' in page
 

@@ -161,6 +161,8 @@ def _post_routes(app) -> dict[str, list[str]]:
         "admin.set_active": ["/admin/people/1/access"],
         "admin.save_mapping": ["/admin/sign-in-mappings"],
         "admin.remove_mapping": ["/admin/sign-in-mappings/1/remove"],
+        "admin.new_person": ["/admin/people/new"],
+        "admin.edit_person": ["/admin/people/1/edit"],
         "foi.withhold": ["/foi/riverford/2/withhold"],
         "foi.mark_final": ["/foi/riverford/final"],
         "foi.holder": ["/foi/holder"],
