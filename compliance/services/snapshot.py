@@ -69,17 +69,19 @@ class Snapshot:
         self.by_id: dict[type, dict[int, Any]] = {}
 
 
-def load(ids: Mapping[str, Iterable[int]] | None = None) -> Snapshot:
+def load(ids: Mapping[str, Iterable[int]] | None = None, *, personal: bool = False) -> Snapshot:
     """Every record, or for each list named in `ids` the records with those ids, with the records
     they contain, linked to one another. The records a loaded record points at must be loaded too
-    (the caller passes a closed set); a missing one raises KeyError rather than answer wrongly."""
+    (the caller passes a closed set); a missing one raises KeyError rather than answer wrongly.
+    `personal`: also the people's names (for an export or a report that shows them, never the rules)."""
     full = ids is None
     snap = Snapshot()
     for key, (model, _) in LOAD_OPTIONS.items():
         wanted = None if full else sorted(set(ids.get(key, ())))
-        snap.records[key] = sorted(_load(snap, model, model.__table__.c.id, wanted), key=lambda record: record.ref)
+        made = _load(snap, model, model.__table__.c.id, wanted, personal)
+        snap.records[key] = sorted(made, key=lambda record: record.ref)
     for parent_model, collection, order in CHILDREN:
-        _load_children(snap, parent_model, collection, order, full=full)
+        _load_children(snap, parent_model, collection, order, full=full, personal=personal)
     for model in list(snap.by_id):
         _link(snap, model, full=full)
     return snap
@@ -92,11 +94,13 @@ PERSONAL = {MeetingAttendee: frozenset({"name"}), DsaParty: frozenset({"signator
 
 
 @cache
-def _columns(model: type) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[tuple[int, Callable], ...]]:
+def _columns(
+    model: type, personal: bool = False
+) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[tuple[int, Callable], ...]]:
     """The attribute names and selected columns of a model's snapshot, and the conversions this
     module makes itself: enums and dates are read as text and converted with a dict lookup and
     `date.fromisoformat` (SQLAlchemy's own conversion was a third of a national load on SQLite)."""
-    skipped = SKIPPED | PERSONAL.get(model, frozenset())
+    skipped = SKIPPED if personal else SKIPPED | PERSONAL.get(model, frozenset())
     attrs = [attr for attr in sa.inspect(model).column_attrs if attr.key not in skipped]
     selected, conversions = [], []
     for index, attr in enumerate(attrs):
@@ -128,11 +132,13 @@ def _rows(statement: sa.Select, column: sa.Column, wanted: list[int] | None) -> 
     return rows
 
 
-def _load(snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | None) -> list[Any]:
+def _load(
+    snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | None, personal: bool = False
+) -> list[Any]:
     """Objects for the rows of `model`'s table (all, or where `column` is in `wanted`), their
     column attributes (foreign keys included) under their mapped names."""
     cls = mirror(model)
-    names, columns, conversions = _columns(model)
+    names, columns, conversions = _columns(model, personal)
     by_id = snap.by_id.setdefault(model, {})
     made = []
     for row in _rows(sa.select(*columns), column, wanted):
@@ -147,7 +153,9 @@ def _load(snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | No
     return made
 
 
-def _load_children(snap: Snapshot, parent_model: type, collection: str, order, *, full: bool) -> None:
+def _load_children(
+    snap: Snapshot, parent_model: type, collection: str, order, *, full: bool, personal: bool = False
+) -> None:
     relationship = sa.inspect(parent_model).relationships[collection]
     parents = snap.by_id.get(parent_model, {})
     for parent in parents.values():
@@ -157,7 +165,7 @@ def _load_children(snap: Snapshot, parent_model: type, collection: str, order, *
     snap.by_id.setdefault(child, {})
     if not parents:
         return
-    for item in _load(snap, child, foreign_key, None if full else list(parents)):
+    for item in _load(snap, child, foreign_key, None if full else list(parents), personal):
         parent = parents.get(getattr(item, foreign_key.key))
         if parent is None:
             continue
