@@ -43,12 +43,13 @@ def refresh(actor: str, as_of: date | None = None) -> Refreshed:
     return finding_store.store(evaluate_at(as_of), as_of=as_of, actor=actor)
 
 
-# Changes to these refresh the areas they touch; a change to an organisation (its name is in
-# messages everywhere) or a joint-controller arrangement (read by flows of its parties anywhere)
-# runs every rule.
+# Changes to these refresh the areas they touch (an organisation: the areas of every record that
+# points at it, area_scope.referrers); a change to a joint-controller arrangement (read by flows of
+# its parties anywhere) runs every rule.
 SCOPED_KEYS = frozenset(
     {
         "areas",
+        "organisations",
         "data_flows",
         "panels",
         "dsas",
@@ -76,10 +77,15 @@ def refresh_after_change(
     otherwise, and for changes to organisations or arrangements, every rule."""
     if not {key for key, _ in touched} <= SCOPED_KEYS:
         return refresh(actor, as_of)
+    # An organisation is read by every record that points at it (its name is in their findings'
+    # messages, its type and status in their rules): those are affected wherever they are.
+    readers = area_scope.referrers({ref for key, ref in touched if key == "organisations"})
+    affected = set(affected) | readers
     wanted = {(SUBJECT_TYPES[key], ref) for key, ref in affected if key in SUBJECT_TYPES}
     # A storage system a changed flow merely uses is decided in any scope (area_scope.live_users):
     # the areas of every flow that uses it (for the national system, all of them) are not needed.
-    placed = {item for item in affected if item[0] != "storage_systems" or item in touched}
+    # One that reads a changed organisation is needed where every flow that uses it is.
+    placed = {item for item in affected if item[0] != "storage_systems" or item in touched or item in readers}
     areas = area_scope.areas_of(placed)
     for _ in range(3):
         scope = area_scope.build(areas)

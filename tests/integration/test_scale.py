@@ -151,7 +151,25 @@ EDITS = {
         "organisations",
         "a011-nhs",
         lambda r: ("organisations", r | {"name": "Renamed NHS Trust"}),
-        False,
+        True,
+    ),
+    "the police force of four areas is renamed": (
+        "organisations",
+        "police-01",
+        lambda r: ("organisations", r | {"name": "Renamed Police"}),
+        True,
+    ),
+    "a council has no complaints procedure": (
+        "organisations",
+        "a003-council",
+        lambda r: ("organisations", {k: v for k, v in r.items() if k != "complaints_procedure_ref"}),
+        True,
+    ),
+    "a school moves to another area and loses its policy document": (
+        "organisations",
+        "a005-school-01",
+        lambda r: ("organisations", {k: v for k, v in r.items() if k != "apd_ref"} | {"areas": ["a006"]}),
+        True,
     ),
 }
 
