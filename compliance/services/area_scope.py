@@ -249,17 +249,20 @@ def _decide_ownership(scope: AreaScope, local_orgs: set[int]) -> None:
     )
 
 
-def live_users(system_ids: set[int]) -> dict[int, list[Any]]:
-    """Per storage system, every live flow that uses it, anywhere: (ref, name, area id, status)."""
+def live_users(system_ids: set[int]) -> dict[int, list[tuple[str, int]]]:
+    """Per storage system, every live flow that uses it, anywhere, in ref order: (ref, area id),
+    all that the storage rules read of them (storage.py: the first refs and the count; the
+    context: their areas). The national case system is used by some 8,000 flows: fewer columns
+    here is most of a save's refresh."""
     rows = db.session.execute(
-        sa.select(flow_system.c.storage_system_id, DataFlow.ref, DataFlow.name, DataFlow.area_id, DataFlow.status)
+        sa.select(flow_system.c.storage_system_id, DataFlow.ref, DataFlow.area_id)
         .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
         .where(_where_in(flow_system.c.storage_system_id, system_ids), DataFlow.status.in_(sorted(LIVE_STATUSES)))
         .order_by(DataFlow.ref)
     )
-    users: dict[int, list[Any]] = defaultdict(list)
-    for system_id, *flow in rows:
-        users[system_id].append(flow)
+    users: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for system_id, ref, area_id in rows:
+        users[system_id].append((ref, area_id))
     return users
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -120,12 +119,18 @@ def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
         index = dict(ctx.live_flows_by_storage_system)
         systems, areas = snap.by_id[StorageSystem], snap.by_id[Area]
         for system_id, users in area_scope.live_users(scope.shared_systems).items():
-            index[systems[system_id]] = [
-                SimpleNamespace(ref=ref, name=name, area=areas[area_id], status=status)
-                for ref, name, area_id, status in users
-            ]
+            index[systems[system_id]] = [_LiveUse(ref, areas[area_id]) for ref, area_id in users]
         ctx.__dict__["live_flows_by_storage_system"] = index
     return ctx
+
+
+class _LiveUse:
+    """A live flow elsewhere that uses a shared storage system, as its rules read it."""
+
+    __slots__ = ("ref", "area")
+
+    def __init__(self, ref: str, area: Area) -> None:
+        self.ref, self.area = ref, area
 
 
 def refresh_area(area_ref: str, actor: str, as_of: date) -> Refreshed:
