@@ -2,7 +2,8 @@
 
 Each measure runs in its own process (bench/tasks.py), so its peak memory is its own; pages are
 measured under gunicorn (2 workers) with a load generator on loopback at 8 connections
-(bench/serve.py, bench/load.py). Prints a table and writes it, with the machine, to BENCHMARKS.md.
+(bench/serve.py, bench/load.py). Prints a table and writes it, with the machine, to BENCHMARKS.md,
+beside the previous run's figures (kept in BENCHMARKS.json, which each run rewrites).
 
     python -m bench.run [--areas 200] [--seed 1] [--backends sqlite,postgresql] [--requests 300]
 
@@ -107,6 +108,8 @@ def measure_pages(out: Figures, url: str, args, log) -> None:
         "list page (data flows)": ("admin", "/records/data_flows"),
         "detail page (a data flow)": ("admin", "/records/data_flows/a001-flow-001"),
         "meeting page": ("admin", f"/meetings/{users['meeting']}"),
+        "data-flow map (an area)": ("admin", "/areas/a001/map"),
+        "findings page": ("admin", "/findings/"),
     }
     log(f"pages under gunicorn, 2 workers, {args.connections} connections")
     with serve.serve(url, workers=2) as base:
@@ -141,16 +144,47 @@ TARGETS = {
     "list page (data flows)": "p95 <= 150 ms",
     "detail page (a data flow)": "p95 <= 150 ms",
     "meeting page": "p95 <= 150 ms",
+    "data-flow map (an area)": "p95 <= 150 ms",
+    "findings page": "p95 <= 150 ms",
 }
 
 
-def table(results: list[Figures], counts: str) -> str:
-    head = "| measure | target | " + " | ".join(r.backend for r in results) + " |"
-    lines = [head, "|" + "---|" * (2 + len(results))]
-    for measure, target in TARGETS.items():
-        lines.append(f"| {measure} | {target} | " + " | ".join(r.rows.get(measure, "-") for r in results) + " |")
+def table(results: list[Figures], counts: str, previous: dict[str, dict[str, str]] | None = None) -> str:
+    """The figures of each backend; with `previous` (rows by backend, from the last run's
+    BENCHMARKS.json), the last run's figure beside each one."""
+    previous = previous or {}
+    columns = [
+        *((f"{r.backend}, previous", previous.get(r.backend, {})) for r in results if previous),
+        *((r.backend, r.rows) for r in results),
+    ]
+    columns.sort(key=lambda column: [r.backend for r in results].index(column[0].split(",")[0]))
+    lines = [
+        "| measure | target | " + " | ".join(name for name, _ in columns) + " |",
+        "|" + "---|" * (2 + len(columns)),
+    ]
+    for measure in TARGETS | {m: "" for r in results for m in r.rows}:
+        target = TARGETS.get(measure, "")
+        lines.append(f"| {measure} | {target} | " + " | ".join(rows.get(measure, "-") for _, rows in columns) + " |")
     lines.append(f"| SQL queries per page | the same at 20 and at {counts} |")
     return "\n".join(lines)
+
+
+def notes(path: Path) -> str:
+    """The sections written by hand after the generated part (from the first "## " heading on)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    start = text.find("\n## ")
+    return "" if start < 0 else text[start + 1 :]
+
+
+def previous_figures(path: Path) -> dict[str, Any]:
+    """The last run's figures (BENCHMARKS.json beside BENCHMARKS.md), or nothing on a first run."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def machine() -> list[str]:
@@ -245,6 +279,9 @@ def main() -> None:
 
 
 def report(results: list[Figures], counts: dict[str, Any], args, started: datetime) -> None:
+    figures_file = Path(args.out).with_suffix(".json")
+    before = previous_figures(figures_file)
+    previous = before.get("rows", {})
     counted = ", ".join(f"{page}: {n}" for page, n in counts["large"].items())
     same = "yes" if counts["large"] == counts["small"] else f"NO (at 20: {counts['small']})"
     text = "\n".join(
@@ -257,7 +294,8 @@ def report(results: list[Figures], counts: dict[str, Any], args, started: dateti
             "",
             *machine(),
             "",
-            table(results, f"{args.areas} areas: {same}"),
+            *([f"Previous run: {before.get('date', '?')}, commit {before.get('commit', '?')}.", ""] if before else []),
+            table(results, f"{args.areas} areas: {same}", previous),
             "",
             f"SQL queries per page at {args.areas} areas (SQLite, in-process): {counted}.",
             "",
@@ -274,8 +312,16 @@ def report(results: list[Figures], counts: dict[str, Any], args, started: dateti
             "",
         ]
     )
-    print(table(results, f"{args.areas} areas: {same}"))
-    Path(args.out).write_text(text, encoding="utf-8")
+    print(table(results, f"{args.areas} areas: {same}", previous))
+    Path(args.out).write_text(text + notes(Path(args.out)), encoding="utf-8")
+    # This run's figures become the next run's "previous" column.
+    now = {
+        "date": f"{started:%Y-%m-%d %H:%M} UTC",
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "rows": {r.backend: r.rows for r in results},
+        "raw": {r.backend: r.raw for r in results},
+    }
+    figures_file.write_text(json.dumps(now, indent=1, default=str) + "\n", encoding="utf-8")
     print(f"Written to {args.out}")
 
 

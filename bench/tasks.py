@@ -85,7 +85,8 @@ def export(url: str, path: str) -> dict[str, Any]:
 
     def run():
         doc = exchange.export_document()
-        Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        with open(path, "w", encoding="utf-8") as stream:  # the same bytes as json.dumps, written as encoded
+            json.dump(doc, stream, ensure_ascii=False, indent=1)
 
     with app_context(url):
         seconds, _ = timed(run)

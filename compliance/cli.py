@@ -11,9 +11,10 @@ import getpass
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -102,15 +103,17 @@ def read_input(path: str) -> bytes:
         raise  # unreachable: fail() exits
 
 
-def write_output(path: str, text: str) -> None:
-    """Write to stdout, or to a file atomically (no half-written file on failure)."""
+def write_output(path: str, text: str | Callable[[IO[str]], None]) -> None:
+    """Write to stdout, or to a file atomically (no half-written file on failure). `text` is the
+    text, or a function that writes it to the stream it is given."""
+    write = text if callable(text) else lambda stream: stream.write(text)
     if path == "-":
-        sys.stdout.write(text)
+        write(sys.stdout)
         return
     target = Path(path)
     try:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent or ".", delete=False) as tmp:
-            tmp.write(text)
+            write(tmp)
         os.replace(tmp.name, target)
     except OSError as error:
         fail(f"Cannot write {path}: {error.strerror}")
@@ -274,7 +277,7 @@ def purge_command(record_type: str, ref: str, reason: str, admin_email: str) -> 
 @click.option("--redact", is_flag=True, help="Leave out personal data (signatory and attendee names).")
 @click.option("--template", is_flag=True, help="A blank exchange workbook to fill in (FILE.xlsx).")
 def export_command(file: str, area: str | None, redact: bool, template: bool) -> None:
-    from .exchange.serialise import FORMAT_NAME, FORMAT_VERSION, dumps
+    from .exchange.serialise import FORMAT_NAME, FORMAT_VERSION, write
     from .services import exchange
 
     workbook = file.casefold().endswith(".xlsx")
@@ -292,7 +295,7 @@ def export_command(file: str, area: str | None, redact: bool, template: bool) ->
 
         workbook_out.write(doc, file)
     else:
-        write_output(file, dumps(doc))
+        write_output(file, lambda stream: write(doc, stream))
 
 
 @click.command(

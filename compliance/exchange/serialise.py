@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 from . import fields as f
 
@@ -131,3 +131,10 @@ def document(
 def dumps(doc: Mapping[str, Any]) -> str:
     """The document as text: two-space indent, UTF-8 characters kept, a final newline."""
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(doc: Mapping[str, Any], stream: IO[str]) -> None:
+    """The same text as `dumps`, written piece by piece (a national register's text is never
+    held whole in memory beside its document)."""
+    json.dump(doc, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

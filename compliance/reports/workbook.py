@@ -104,18 +104,22 @@ def _sheet(workbook: Workbook, title: str, header: Sequence[str], rows: Iterable
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    # Each style is made once and shared: setting it cell by cell hashed it for every cell.
+    wrapped, dated = WriteOnlyCell(sheet), WriteOnlyCell(sheet)
+    wrapped.alignment = Alignment(wrap_text=True, vertical="top")
+    dated.number_format = "d mmmm yyyy"
     for row in rows:
         cells = []
         for value in row:
-            text = isinstance(value, str)
-            cell = WriteOnlyCell(sheet, value=inert(clean_cell(value)) if text else value)
-            if text:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=inert(clean_cell(value)))
                 cell.data_type = "s"  # openpyxl makes a formula of any text starting with =
                 if len(value) > MAX_WIDTH:
-                    cell.alignment = wrap
-            elif isinstance(value, date) and not isinstance(value, datetime):
-                cell.number_format = "d mmmm yyyy"
+                    cell._style = wrapped._style
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, date) and not isinstance(value, datetime):
+                    cell._style = dated._style
             cells.append(cell)
         sheet.append(cells)
     return len(rows)

@@ -21,7 +21,7 @@ from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
 from ..models import Organisation, PanelMeeting
-from . import audit, bulk, findings, reference, register
+from . import audit, bulk, findings, reference, register, snapshot
 from .register import UnknownArea
 
 CHUNK = 500
@@ -238,8 +238,9 @@ def _raise_versions(key: str, obj: Any, previous: dict[str, Any], after: dict[st
 
 
 def export_document(area_ref: str | None = None, redact: bool = False) -> dict[str, Any]:
-    """The register, or one area and every record its flows and panels rest on."""
-    loaded = register.load()
+    """The register, or one area and every record its flows and panels rest on. Read as a snapshot
+    of plain rows (snapshot.py: a fifth of the ORM's time for a national register), names included."""
+    loaded = register.LoadedRegister(snapshot.load(personal=True).records)
     as_of, holder = register.register_info().as_of, register.holder_ref()
     if area_ref is None:
         return serialise.document(loaded.records, as_of=as_of, redact=redact, holder=holder)

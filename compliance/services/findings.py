@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -68,12 +67,13 @@ def bring_up_to_date(actor: str, as_of: date, area_ref: str | None = None) -> st
     return "every rule"
 
 
-# Changes to these refresh the areas they touch; a change to an organisation (its name is in
-# messages everywhere) or a joint-controller arrangement (read by flows of its parties anywhere)
-# runs every rule.
+# Changes to these refresh the areas they touch (an organisation: the areas of every record that
+# points at it, area_scope.referrers); a change to a joint-controller arrangement (read by flows of
+# its parties anywhere) runs every rule.
 SCOPED_KEYS = frozenset(
     {
         "areas",
+        "organisations",
         "data_flows",
         "panels",
         "dsas",
@@ -101,10 +101,15 @@ def refresh_after_change(
     otherwise, and for changes to organisations or arrangements, every rule."""
     if not {key for key, _ in touched} <= SCOPED_KEYS:
         return refresh(actor, as_of)
+    # An organisation is read by every record that points at it (its name is in their findings'
+    # messages, its type and status in their rules): those are affected wherever they are.
+    readers = area_scope.referrers({ref for key, ref in touched if key == "organisations"})
+    affected = set(affected) | readers
     wanted = {(SUBJECT_TYPES[key], ref) for key, ref in affected if key in SUBJECT_TYPES}
     # A storage system a changed flow merely uses is decided in any scope (area_scope.live_users):
     # the areas of every flow that uses it (for the national system, all of them) are not needed.
-    placed = {item for item in affected if item[0] != "storage_systems" or item in touched}
+    # One that reads a changed organisation is needed where every flow that uses it is.
+    placed = {item for item in affected if item[0] != "storage_systems" or item in touched or item in readers}
     areas = area_scope.areas_of(placed)
     for _ in range(3):
         scope = area_scope.build(areas)
@@ -140,12 +145,18 @@ def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
         index = dict(ctx.live_flows_by_storage_system)
         systems, areas = snap.by_id[StorageSystem], snap.by_id[Area]
         for system_id, users in area_scope.live_users(scope.shared_systems).items():
-            index[systems[system_id]] = [
-                SimpleNamespace(ref=ref, name=name, area=areas[area_id], status=status)
-                for ref, name, area_id, status in users
-            ]
+            index[systems[system_id]] = [_LiveUse(ref, areas[area_id]) for ref, area_id in users]
         ctx.__dict__["live_flows_by_storage_system"] = index
     return ctx
+
+
+class _LiveUse:
+    """A live flow elsewhere that uses a shared storage system, as its rules read it."""
+
+    __slots__ = ("ref", "area")
+
+    def __init__(self, ref: str, area: Area) -> None:
+        self.ref, self.area = ref, area
 
 
 def refresh_area(area_ref: str, actor: str, as_of: date) -> Refreshed:

@@ -12,14 +12,15 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Finding
 from ..models.enums import FindingStatus
-from . import audit, audit_chain, exchange, findings, flow_map, gaps, reference, register
+from . import audit, audit_chain, exchange, findings, flow_map, gaps, reference, register, snapshot
 
 
 def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int]:
     from ..reports import workbook as builder
 
     result = gaps.report(actor=actor, area=area)  # also refreshes the stored findings
-    loaded = register.load()
+    # Plain rows, not ORM objects (snapshot.py): without people's names, which the workbook leaves out.
+    loaded = register.LoadedRegister(snapshot.load().records)
     if area is None:
         records, scope_text = loaded.records, "All areas"
     else:

@@ -101,17 +101,19 @@ class Snapshot:
         self.by_id: dict[type, dict[int, Any]] = {}
 
 
-def load(ids: Mapping[str, Iterable[int]] | None = None) -> Snapshot:
+def load(ids: Mapping[str, Iterable[int]] | None = None, *, personal: bool = False) -> Snapshot:
     """Every record, or for each list named in `ids` the records with those ids, with the records
     they contain, linked to one another. The records a loaded record points at must be loaded too
-    (the caller passes a closed set); a missing one raises KeyError rather than answer wrongly."""
+    (the caller passes a closed set); a missing one raises KeyError rather than answer wrongly.
+    `personal`: also the people's names (for an export or a report that shows them, never the rules)."""
     full = ids is None
     snap = Snapshot()
     for key, (model, _) in LOAD_OPTIONS.items():
         wanted = None if full else sorted(set(ids.get(key, ())))
-        snap.records[key] = sorted(_load(snap, model, model.__table__.c.id, wanted), key=lambda record: record.ref)
+        made = _load(snap, model, model.__table__.c.id, wanted, personal)
+        snap.records[key] = sorted(made, key=lambda record: record.ref)
     for parent_model, collection, order in CHILDREN:
-        _load_children(snap, parent_model, collection, order, full=full)
+        _load_children(snap, parent_model, collection, order, full=full, personal=personal)
     for model in list(snap.by_id):
         _link(snap, model, full=full)
     return snap
@@ -124,11 +126,13 @@ PERSONAL = {MeetingAttendee: frozenset({"name"}), DsaParty: frozenset({"signator
 
 
 @cache
-def _columns(model: type) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[tuple[int, Callable], ...]]:
+def _columns(
+    model: type, personal: bool = False
+) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[tuple[int, Callable], ...]]:
     """The attribute names and selected columns of a model's snapshot, and the conversions this
     module makes itself: enums and dates are read as text and converted with a dict lookup and
     `date.fromisoformat` (SQLAlchemy's own conversion was a third of a national load on SQLite)."""
-    skipped = SKIPPED | PERSONAL.get(model, frozenset())
+    skipped = SKIPPED if personal else SKIPPED | PERSONAL.get(model, frozenset())
     attrs = [attr for attr in sa.inspect(model).column_attrs if attr.key not in skipped]
     selected, conversions = [], []
     for index, attr in enumerate(attrs):
@@ -161,12 +165,12 @@ def _rows(statement: sa.Select, column: sa.Column, wanted: list[int] | None) -> 
 
 
 @cache
-def _maker(model: type, dates_as_text: bool) -> Callable[[Any], Any]:
+def _maker(model: type, dates_as_text: bool, personal: bool = False) -> Callable[[Any], Any]:
     """A function making one snapshot object from one row of `_columns(model)`, its conversions
     written out (as `collections.namedtuple` and `dataclasses` write their methods): a national
     register is some 300,000 rows, and a loop over each row's columns cost more than the query.
     `dates_as_text`: the driver gives dates as text (SQLite), else as dates (psycopg)."""
-    names, _, conversions = _columns(model)
+    names, _, conversions = _columns(model, personal)
     env: dict[str, Any] = {"new": object.__new__, "cls": mirror(model)}
     values = []
     for index, name in enumerate(names):
@@ -187,17 +191,21 @@ def _maker(model: type, dates_as_text: bool) -> Callable[[Any], Any]:
     return env["make"]
 
 
-def _load(snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | None) -> list[Any]:
+def _load(
+    snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | None, personal: bool = False
+) -> list[Any]:
     """Objects for the rows of `model`'s table (all, or where `column` is in `wanted`), their
     column attributes (foreign keys included) under their mapped names."""
-    _, columns, _ = _columns(model)
-    make = _maker(model, db.session.get_bind().dialect.name == "sqlite")
+    _, columns, _ = _columns(model, personal)
+    make = _maker(model, db.session.get_bind().dialect.name == "sqlite", personal)
     made = [make(row) for row in _rows(sa.select(*columns), column, wanted)]
     snap.by_id.setdefault(model, {}).update({obj.id: obj for obj in made})
     return made
 
 
-def _load_children(snap: Snapshot, parent_model: type, collection: str, order, *, full: bool) -> None:
+def _load_children(
+    snap: Snapshot, parent_model: type, collection: str, order, *, full: bool, personal: bool = False
+) -> None:
     relationship = sa.inspect(parent_model).relationships[collection]
     parents = snap.by_id.get(parent_model, {})
     for parent in parents.values():
@@ -207,7 +215,7 @@ def _load_children(snap: Snapshot, parent_model: type, collection: str, order, *
     snap.by_id.setdefault(child, {})
     if not parents:
         return
-    for item in _load(snap, child, foreign_key, None if full else list(parents)):
+    for item in _load(snap, child, foreign_key, None if full else list(parents), personal):
         parent = parents.get(getattr(item, foreign_key.key))
         if parent is None:
             continue

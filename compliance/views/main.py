@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
@@ -121,6 +124,32 @@ def register_error_pages(app: Flask) -> None:
         lambda error: (render_template("errors/error.html", title="This record is archived", advice=str(error)), 409),
     )
     app.jinja_env.globals["navigation_items"] = navigation_items
+    app.jinja_env.globals["link_to"] = link_to
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
+_SLOT, _INT_SLOT = "zzslotzz", "987654321987654321"
+
+
+def link_to(endpoint: str, varying: str, **fixed: Any) -> Callable[[Any], str]:
+    """A link repeated down a page (per area, per finding), routed once: `link(value)` is
+    url_for(endpoint, **fixed, varying=value). Routing is a tenth of a millisecond a link, and the
+    national dashboard has some 900 of them. A value that needs quoting is routed as usual."""
+    try:
+        slot = _SLOT
+        pattern = url_for(endpoint, **{varying: slot}, **fixed)
+    except ValueError:  # an <int:...> part
+        slot = _INT_SLOT
+        pattern = url_for(endpoint, **{varying: int(slot)}, **fixed)
+    head, _, tail = pattern.partition(slot)
+
+    def link(value: Any) -> str:
+        text = str(value)
+        if _PLAIN.fullmatch(text) and slot not in text:
+            return head + text + tail
+        return url_for(endpoint, **{varying: value}, **fixed)
+
+    return link
 
 
 def database_unavailable(error: sa.exc.OperationalError) -> ResponseReturnValue:
