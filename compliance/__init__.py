@@ -13,7 +13,7 @@ from config import BASE_DIR, Config, config_for, instance_dir
 
 from . import applog, login, runtime, security
 from .extensions import csrf, db, migrate
-from .views import edge
+from .views import edge, saved
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -35,6 +35,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     edge.init_app(app)  # before sign-in: a NUL in the address must not reach a query
     login.init_app(app)
     csrf.init_app(app)
+    saved.init_app(app)
     WTFormsHelpers(app)
     _register_templates(app)
     _register_blueprints(app)
