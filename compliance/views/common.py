@@ -41,3 +41,13 @@ def page_number() -> int:
     if not re.fullmatch(r"[0-9]{1,6}", text):
         return 1
     return min(max(int(text), 1), MAX_PAGE)
+
+
+LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~%#?=&+-]{0,500}")
+
+
+def return_to() -> str | None:
+    """The `next` of the query string when it is a path of this site ("/findings/12"), else None:
+    never another site ("//evil.example", "https://...", "/\\evil.example"), so no open redirect."""
+    text = request.args.get("next", "")
+    return text if LOCAL_PATH.fullmatch(text) else None
