@@ -192,7 +192,9 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
             if link and error.ref == link[0][1]:
                 version, link_version = None, error.version
         else:
-            linked = f" and linked to {link[1].name if hasattr(link[1], 'name') else link[0][1]}" if link else ""
+            linked = ""
+            if link:
+                linked = f" and linked to the {records.TITLES[link[0][0]][1]} {getattr(link[1], 'name', link[0][1])}"
             flash(f"The {noun} {record['ref']} has been saved{linked}.")
             return redirect(return_to() or url_for("records.detail", key=key, ref=record["ref"]))
     return render_template(
