@@ -418,3 +418,13 @@ def financial_year(on: date | None = None) -> str:
     on = on or register.default_as_of()
     start = on.year if on.month >= 4 else on.year - 1
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+def load_party_organisations(dsa: Any) -> None:
+    """The organisations of a DSA's parties in one query (then `party.organisation` reads them
+    from the session, not one query per party)."""
+    from ..models import Organisation
+
+    ids = sorted({party.organisation_id for party in dsa.parties})
+    if ids:
+        list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))))

@@ -103,6 +103,7 @@ def lawful_basis(text: str) -> Builder:
 def signatures(subject: Subject) -> list[Action]:
     """DSA_UNSIGNED: each party's signature still to record, and the parties themselves."""
     dsa = subject.obj
+    records.load_party_organisations(dsa)
     actions = [
         Action(
             f"Record the signature of {party.organisation.name}",

@@ -384,8 +384,10 @@ def _part(key: str, ref: str, part: str) -> ResponseReturnValue:
     record = records.exchange_record(key, obj)
     if part == "retention":
         initial = record_forms.part_to_form_data(part, record.get("retention", {}))
-    else:
-        initial = {"kind": "prevent_priority_area", "financial_year": records.financial_year()}
+    else:  # the first designation without its source, else one for this financial year
+        unsourced = next((d for d in record.get("designations", []) if not d.get("source")), None)
+        initial = record_forms.part_to_form_data(part, unsourced or {})
+        initial = initial or {"kind": "prevent_priority_area", "financial_year": records.financial_year()}
     form = record_forms.part_form_class(part)(data=initial if request.method == "GET" else None)
     version = posted_version() if request.method == "POST" else obj.record_version
     conflict = None

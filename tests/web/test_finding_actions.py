@@ -237,3 +237,66 @@ def test_a_link_to_a_record_outside_the_user_s_areas_is_not_found(client_for):
     )
     assert refused.status_code == 404
     assert db.session.scalar(sa.select(Dpia).where(Dpia.ref == "dpia-x")) is None
+
+
+def _open(code: str) -> tuple[int, str]:
+    row = db.session.execute(
+        sa.select(Finding.id, Finding.subject_ref)
+        .where(Finding.rule_code == code, Finding.status == FindingStatus.OPEN)
+        .order_by(Finding.id)
+    ).first()
+    return row.id, row.subject_ref
+
+
+def _follow_fix(client, finding_id: int, starts: str) -> tuple[str, str]:
+    links = _fix_it_links(client.get(f"/findings/{finding_id}").data.decode())
+    link = next(link for link in links if link.startswith(starts))
+    return link, client.get(link).data.decode()
+
+
+def test_a_flow_s_retention_recorded_from_its_finding_closes_it(every_rule, client_for):
+    admin = client_for("admin")
+    finding_id, flow_ref = _open("RETENTION_MISSING")
+    link, page = _follow_fix(admin, finding_id, f"/records/data_flows/{flow_ref}/retention")
+    data = {**_form_fields(page), "period": "6 years", "trigger": "case_closure", "disposal": "Deleted"}
+    saved = admin.post(link, data=data)
+    assert saved.status_code == 302, saved.data.decode()[:2000]
+    assert saved.headers["Location"] == f"/findings/{finding_id}"
+    page = admin.get(saved.headers["Location"]).data.decode()
+    assert "This closed" in page and "govuk-notification-banner--success" in page
+    db.session.remove()
+    assert db.session.get(Finding, finding_id).status == FindingStatus.REMEDIATED
+    flow = db.session.scalar(sa.select(DataFlow).where(DataFlow.ref == flow_ref))
+    assert (flow.retention_period, flow.retention_trigger.value) == ("6 years", "case_closure")
+
+
+def test_an_area_s_designation_with_its_source_closes_designation_unsourced(every_rule, client_for):
+    admin = client_for("admin")
+    finding_id, area_ref = _open("DESIGNATION_UNSOURCED")
+    link, page = _follow_fix(admin, finding_id, f"/records/areas/{area_ref}/designation")
+    # The designation without a source comes first, for the user to add it...
+    assert _form_fields(page)["financial_year"] == "2021/22"
+    data = {**_form_fields(page), "source": "Home Office letter"}
+    assert data["kind"] == "prevent_priority_area"
+    saved = admin.post(link, data=data)
+    assert saved.status_code == 302, re.findall(r'govuk-error-message">(.*?)</', saved.data.decode(), re.S)
+    assert saved.headers["Location"] == f"/findings/{finding_id}"
+    db.session.remove()
+    assert db.session.get(Finding, finding_id).status == FindingStatus.OPEN  # no designation for this year
+    # ...then one of each kind for the register's financial year.
+    for kind in ("prevent_priority_area", "dovetail_area"):
+        page = admin.get(link).data.decode()
+        assert re.fullmatch(r"\d{4}/\d{2}", _form_fields(page)["financial_year"])
+        data = {**_form_fields(page), "kind": kind, "value": "yes", "source": "Home Office letter"}
+        saved = admin.post(link, data=data)
+        assert saved.status_code == 302, re.findall(r'govuk-error-message">(.*?)</', saved.data.decode(), re.S)
+    db.session.remove()
+    assert db.session.get(Finding, finding_id).status == FindingStatus.REMEDIATED
+
+
+def test_a_dsa_s_missing_signature_is_one_step_from_its_finding(every_rule, client_for):
+    admin = client_for("admin")
+    finding_id, dsa_ref = _open("DSA_UNSIGNED")
+    links = _fix_it_links(admin.get(f"/findings/{finding_id}").data.decode())
+    assert any(link.startswith(f"/records/dsas/{dsa_ref}/parties/") for link in links)
+    assert any("fields=party_organisations" in link for link in links)
