@@ -156,14 +156,14 @@ def test_a_dpo_records_a_dpia_from_its_finding_and_is_told_what_it_closed_and_op
         status=re.search(r'name="status".*?<option[^>]*value="([^"]+)"[^>]*selected', text, re.S).group(1),
     )
     assert data["status"] == "completed"
-    data.update({"completed_on-day": "1", "completed_on-month": "2", "completed_on-year": "2026"})
-    data.update({"review_due-day": "1", "review_due-month": "2", "review_due-year": "2027"})
+    data.update(completed_on=["1", "2", "2026"], review_due=["1", "2", "2027"])
     saved = dpo.post(link, data=data)
     assert saved.status_code == 302, saved.data.decode()[:3000]
     assert saved.headers["Location"] == finding_page
     db.session.remove()
     flow = db.session.scalar(sa.select(DataFlow).where(DataFlow.ref == flow_ref))
     assert flow.dpia.ref == data["ref"]
+    assert (flow.dpia.completed_on.isoformat(), flow.dpia.review_due.isoformat()) == ("2026-02-01", "2027-02-01")
     page = dpo.get(finding_page).data.decode()
     assert "govuk-notification-banner--success" in page
     assert "This closed" in page and f'href="{finding_page}"' in page
@@ -279,7 +279,7 @@ def test_an_area_s_designation_with_its_source_closes_designation_unsourced(ever
     data = {**_form_fields(page), "source": "Home Office letter"}
     assert data["kind"] == "prevent_priority_area"
     saved = admin.post(link, data=data)
-    assert saved.status_code == 302, re.findall(r'govuk-error-message">(.*?)</', saved.data.decode(), re.S)
+    assert saved.status_code == 302, re.findall(r'govuk-error-message">.*?</span>(.*?)</', saved.data.decode(), re.S)
     assert saved.headers["Location"] == f"/findings/{finding_id}"
     db.session.remove()
     assert db.session.get(Finding, finding_id).status == FindingStatus.OPEN  # no designation for this year
@@ -289,7 +289,9 @@ def test_an_area_s_designation_with_its_source_closes_designation_unsourced(ever
         assert re.fullmatch(r"\d{4}/\d{2}", _form_fields(page)["financial_year"])
         data = {**_form_fields(page), "kind": kind, "value": "yes", "source": "Home Office letter"}
         saved = admin.post(link, data=data)
-        assert saved.status_code == 302, re.findall(r'govuk-error-message">(.*?)</', saved.data.decode(), re.S)
+        assert saved.status_code == 302, re.findall(
+            r'govuk-error-message">.*?</span>(.*?)</', saved.data.decode(), re.S
+        )
     db.session.remove()
     assert db.session.get(Finding, finding_id).status == FindingStatus.REMEDIATED
 
@@ -300,3 +302,33 @@ def test_a_dsa_s_missing_signature_is_one_step_from_its_finding(every_rule, clie
     links = _fix_it_links(admin.get(f"/findings/{finding_id}").data.decode())
     assert any(link.startswith(f"/records/dsas/{dsa_ref}/parties/") for link in links)
     assert any("fields=party_organisations" in link for link in links)
+
+
+def test_a_save_that_opens_a_finding_names_it_in_the_banner(client_for):
+    dpo = client_for("dpo")
+    path = "/records/dsas/riverford-prevent-channel-dsa/edit?fields=review_due"
+    page = dpo.get(path).data.decode()
+    assert 'name="title"' not in page
+    data = {**_form_fields(page), "review_due": ["1", "1", "2020"]}
+    saved = dpo.post(path, data=data)
+    assert saved.status_code == 302, re.findall(r'govuk-error-message">.*?</span>(.*?)</', saved.data.decode(), re.S)
+    shown = dpo.get(saved.headers["Location"]).data.decode()
+    banner = shown.split("govuk-notification-banner--success", 1)[1].split("<h1", 1)[0]
+    assert "This opened 1 finding" in banner
+    finding_id = db.session.scalar(
+        sa.select(Finding.id).where(
+            Finding.rule_code == "DSA_REVIEW_OVERDUE", Finding.subject_ref == "riverford-prevent-channel-dsa"
+        )
+    )
+    assert f'href="/findings/{finding_id}"' in banner
+    assert "DSA_REVIEW_OVERDUE" not in banner
+
+
+def test_a_panel_chair_is_offered_the_attendees_confidentiality_but_not_accepting_the_risk(client_for):
+    chair = client_for("panel_chair")
+    finding_id = db.session.scalar(
+        sa.select(Finding.id).where(Finding.rule_code == "CONFIDENTIALITY_VERBAL_ONLY").order_by(Finding.id)
+    )
+    links = _fix_it_links(chair.get(f"/findings/{finding_id}").data.decode())
+    assert links and all(re.fullmatch(r"/meetings/[a-z0-9-]+/attendees/\d+", link) for link in links), links
+    assert chair.get(links[0]).status_code == 200
