@@ -183,15 +183,15 @@ def _dpia_for(flow: Any) -> dict:
         "title": f"DPIA: {flow.name}"[:500],
         "controller": flow.sender.ref,
         "regime": "dpa_s64" if flow.sender.partner_type.value == "police" else "uk_gdpr_art35",
+        # What closes the finding is a completed DPIA; whether it records the child's best
+        # interests is for the DPO to say (CHILDREN_NO_BEST_INTERESTS), so it is not suggested.
         "status": "completed",
-        **({"best_interests_recorded": "yes"} if flow.subjects_children else {}),
     }
 
 
 def _dsa_for(flow: Any) -> dict:
     return {
         "title": f"Data sharing agreement: {flow.name}"[:500],
-        "status": "draft",
         "party_organisations": _refs(flow.sender, flow.recipient),
     }
 
@@ -271,7 +271,6 @@ ACTIONS: dict[str, tuple[Builder, ...]] = {
             "Record a data sharing agreement with this organisation",
             prefill=lambda org: {
                 "title": f"Data sharing agreement with {org.name}"[:500],
-                "status": "draft",
                 "party_organisations": [org.ref],
             },
         ),
