@@ -50,12 +50,13 @@ def _register_web(app: Flask) -> None:
 
     from . import login, security
     from .extensions import csrf
-    from .views import edge
+    from .views import edge, saved
 
     security.init_app(app)
     edge.init_app(app)  # before sign-in: a NUL in the address must not reach a query
     login.init_app(app)
     csrf.init_app(app)
+    saved.init_app(app)
     WTFormsHelpers(app)
     _register_templates(app)
     _register_blueprints(app)

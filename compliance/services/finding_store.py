@@ -34,6 +34,9 @@ class Refreshed:
     opened: int
     reopened: int
     closed: int
+    # Which findings: new or reopened, and closed (their ids), for "this save closed ... and opened ...".
+    opened_ids: tuple[int, ...] = ()
+    closed_ids: tuple[int, ...] = ()
 
 
 def _stored(
@@ -169,7 +172,7 @@ def store(
     reopened = _compare(raised, stored, area_ids, changes)
     raised_keys = {item.key for item in raised}
     closed = _close([row for key, row in stored.items() if key not in raised_keys] + gone, changes)
-    _insert_new(new, area_ids, changes)
+    new_ids = _insert_new(new, area_ids, changes)
     _write(changes)
     # ORM objects of findings loaded earlier in this session must not show the old state.
     for obj in list(db.session.identity_map.values()):
@@ -179,12 +182,12 @@ def store(
         refresh_marker.mark(as_of)
     elif subjects is not None:
         refresh_marker.after_scoped(as_of)
-    return Refreshed(as_of, raised, len(new), reopened, closed)
+    return Refreshed(as_of, raised, len(new), len(reopened), len(closed), (*new_ids, *reopened), tuple(closed))
 
 
-def _compare(raised, stored, area_ids, changes: _Changes) -> int:
-    """Updates and events for raised findings already stored; returns how many reopened."""
-    reopened = 0
+def _compare(raised, stored, area_ids, changes: _Changes) -> list[int]:
+    """Updates and events for raised findings already stored; returns the ids of those reopened."""
+    reopened: list[int] = []
     existing = [(item, stored[item.key]) for item in raised if item.key in stored]
     stored_areas = _stored_areas([row.id for _, row in existing])
     area_links: list[tuple[int, list[int]]] = []
@@ -193,7 +196,7 @@ def _compare(raised, stored, area_ids, changes: _Changes) -> int:
         if row.status == FindingStatus.REMEDIATED:
             update |= {"status": FindingStatus.OPEN, "remediated_on": None}
             changes.event(row.id, FindingEventKind.REOPENED, item.severity, FindingStatus.OPEN)
-            reopened += 1
+            reopened.append(row.id)
         elif row.severity != item.severity:
             note = f"{row.severity.value} to {item.severity.value}"
             changes.event(row.id, FindingEventKind.SEVERITY_CHANGED, item.severity, row.status, note)
@@ -216,9 +219,10 @@ def _compare(raised, stored, area_ids, changes: _Changes) -> int:
     return reopened
 
 
-def _close(rows, changes: _Changes) -> int:
-    """Close `rows` (findings no longer raised, or about records that are gone) not closed yet."""
-    closed = 0
+def _close(rows, changes: _Changes) -> list[int]:
+    """Close `rows` (findings no longer raised, or about records that are gone) not closed yet;
+    returns their ids."""
+    closed: list[int] = []
     for row in rows:
         if row.status == FindingStatus.REMEDIATED:
             continue
@@ -230,13 +234,13 @@ def _close(rows, changes: _Changes) -> int:
             FindingStatus.REMEDIATED,
             "The rules no longer raise this finding.",
         )
-        closed += 1
+        closed.append(row.id)
     return closed
 
 
-def _insert_new(new: list[RaisedFinding], area_ids: dict[str, int], changes: _Changes) -> None:
+def _insert_new(new: list[RaisedFinding], area_ids: dict[str, int], changes: _Changes) -> list[int]:
     if not new:
-        return
+        return []
     ids = current_ids({(item.subject_type, item.subject_ref) for item in new})
     rows = [
         {
@@ -264,6 +268,7 @@ def _insert_new(new: list[RaisedFinding], area_ids: dict[str, int], changes: _Ch
             for finding_id, item in zip(ids, new, strict=True)
         ]
     )
+    return ids
 
 
 def _insert_links(links: list[tuple[int, list[int]]]) -> None:

@@ -8,6 +8,7 @@ findings raised again reopen. Every step is a FindingEvent, so the history is ne
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..exchange import fields as f
 from ..extensions import db
-from ..models import Area, Finding, FindingEvent, StorageSystem
+from ..models import Area, Finding, FindingEvent, Rule, StorageSystem
 from ..models.enums import FindingEventKind, FindingStatus, Severity, SubjectType
 from ..models.finding import finding_area
 from ..rules.base import RaisedFinding
@@ -330,3 +331,47 @@ def subject_is_current(finding: Finding) -> bool:
     another record)."""
     ids = finding_store.current_ids({(finding.subject_type, finding.subject_ref)})
     return finding.subject_id is not None and ids.get((finding.subject_type, finding.subject_ref)) == finding.subject_id
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a save did to the findings the user can see: those it closed and those it opened
+    (new or reopened), as (finding id, rule title, record name), at most `SHOWN` of each, and
+    how many in all."""
+
+    closed: list[tuple[int, str, str]]
+    opened: list[tuple[int, str, str]]
+    closed_count: int
+    opened_count: int
+
+
+SHOWN = 5
+
+
+def _short(name: str, most: int = 80) -> str:
+    return name if len(name) <= most else name[: most - 1] + "…"
+
+
+def changed(scope: Scope, refreshed: Refreshed) -> Changed:
+    """The findings `refreshed` closed and opened, of those `scope` sees (a change can close a
+    finding in an area the user does not see: it is not named to them)."""
+    if not refreshed.closed_ids and not refreshed.opened_ids:
+        return Changed([], [], 0, 0)
+    titles = {code: title for code, title in db.session.execute(sa.select(Rule.code, Rule.title))}
+
+    def visible(ids: tuple[int, ...]) -> tuple[list[tuple[int, str, str]], int]:
+        found: list[tuple[int, str, str]] = []
+        ids_sorted = sorted(set(ids))
+        for start in range(0, len(ids_sorted), finding_store.CHUNK):
+            statement = sa.select(Finding.id, Finding.rule_code, Finding.subject_name, Finding.subject_ref).where(
+                Finding.id.in_(ids_sorted[start : start + finding_store.CHUNK]), scope.where(Finding)
+            )
+            found.extend(
+                (row.id, titles.get(row.rule_code, row.rule_code), _short(row.subject_name or row.subject_ref))
+                for row in db.session.execute(statement)
+            )
+        return found[:SHOWN], len(found)
+
+    closed, closed_count = visible(refreshed.closed_ids)
+    opened, opened_count = visible(refreshed.opened_ids)
+    return Changed(closed, opened, closed_count, opened_count)

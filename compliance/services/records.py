@@ -260,6 +260,54 @@ def save(
     )
 
 
+def link_field(key: str, link_key: str, field_key: str) -> f.Field | None:
+    """The field of a `link_key` record that may point at a new `key` record (a flow's `dpia` at a
+    DPIA, its `privacy_notices` at a notice), or None."""
+    if link_key not in f.BY_KEY:
+        return None
+    return next(
+        (
+            field
+            for field in f.BY_KEY[link_key].form_fields
+            if field.key == field_key and field.kind in ("ref", "refs") and field.target == key
+        ),
+        None,
+    )
+
+
+def save_linked(
+    scope: Scope,
+    key: str,
+    record: dict[str, Any],
+    *,
+    link: tuple[str, str, str],
+    actor: str,
+    link_version: int | None,
+) -> exchange.ImportResult:
+    """Create a record and point a record the user can see at it (`link`: list name, ref and field,
+    such as a flow's `dpia`), in one transaction with the same checks as any save: a DPIA recorded
+    from its flow's finding is linked to the flow by the same save."""
+    link_key, link_ref, field_key = link
+    field = link_field(key, link_key, field_key)
+    if field is None:
+        raise ValueError(f"{link_key}.{field_key} does not point at {key}")
+    subject = get_record(scope, link_key, link_ref)
+    if subject.is_archived:
+        raise Archived(f"The {TITLES[link_key][1]} {link_ref} is archived: restore it before changing it.")
+    linked = exchange_record(link_key, subject)
+    if field.kind == "refs":
+        linked[field_key] = [*linked.get(field_key, []), record["ref"]]
+    else:
+        linked[field_key] = record["ref"]
+    return write_scope.save(
+        scope,
+        {key: [record], link_key: [linked]},
+        actor=actor,
+        creating=[(key, record["ref"])],
+        versions={(link_key, link_ref): link_version},
+    )
+
+
 def counts(scope: Scope) -> dict[str, int]:
     """How many records of each type the user can see (one query per type: a fixed number)."""
     return {
@@ -352,3 +400,31 @@ def restore(scope: Scope, key: str, ref: str, *, actor: str, version: int | None
     for archive_key in f.ARCHIVE_KEYS:
         record.pop(archive_key, None)
     save(scope, key, record, actor=actor, version=version, restoring=True)
+
+
+def unused_ref(key: str, base: str) -> str:
+    """A reference for a new `key` record: `base` ("dpia-youth-referrals"), or with -2, -3... when the
+    register holds it already (in any area: a create never replaces). One query."""
+    base = base[:58].strip("-") or "record"
+    model = record_type(key).model
+    taken = set(db.session.scalars(sa.select(model.ref).where(model.ref.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, 100_000) if f"{base}-{n}" not in taken)
+
+
+def financial_year(on: date | None = None) -> str:
+    """The financial year (April to March) holding `on`, the register's date by default: "2026/27"."""
+    on = on or register.default_as_of()
+    start = on.year if on.month >= 4 else on.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def load_party_organisations(dsa: Any) -> None:
+    """The organisations of a DSA's parties in one query (then `party.organisation` reads them
+    from the session, not one query per party)."""
+    from ..models import Organisation
+
+    ids = sorted({party.organisation_id for party in dsa.parties})
+    if ids:
+        list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))))

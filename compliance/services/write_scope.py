@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +35,24 @@ from ..models import Area, Organisation, Panel, PanelMeeting
 from ..models.organisation import organisation_area
 from . import audit, register
 from .access import Forbidden, Scope
+
+# What the last save in this context did to the findings (as the user sees them), for the page
+# after it to say: "this closed ... and opened ...". Taken, and so cleared, by `take_changes()`.
+_changes: ContextVar[Any] = ContextVar("findings_changed_by_the_last_save", default=None)
+
+
+def take_changes() -> Any:
+    """The findings.Changed of the last save committed in this context (None if none was), once."""
+    changes = _changes.get()
+    _changes.set(None)
+    return changes
+
+
+def _remember_changes(scope: Scope, result: Any) -> None:
+    from . import findings
+
+    if result is not None and result.refreshed is not None:
+        _changes.set(findings.changed(scope, result.refreshed))
 
 
 class Conflict(Exception):
@@ -255,6 +274,7 @@ def save(
         confirm_visible(scope, allowed)
         _check_after_write(versions or {})
         db.session.commit()
+        _remember_changes(scope, result)
     except _ChangedMeanwhile:
         db.session.rollback()
         check_versions(versions or {})
@@ -319,7 +339,10 @@ def import_document(
     from . import exchange
 
     if scope.sees_everything:
-        return exchange.import_text(text, actor=actor, source="import", dry_run=dry_run, inspect=inspect)
+        result = exchange.import_text(text, actor=actor, source="import", dry_run=dry_run, inspect=inspect)
+        if not dry_run:
+            _remember_changes(scope, result)
+        return result
     try:
         doc, _ = exchange.check(text)
         allowed = checked(scope, {key: doc[key] for key in f.BY_KEY if key in doc})
@@ -334,4 +357,5 @@ def import_document(
         db.session.rollback()
     else:
         db.session.commit()
+        _remember_changes(scope, result)
     return result

@@ -15,6 +15,7 @@ from ..exchange import fields as f
 from ..labels import label, long_date
 from ..models.enums import SubjectType
 from ..services import finding_list, findings, reference
+from . import finding_actions
 from .common import actor, page_number, posted_version, require, scope
 from .edge import Form, attachment
 from .widgets import DateInput
@@ -137,6 +138,7 @@ def _render(finding, accept_form, remediated_form, status=200, conflict=None):
         remediated_form=remediated_form,
         can_edit=scope().can_edit_register,
         conflict=conflict,
+        actions=finding_actions.for_finding(finding, scope()),
     ), status
 
 

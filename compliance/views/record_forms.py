@@ -137,11 +137,26 @@ def _field(kind, field: f.Field, noun: str, choices: dict[str, list[tuple[str, s
     )
 
 
-def form_class(kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str, str]]]) -> type[Form]:
+def focus(kind: f.RecordType, wanted: str) -> tuple[str, ...]:
+    """The fields a focused edit form shows ("dpia,dsa" -> ("dpia", "dsa")): those of the record
+    type named in `wanted`, in the form's order; none (the whole form) when it names none."""
+    names = set(wanted.split(",")[:20])
+    own = [field.key for field in kind.form_fields if field.key in names and field.key != "ref"]
+    if kind.key == "dsas" and "party_organisations" in names:
+        own.append("party_organisations")
+    return tuple(own)
+
+
+def form_class(
+    kind: f.RecordType, noun: str, choices: dict[str, list[tuple[str, str]]], only: tuple[str, ...] = ()
+) -> type[Form]:
+    """The record's form: every field, or (`only`) the reference and the few fields a finding is about."""
     attributes: dict[str, Any] = {
-        field.key: _field(kind, field, noun, choices) for field in kind.form_fields if field.kind != "none"
+        field.key: _field(kind, field, noun, choices)
+        for field in kind.form_fields
+        if field.kind != "none" and (not only or field.key in only or field.key == "ref")
     }
-    if kind.key == "dsas":
+    if kind.key == "dsas" and (not only or "party_organisations" in only):
         # The parties are a nested list; here they are chosen, and their signatures kept.
         attributes["party_organisations"] = SelectMultipleField(
             "Parties",
@@ -190,19 +205,47 @@ def _value(field: f.Field, value: Any, had: bool) -> Any:
     return value
 
 
-def from_form(kind: f.RecordType, form: Form, existing: dict[str, Any] | None) -> dict[str, Any]:
-    """The exchange record the form describes; nested lists are kept from the stored record."""
+def from_form(
+    kind: f.RecordType, form: Form, existing: dict[str, Any] | None, only: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The exchange record the form describes; nested lists, and the fields a focused form (`only`)
+    leaves out, are kept from the stored record."""
     record: dict[str, Any] = {}
+    shown = {field.key for field in kind.form_fields if field.key in form}
     for field in kind.form_fields:
+        if field.key not in shown:
+            continue
         value = _value(field, form[field.key].data, existing is not None and field.key in existing)
         if value is not None:
             record[field.key] = value
-    own = {field.key for field in kind.form_fields}
-    record.update({key: nested for key, nested in (existing or {}).items() if key not in own})
-    if kind.key == "dsas":
+    record.update({key: kept for key, kept in (existing or {}).items() if key not in shown})
+    if kind.key == "dsas" and "party_organisations" in form:
         kept = {party["organisation"]: party for party in (existing or {}).get("parties", ())}
         record["parties"] = [kept.get(ref, {"organisation": ref}) for ref in form["party_organisations"].data]
     return record
+
+
+def prefill(kind: f.RecordType, args) -> dict[str, Any]:
+    """A new record's form's initial values from the address (`?title=...&controller=...`), as a
+    finding's "fix it" link suggests them: only the form's own fields, each read as its kind (an
+    ISO date, a list for checkboxes). Nothing is saved until the user checks and saves the form,
+    through the same checks as any save."""
+    data: dict[str, Any] = {}
+    for field in kind.form_fields:
+        if field.key not in args:
+            continue
+        if field.kind in ("refs", "enums", "checklist"):
+            data[field.key] = [value[:200] for value in args.getlist(field.key)[:50]]
+        elif field.kind == "date":
+            try:
+                data[field.key] = date.fromisoformat(args[field.key][:10])
+            except ValueError:
+                continue
+        else:
+            data[field.key] = args[field.key][:2000]
+    if kind.key == "dsas" and "party_organisations" in args:
+        data["party_organisations"] = [value[:200] for value in args.getlist("party_organisations")[:50]]
+    return data
 
 
 # Nested structures edited on their own pages: (fields, the key the parent's list uses for the party).
@@ -250,3 +293,29 @@ def nested_to_form_data(part: str, item: dict[str, Any]) -> dict[str, Any]:
             value = item[field.key]
             data[field.key] = date.fromisoformat(value) if field.kind == "date" else value
     return data
+
+
+# Parts of a record edited on their own page, as one item: a flow's retention, an area's designation.
+PARTS = {"retention": ("retention", f.RETENTION), "designations": ("designation", f.DESIGNATION)}
+
+
+def part_form_class(part: str) -> type[Form]:
+    struct, fields = PARTS[part]
+    attributes: dict[str, Any] = {field.key: _field(struct, field, "record", {}) for field in fields}
+    attributes["submit"] = SubmitField("Save", widget=GovSubmitInput())
+    return type(f"{struct.title()}Form", (Form,), attributes)
+
+
+def part_from_form(part: str, form: Form) -> dict[str, Any]:
+    _, fields = PARTS[part]
+    values = ((field.key, _value(field, form[field.key].data, had=False)) for field in fields)
+    return {key: value for key, value in values if value is not None}
+
+
+def part_to_form_data(part: str, item: dict[str, Any]) -> dict[str, Any]:
+    _, fields = PARTS[part]
+    return {
+        field.key: ("yes" if item[field.key] else "no") if field.key in BOOLEANS else item[field.key]
+        for field in fields
+        if field.key in item
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -15,7 +16,7 @@ from ..exchange.validate import InvalidDocument
 from ..reports.workbook import records_as_csv
 from ..services import audit, evidence, records, reference, related, write_scope
 from . import record_forms
-from .common import actor, page_number, posted_version, require, scope
+from .common import actor, page_number, posted_version, require, return_to, scope
 from .edge import Form, attachment
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -131,6 +132,21 @@ def edit(key: str, ref: str) -> ResponseReturnValue:
     return _edit(key, ref)
 
 
+def _link(key: str) -> tuple[tuple[str, str, str], Any] | None:
+    """`?link=data_flows:flow-ref:dpia` on a new record's form: the record (visible to the user,
+    not archived) to point at the new one once saved; 404 for a link that is not one."""
+    text = request.args.get("link", "")
+    if not text:
+        return None
+    parts = tuple(text.split(":"))
+    if len(parts) != 3 or records.link_field(key, parts[0], parts[2]) is None:
+        abort(404)
+    obj = records.get_record(scope(), parts[0], parts[1])  # 404 outside the user's areas
+    if obj.is_archived:
+        abort(404)
+    return parts, obj
+
+
 def _edit(key: str, ref: str | None) -> ResponseReturnValue:
     kind = _kind(key)
     require(scope().can_edit_register)
@@ -140,26 +156,47 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
         flash(f"The {noun} {ref} is archived: restore it before changing it.")
         return redirect(url_for("records.detail", key=key, ref=ref))
     existing = records.exchange_record(key, obj) if obj is not None else None
+    # A finding's "fix it" link: only the fields it is about (`fields`), suggested values for a new
+    # record, the record to link it to (`link`), and the page to go back to (`next`, a local path).
+    only = record_forms.focus(kind, request.args.get("fields", "")) if ref else ()
+    link = _link(key) if ref is None else None
     # The version the form was built from: a save against a newer one is refused (write_scope.Conflict).
     version = posted_version() if request.method == "POST" else (obj.record_version if obj is not None else None)
-    form_class = record_forms.form_class(kind, noun, _choices(kind))
-    form = form_class(data=record_forms.to_form_data(kind, existing) if existing and request.method == "GET" else None)
+    link_version = _posted_number("link_version") if request.method == "POST" else (link and link[1].record_version)
+    form_class = record_forms.form_class(kind, noun, _choices(kind), only)
+    if request.method != "GET":
+        initial = None
+    elif existing:
+        initial = record_forms.to_form_data(kind, existing)
+    else:
+        initial = record_forms.prefill(kind, request.args) or None
+    form = form_class(data=initial)
     if ref:
         # The ref names the record: editing never changes it, whatever a request sends.
         form.ref.validators = ()
         form.ref.data = ref
     conflict = None
     if form.validate_on_submit():
-        record = record_forms.from_form(kind, form, existing)
+        record = record_forms.from_form(kind, form, existing, only)
         try:
-            records.save(scope(), key, record, actor=actor(), creating=ref is None, version=version)
+            if link:
+                records.save_linked(
+                    scope(), key, record, link=link[0], actor=actor(), link_version=link_version or None
+                )
+            else:
+                records.save(scope(), key, record, actor=actor(), creating=ref is None, version=version)
         except InvalidDocument as error:
             _attach_problems(form, error, editing=ref is not None)
         except write_scope.Conflict as error:
             conflict, version = error, error.version  # what the user typed stays in the form
+            if link and error.ref == link[0][1]:
+                version, link_version = None, error.version
         else:
-            flash(f"The {noun} {record['ref']} has been saved.")
-            return redirect(url_for("records.detail", key=key, ref=record["ref"]))
+            linked = ""
+            if link:
+                linked = f" and linked to the {records.TITLES[link[0][0]][1]} {getattr(link[1], 'name', link[0][1])}"
+            flash(f"The {noun} {record['ref']} has been saved{linked}.")
+            return redirect(return_to() or url_for("records.detail", key=key, ref=record["ref"]))
     return render_template(
         "records/form.html",
         key=key,
@@ -168,10 +205,18 @@ def _edit(key: str, ref: str | None) -> ResponseReturnValue:
         ref=ref,
         noun=noun,
         title=records.TITLES[key][0],
-        fields=[field.key for field in kind.form_fields] + (["party_organisations"] if key == "dsas" else []),
+        fields=list(only)
+        or [field.key for field in kind.form_fields] + (["party_organisations"] if key == "dsas" else []),
         record_version=version or "",
+        link=link and {"noun": records.TITLES[link[0][0]][1], "name": getattr(link[1], "name", link[0][1])},
+        link_version=link_version or "",
         conflict=conflict,
     ), (409 if conflict else 400 if request.method == "POST" else 200)
+
+
+def _posted_number(name: str) -> int | None:
+    text = request.form.get(name, "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _attach_problems(form, error: InvalidDocument, editing: bool) -> None:
@@ -300,7 +345,7 @@ def nested(key: str, ref: str, part: str, party: str) -> ResponseReturnValue:
             conflict, version = error, error.version
         else:
             flash("Saved.")
-            return redirect(url_for("records.detail", key=key, ref=ref))
+            return redirect(return_to() or url_for("records.detail", key=key, ref=ref))
     title = NESTED_TITLES[part].format(party=party)
     return render_template(
         "records/nested.html",
@@ -308,6 +353,67 @@ def nested(key: str, ref: str, part: str, party: str) -> ResponseReturnValue:
         key=key,
         ref=ref,
         page_title=title,
+        fields=[name for name in form._fields if name not in ("csrf_token", "submit")],
+        record_version=version or "",
+        conflict=conflict,
+    ), (409 if conflict else 400 if request.method == "POST" else 200)
+
+
+PART_TITLES = {"retention": "How long the data of {name} is kept", "designations": "A designation of {name}"}
+
+
+@bp.route("/data_flows/<ref>/retention", methods=["GET", "POST"])
+def retention(ref: str) -> ResponseReturnValue:
+    """A flow's retention: its period, what starts it, review points and disposal."""
+    return _part("data_flows", ref, "retention")
+
+
+@bp.route("/areas/<ref>/designation", methods=["GET", "POST"])
+def designation(ref: str) -> ResponseReturnValue:
+    """An area's designation for a financial year, with its source: replaces the one of the same
+    kind and year, or is added."""
+    return _part("areas", ref, "designations")
+
+
+def _part(key: str, ref: str, part: str) -> ResponseReturnValue:
+    require(scope().can_edit_register)
+    obj = records.get_record(scope(), key, ref)
+    if obj.is_archived:
+        flash(f"The {records.TITLES[key][1]} {ref} is archived: restore it before changing it.")
+        return redirect(url_for("records.detail", key=key, ref=ref))
+    record = records.exchange_record(key, obj)
+    if part == "retention":
+        initial = record_forms.part_to_form_data(part, record.get("retention", {}))
+    else:  # the first designation without its source, else one for this financial year
+        unsourced = next((d for d in record.get("designations", []) if not d.get("source")), None)
+        initial = record_forms.part_to_form_data(part, unsourced or {})
+        initial = initial or {"kind": "prevent_priority_area", "financial_year": records.financial_year()}
+    form = record_forms.part_form_class(part)(data=initial if request.method == "GET" else None)
+    version = posted_version() if request.method == "POST" else obj.record_version
+    conflict = None
+    if form.validate_on_submit():
+        item = record_forms.part_from_form(part, form)
+        if part == "retention":
+            record["retention"] = item
+        else:
+            same = (item["kind"], item["financial_year"])
+            kept = [d for d in record.get("designations", []) if (d["kind"], d["financial_year"]) != same]
+            record["designations"] = [*kept, item]
+        try:
+            records.save(scope(), key, record, actor=actor(), version=version)
+        except InvalidDocument as error:
+            _attach_problems(form, error, editing=True)
+        except write_scope.Conflict as error:
+            conflict, version = error, error.version
+        else:
+            flash(f"The {records.TITLES[key][1]} {ref} has been saved.")
+            return redirect(return_to() or url_for("records.detail", key=key, ref=ref))
+    return render_template(
+        "records/nested.html",
+        form=form,
+        key=key,
+        ref=ref,
+        page_title=PART_TITLES[part].format(name=getattr(obj, "name", ref)),
         fields=[name for name in form._fields if name not in ("csrf_token", "submit")],
         record_version=version or "",
         conflict=conflict,

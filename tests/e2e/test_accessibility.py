@@ -13,6 +13,12 @@ from .conftest import SSO_PEOPLE, screenshot, sign_in
 
 WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
+FIX_DPIA = (
+    "/records/dpias/new?ref=dpia-college-to-council-referrals&title=DPIA%3A+College+referrals"
+    "&controller=riverford-city-council&status=completed&link=data_flows:college-to-council-referrals:dpia"
+    "&next=/findings/1"
+)
+
 # (role, path, what to do on the page before checking it, expected status)
 PAGES = [
     (None, "/sign-in", None),
@@ -71,6 +77,21 @@ PAGES = [
     ("panel_chair", "/meetings/riverford-channel-2026-11", "submit-organisation-empty"),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "add-organisation"),
     ("dpo", "/records/organisations/fenbridge-mentoring-cic", None),
+    # From a finding to its fix (issue 17 item 1): findings with their "Fix it" actions, the forms
+    # they open (pre-filled and linked, narrowed to a few fields, a flow's retention, an area's
+    # designation), and the finding again after the save, with the green banner of what it closed.
+    ("dpo", "/findings/9", None),
+    ("dpo", "/findings/15", None),
+    (
+        "dpo",
+        "/records/organisations/riverford-pathways-mentoring/edit?fields=complaints_procedure_ref&next=/findings/21",
+        None,
+    ),
+    ("dpo", "/records/data_flows/council-to-police-referrals/retention?next=/findings/3", None),
+    ("dpo", "/records/areas/riverford/designation", None),
+    ("dpo", "/records/areas/riverford/designation", "submit-empty"),
+    ("dpo", FIX_DPIA, None),
+    ("dpo", FIX_DPIA, "save"),  # back on the finding, closed, with the banner
     ("dpo", "/", None),
 ]
 
@@ -96,6 +117,8 @@ def _act(page, action: str | None) -> None:
     elif action == "archive":
         page.get_by_label("Why is it being archived?").fill("Replaced by the council's new notice")
         page.get_by_role("button", name="Yes, archive it").click()
+    elif action == "save":
+        page.get_by_role("button", name="Save").click()
     elif action == "restore":
         page.get_by_role("button", name=re.compile("^Restore")).click()
     if action:

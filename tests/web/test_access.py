@@ -38,6 +38,8 @@ ACCESS = {
     "records.edit": ("GET", f"/records/data_flows/{FLOW}/edit", EDITORS),
     "records.nested": ("GET", "/records/dsas/riverford-prevent-channel-dsa/parties/riverford-college", EDITORS),
     "records.archive": ("GET", "/records/storage_systems/pcm/archive", EDITORS),
+    "records.retention": ("GET", f"/records/data_flows/{FLOW}/retention", EDITORS),
+    "records.designation": ("GET", "/records/areas/riverford/designation", EDITORS),
     "records.restore": ("POST", "/records/storage_systems/pcm/restore", {**EDITORS, "admin": 302, "dpo": 302}),
     "flow_map.area_map": ("GET", "/areas/riverford/map", R),
     "findings.index": ("GET", "/findings/", R),

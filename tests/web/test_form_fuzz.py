@@ -35,6 +35,12 @@ DEMO_RECORDS = {
 }
 
 
+FIX_DPIA = (
+    "/records/dpias/new?ref=dpia-college-to-council-referrals&title=DPIA&controller=riverford-city-council"
+    "&status=completed&link=data_flows:college-to-council-referrals:dpia&next=/findings/1"
+)
+
+
 def form_pages() -> list[tuple[str, str]]:
     """(page that shows the form, where it posts) for every form."""
     pages = [(f"/records/{key}/new", f"/records/{key}/new") for key in f.BY_KEY]
@@ -43,6 +49,11 @@ def form_pages() -> list[tuple[str, str]]:
         ("/records/dsas/riverford-prevent-channel-dsa/parties/riverford-college",) * 2,
         ("/records/data_flows/council-to-police-referrals/lawful_bases/eastshire-police",) * 2,
         ("/records/dsas/riverford-prevent-channel-dsa/documents",) * 2,
+        ("/records/data_flows/council-to-police-referrals/retention",) * 2,
+        ("/records/areas/riverford/designation",) * 2,
+        # A finding's "fix it" forms: pre-filled and linked, or narrowed to a few fields.
+        (FIX_DPIA,) * 2,
+        ("/records/data_flows/council-to-police-referrals/edit?fields=dsa,mou&next=/findings/1",) * 2,
         ("/meetings/start/riverford-channel",) * 2,
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/attendees"),
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/minuted-statement"),

@@ -142,6 +142,8 @@ def _post_routes(app) -> dict[str, list[str]]:
             "/records/dsas/riverford-prevent-channel-dsa/parties/riverford-college",
             "/records/data_flows/council-to-police-referrals/lawful_bases/eastshire-police",
         ],
+        "records.retention": ["/records/data_flows/council-to-police-referrals/retention"],
+        "records.designation": ["/records/areas/riverford/designation"],
         "findings.accept": [f"/findings/{finding}/accept"],
         "findings.accept_several": ["/findings/?area=riverford"],
         "findings.remediated": [f"/findings/{finding}/remediated"],
