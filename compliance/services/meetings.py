@@ -156,14 +156,6 @@ def start_meeting(
     actor: str,
 ) -> str:
     ref = new_meeting_ref(panel, held_on)
-    meeting = PanelMeeting(
-        ref=ref,
-        panel=panel,
-        held_on=held_on,
-        minutes_ref=minutes_ref,
-        cases_discussed=cases_discussed,
-        resident_area_police_present=police_present,
-    )
     previous = None
     if copy_attendees:
         previous = db.session.scalar(
@@ -173,6 +165,15 @@ def start_meeting(
             .order_by(PanelMeeting.held_on.desc(), PanelMeeting.ref.desc())
             .limit(1)
         )
+
+    meeting = PanelMeeting(
+        ref=ref,
+        panel=panel,
+        held_on=held_on,
+        minutes_ref=minutes_ref,
+        cases_discussed=cases_discussed,
+        resident_area_police_present=police_present,
+    )
 
     def change(new: PanelMeeting) -> None:
         for position, attendee in enumerate(previous.attendees if previous is not None else ()):
