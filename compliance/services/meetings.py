@@ -212,6 +212,84 @@ def add_attendee(
     add_attendees(scope, meeting, [new], actor, version)
 
 
+def regular_attendees(meeting: PanelMeeting, recent: int = 6) -> list[MeetingAttendee]:
+    """The people who attended the panel's `recent` latest other meetings (one of each role,
+    organisation and name, the latest first), less those already recorded at this meeting: the
+    chair ticks who came (two queries)."""
+    latest = (
+        sa.select(PanelMeeting.id)
+        .where(PanelMeeting.panel_id == meeting.panel_id, PanelMeeting.id != meeting.id)
+        .order_by(PanelMeeting.held_on.desc(), PanelMeeting.ref.desc())
+        .limit(recent)
+    )
+    statement = (
+        sa.select(MeetingAttendee)
+        .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
+        .options(selectinload(MeetingAttendee.organisation))
+        .where(MeetingAttendee.meeting_id.in_(latest))
+        .order_by(PanelMeeting.held_on.desc(), MeetingAttendee.position)
+    )
+    seen = {(a.role, a.organisation_id, a.name) for a in meeting.attendees}
+    out = []
+    for item in db.session.scalars(statement):
+        key = (item.role, item.organisation_id, item.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def preview(meeting: PanelMeeting, new: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """The meeting's attendees as they would be with `new` added, and the findings the rules
+    would raise about the meeting then: for the chair to check before anything is written."""
+    from types import SimpleNamespace
+
+    from ..rules.base import REGISTRY
+    from ..rules.context import RuleContext
+    from ..rules.engine import evaluate
+    from . import register
+
+    organisations = _organisations(item["organisation"] for item in new)
+    added = []
+    for item in new:
+        confidentiality = item.get("confidentiality")
+        added.append(
+            SimpleNamespace(
+                id=None,
+                name=item.get("name"),
+                role=item["role"],
+                organisation=organisations[item["organisation"]],
+                membership=Membership(item["membership"]) if item.get("membership") else None,
+                confidentiality=SimpleNamespace(
+                    method=ConfidentialityMethod(confidentiality["method"]),
+                    minutes_ref=confidentiality.get("minutes_ref"),
+                    signed_on=date.fromisoformat(confidentiality["signed_on"])
+                    if confidentiality.get("signed_on")
+                    else None,
+                )
+                if confidentiality
+                else None,
+            )
+        )
+    attendees = [*meeting.attendees, *added]
+    stand_in = SimpleNamespace(
+        ref=meeting.ref,
+        panel=meeting.panel,
+        held_on=meeting.held_on,
+        cases_discussed=meeting.cases_discussed,
+        resident_area_police_present=meeting.resident_area_police_present,
+        attendees=attendees,
+    )
+    ctx = RuleContext(
+        as_of=register.default_as_of(),
+        partner_types=register.partner_types(),
+        commencements=register.commencement_dates(),
+    )
+    ctx.__dict__["meetings"] = [stand_in]
+    codes = [code for code, spec in REGISTRY.items() if spec.subject_type.value == "panel_meeting"]
+    return attendees, evaluate(ctx, codes)
+
+
 def attendee(meeting: PanelMeeting, attendee_id: int) -> tuple[int, MeetingAttendee]:
     """The attendee of this meeting with this id, and where it is in the meeting's list; NotVisible
     when the meeting has no such attendee (a page opened before the list changed names one by its
