@@ -197,7 +197,14 @@ def add_attendees(meeting_ref: str) -> ResponseReturnValue:
     return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#add-attendees")
 
 
-_BUTTONS = {"several-submit", "several-confirm", "several-change", "several-add_row", "several-csrf_token", "csrf_token"}
+_BUTTONS = {
+    "several-submit",
+    "several-confirm",
+    "several-change",
+    "several-add_row",
+    "several-csrf_token",
+    "csrf_token",
+}
 
 
 @bp.get("/<meeting_ref>/check")

@@ -37,6 +37,9 @@ PAGES = [
     ("panel_chair", "/meetings/", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "submit-attendee-empty"),
+    ("panel_chair", "/meetings/riverford-channel-2026-11", "submit-attendees-empty"),
+    ("panel_chair", "/meetings/riverford-channel-2026-11", "check-attendees"),  # the check page
+    ("panel_chair", "/meetings/riverford-channel-2026-11/check", None),
     ("panel_chair", "/meetings/start/riverford-channel", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "click-change"),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "click-remove"),
@@ -70,6 +73,15 @@ PAGES = [
 ]
 
 
+def _add_attendees(page, action: str) -> None:
+    """The "Add who attended" form: sent empty, or with a regular and a typed attendee (the check page)."""
+    if action == "check-attendees":
+        page.locator("input[name=several-regulars]").first.check()
+        page.get_by_label("Role of attendee 1").fill("Housing Officer")
+        page.get_by_label("Organisation of attendee 1").select_option("riverford-city-council")
+    page.get_by_role("button", name="Continue").click()
+
+
 def _act(page, action: str | None) -> None:
     if action == "submit-empty":
         page.locator("main form[method=post] button[type=submit], main form[novalidate] button").last.click()
@@ -81,7 +93,10 @@ def _act(page, action: str | None) -> None:
         page.get_by_label("Name of the organisation").fill("Fenbridge Mentoring CIC")
         page.get_by_label("Partner type").select_option("intervention_provider")
         page.get_by_role("button", name="Add the organisation").click()
+    elif action in ("submit-attendees-empty", "check-attendees"):
+        _add_attendees(page, action)
     elif action == "submit-attendee-empty":
+        page.locator("#add-attendee summary").click()
         page.get_by_role("button", name="Add the attendee").click()
     elif action in ("click-change", "click-remove"):  # attendees are named by id: follow the page's link
         page.get_by_role("link", name=re.compile("^Change" if action == "click-change" else "^Remove")).first.click()

@@ -45,6 +45,7 @@ def form_pages() -> list[tuple[str, str]]:
         ("/records/dsas/riverford-prevent-channel-dsa/documents",) * 2,
         ("/meetings/start/riverford-channel",) * 2,
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/attendees"),
+        (f"/meetings/{MEETING}", f"/meetings/{MEETING}/attendees/several"),
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/minuted-statement"),
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/organisations"),
         ("ATTENDEE",) * 2,
