@@ -172,6 +172,10 @@ def add_attendees(meeting_ref: str) -> ResponseReturnValue:
             form.rows.append_entry()
             form.prepare(meetings.partner_organisations(meeting.panel), meetings.regular_attendees(meeting))
         return _show(meeting, attendees_form=form)
+    try:  # before the form is checked: who it may tick depends on the meeting as the page saw it
+        write_scope.check_versions({("meetings", meeting_ref): posted_version()})
+    except write_scope.Conflict as error:
+        return _changed_meanwhile(meeting_ref, error, attendees_form=form)
     if not form.validate_on_submit():
         return _show(meeting, attendees_form=form, status=400)
     new = form.attendees()
