@@ -90,6 +90,11 @@ def _meeting(meeting: Any, redact: bool) -> dict[str, Any]:
     return out
 
 
+def meeting(obj: Any) -> dict[str, Any]:
+    """One panel meeting, with its attendees, as the exchange format writes it within its panel."""
+    return _meeting(obj, False)
+
+
 def record(record_type: f.RecordType, obj: Any, redact: bool = False) -> dict[str, Any]:
     """One record as the exchange format writes it."""
     out = _fields(obj, record_type.fields, redact)

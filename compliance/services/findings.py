@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Area, Finding, FindingEvent, Rule, StorageSystem
 from ..models.enums import FindingEventKind, FindingStatus, Severity, SubjectType
 from ..models.finding import finding_area
-from ..rules.base import RaisedFinding
+from ..rules.base import REGISTRY, RaisedFinding
 from ..rules.context import RuleContext
 from ..rules.engine import DATED, evaluate
 from . import area_scope, finding_store, reference, refresh_marker, register, snapshot
@@ -122,6 +122,32 @@ def refresh_after_change(
             break
         areas |= more
     return refresh(actor, as_of)
+
+
+def refresh_meeting(meeting, actor: str, *, attendance_changed: bool, panel_too: bool = False) -> Refreshed:
+    """The refresh after a change to one panel meeting: the rules about that meeting (G24, G25)
+    over that meeting alone, and with `panel_too` (a new meeting) the rules about its panel, so
+    its cost does not grow with the panel's history. When an organisation began or stopped
+    attending the panel (`attendance_changed`), what the panel's areas decide about organisations
+    (G31) may change too: the areas of the panel are refreshed instead."""
+    panel = meeting.panel
+    if attendance_changed:
+        touched = {("panels", panel.ref)}
+        affected = touched | {("areas", area.ref) for area in panel.areas}
+        return refresh_after_change(actor, touched, affected)
+    reference.ensure_loaded()
+    as_of = register.default_as_of()
+    ctx = RuleContext(
+        as_of=as_of,
+        partner_types=register.partner_types(),
+        commencements=register.commencement_dates(),
+        panels=[panel] if panel_too else (),
+    )
+    ctx.__dict__["meetings"] = [meeting]
+    kinds = {SubjectType.PANEL_MEETING, SubjectType.PANEL} if panel_too else {SubjectType.PANEL_MEETING}
+    codes = [code for code, spec in REGISTRY.items() if spec.subject_type in kinds]
+    subjects = {(SubjectType.PANEL_MEETING, meeting.ref)} | ({(SubjectType.PANEL, panel.ref)} if panel_too else set())
+    return finding_store.store(evaluate(ctx, codes), as_of=as_of, actor=actor, subjects=subjects)
 
 
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:

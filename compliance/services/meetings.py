@@ -1,32 +1,30 @@
 """The panel chair's work: meetings, attendees and how each accepted confidentiality.
 
-Every change is written as the panel's exchange record through the import, so it is validated,
-audited and followed by a findings refresh in one transaction, exactly like a file import.
+Every change writes that meeting's rows only (write_scope.save_meeting): checked against the
+user's scope, the meeting's version and the exchange schema, audited as a change of the panel
+(the meeting before and after), and followed by a refresh of that meeting's findings, in one
+transaction. Its cost does not grow with the panel's history (bench/meeting_action.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..exchange import fields as f
-from ..exchange import serialise
 from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
-from ..models import MeetingAttendee, Organisation, Panel, PanelMeeting
+from ..models import ConfidentialityRecord, MeetingAttendee, Organisation, Panel, PanelMeeting
+from ..models.enums import ConfidentialityMethod, Membership
 from ..models.organisation import organisation_area
 from ..models.panel import panel_area
-from . import audit, write_scope
+from . import audit, findings, write_scope
 from .access import Forbidden, NotVisible, Scope
-from .records import Archived
-
-PANELS = f.BY_KEY["panels"]
 
 
 def panels(scope: Scope) -> list[Panel]:
@@ -75,27 +73,31 @@ def partner_organisations(panel: Panel) -> list[Organisation]:
     return list(db.session.scalars(statement))
 
 
-def _write_panel(
+def _write_meeting(
     scope: Scope,
-    panel: Panel,
-    change: Callable[[dict[str, Any]], None],
+    meeting: PanelMeeting,
+    change: Callable[[PanelMeeting], None],
     actor: str,
-    meeting: tuple[str, int | None] | None = None,
+    version: int | None = None,
+    *,
+    creating: bool = False,
+    panel_too: bool = False,
 ) -> None:
-    """Write the panel's record with `change` made to it. `meeting`: (ref, the version of the
-    meeting the user's page showed): refused with write_scope.Conflict if it changed since."""
-    scope.require(scope.can_record_meetings_of(panel))
-    if panel.is_archived:
-        raise Archived(f"The panel {panel.ref} is archived: a DPO must restore it before its meetings can change.")
-    record = serialise.record(PANELS, panel)
-    record.setdefault("meetings", [])
-    change(record)
-    versions = {("meetings", meeting[0]): meeting[1]} if meeting else None
-    write_scope.save(scope, {"panels": [record]}, actor=actor, versions=versions)
+    """Write `change` to this meeting's rows only (write_scope.save_meeting: scope, version, schema,
+    audit, one transaction) and refresh the findings about this meeting only."""
+
+    def refresh(changed: PanelMeeting, attendance_changed: set[int]):
+        return findings.refresh_meeting(
+            changed, actor, attendance_changed=bool(attendance_changed), panel_too=panel_too
+        )
+
+    write_scope.save_meeting(scope, meeting, change, actor=actor, refresh=refresh, version=version, creating=creating)
 
 
-def _meeting_of(record: dict[str, Any], ref: str) -> dict[str, Any]:
-    return next(m for m in record["meetings"] if m["ref"] == ref)
+def same_day_meetings(panel: Panel, held_on: date) -> list[str]:
+    """The refs of the panel's meetings already recorded on this date."""
+    statement = sa.select(PanelMeeting.ref).where(PanelMeeting.panel_id == panel.id, PanelMeeting.held_on == held_on)
+    return sorted(db.session.scalars(statement))
 
 
 def new_meeting_ref(panel: Panel, held_on: date) -> str:
@@ -104,6 +106,44 @@ def new_meeting_ref(panel: Panel, held_on: date) -> str:
     if base not in taken:
         return base
     return next(f"{base}-{n}" for n in range(2, 1000) if f"{base}-{n}" not in taken)
+
+
+def _organisations(refs: Iterable[str]) -> dict[str, Organisation]:
+    refs = sorted(set(refs))
+    if not refs:
+        return {}
+    return {o.ref: o for o in db.session.scalars(sa.select(Organisation).where(Organisation.ref.in_(refs)))}
+
+
+def _attendee(item: dict[str, Any], organisations: dict[str, Organisation], position: int) -> MeetingAttendee:
+    """A new attendee row from an exchange-format attendee (its organisation by ref)."""
+    organisation = organisations.get(item["organisation"])
+    if organisation is None:
+        raise InvalidDocument([Problem("attendees.organisation", f"{item['organisation']} is not in the register")])
+    attendee = MeetingAttendee(
+        position=position,
+        name=item.get("name"),
+        role=item["role"],
+        organisation=organisation,
+        membership=Membership(item["membership"]) if item.get("membership") else None,
+    )
+    _set_confidentiality(attendee, item.get("confidentiality"))
+    return attendee
+
+
+def _set_confidentiality(attendee: MeetingAttendee, record: dict[str, Any] | None) -> None:
+    if not record:
+        attendee.confidentiality = None
+        return
+    method = ConfidentialityMethod(record["method"])
+    signed_on = date.fromisoformat(record["signed_on"]) if record.get("signed_on") else None
+    current = attendee.confidentiality
+    if current is None:
+        attendee.confidentiality = ConfidentialityRecord(
+            method=method, minutes_ref=record.get("minutes_ref"), signed_on=signed_on
+        )
+    else:  # changed in place: the attendee keeps its record's id
+        current.method, current.minutes_ref, current.signed_on = method, record.get("minutes_ref"), signed_on
 
 
 def start_meeting(
@@ -118,35 +158,138 @@ def start_meeting(
     actor: str,
 ) -> str:
     ref = new_meeting_ref(panel, held_on)
-    meeting: dict[str, Any] = {"ref": ref, "held_on": held_on.isoformat()}
-    for key, value in (
-        ("minutes_ref", minutes_ref),
-        ("cases_discussed", cases_discussed),
-        ("resident_area_police_present", police_present),
-    ):
-        if value is not None:
-            meeting[key] = value
+    previous = None
+    if copy_attendees:
+        previous = db.session.scalar(
+            sa.select(PanelMeeting)
+            .options(selectinload(PanelMeeting.attendees).selectinload(MeetingAttendee.organisation))
+            .where(PanelMeeting.panel_id == panel.id, PanelMeeting.ref != ref)
+            .order_by(PanelMeeting.held_on.desc(), PanelMeeting.ref.desc())
+            .limit(1)
+        )
 
-    def change(record: dict[str, Any]) -> None:
-        if copy_attendees and record["meetings"]:
-            previous = max(record["meetings"], key=lambda m: (m["held_on"], m["ref"]))
-            meeting["attendees"] = [
-                {k: v for k, v in attendee.items() if k != "confidentiality"}
-                for attendee in previous.get("attendees", ())
-            ]
-        record["meetings"].append(meeting)
+    meeting = PanelMeeting(
+        ref=ref,
+        panel=panel,
+        held_on=held_on,
+        minutes_ref=minutes_ref,
+        cases_discussed=cases_discussed,
+        resident_area_police_present=police_present,
+    )
 
-    _write_panel(scope, panel, change, actor)
+    def change(new: PanelMeeting) -> None:
+        for position, attendee in enumerate(previous.attendees if previous is not None else ()):
+            new.attendees.append(
+                MeetingAttendee(
+                    position=position,
+                    name=attendee.name,
+                    role=attendee.role,
+                    organisation=attendee.organisation,
+                    membership=attendee.membership,
+                )
+            )
+
+    # A meeting without the resident area's police changes what the panel's constitution rule says.
+    _write_meeting(scope, meeting, change, actor, creating=True, panel_too=police_present is False)
     return ref
+
+
+def add_attendees(
+    scope: Scope, meeting: PanelMeeting, new: list[dict[str, Any]], actor: str, version: int | None = None
+) -> None:
+    """Add several attendees (exchange-format attendees) to the meeting in one write."""
+    organisations = _organisations(item["organisation"] for item in new)
+
+    def change(changed: PanelMeeting) -> None:
+        start = max((a.position for a in changed.attendees), default=-1) + 1
+        for offset, item in enumerate(new):
+            changed.attendees.append(_attendee(item, organisations, start + offset))
+
+    _write_meeting(scope, meeting, change, actor, version)
 
 
 def add_attendee(
     scope: Scope, meeting: PanelMeeting, new: dict[str, Any], actor: str, version: int | None = None
 ) -> None:
-    def change(record: dict[str, Any]) -> None:
-        _meeting_of(record, meeting.ref).setdefault("attendees", []).append(new)
+    add_attendees(scope, meeting, [new], actor, version)
 
-    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
+
+def regular_attendees(meeting: PanelMeeting, recent: int = 6) -> list[MeetingAttendee]:
+    """The people who attended the panel's `recent` latest other meetings (one of each role,
+    organisation and name, the latest first), less those already recorded at this meeting: the
+    chair ticks who came (two queries)."""
+    latest = (
+        sa.select(PanelMeeting.id)
+        .where(PanelMeeting.panel_id == meeting.panel_id, PanelMeeting.id != meeting.id)
+        .order_by(PanelMeeting.held_on.desc(), PanelMeeting.ref.desc())
+        .limit(recent)
+    )
+    statement = (
+        sa.select(MeetingAttendee)
+        .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
+        .options(selectinload(MeetingAttendee.organisation))
+        .where(MeetingAttendee.meeting_id.in_(latest))
+        .order_by(PanelMeeting.held_on.desc(), MeetingAttendee.position)
+    )
+    seen = {(a.role, a.organisation_id, a.name) for a in meeting.attendees}
+    out = []
+    for item in db.session.scalars(statement):
+        key = (item.role, item.organisation_id, item.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def preview(meeting: PanelMeeting, new: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """The meeting's attendees as they would be with `new` added, and the findings the rules
+    would raise about the meeting then: for the chair to check before anything is written."""
+    from types import SimpleNamespace
+
+    from ..rules.base import REGISTRY
+    from ..rules.context import RuleContext
+    from ..rules.engine import evaluate
+    from . import register
+
+    organisations = _organisations(item["organisation"] for item in new)
+    added = []
+    for item in new:
+        confidentiality = item.get("confidentiality")
+        added.append(
+            SimpleNamespace(
+                id=None,
+                name=item.get("name"),
+                role=item["role"],
+                organisation=organisations[item["organisation"]],
+                membership=Membership(item["membership"]) if item.get("membership") else None,
+                confidentiality=SimpleNamespace(
+                    method=ConfidentialityMethod(confidentiality["method"]),
+                    minutes_ref=confidentiality.get("minutes_ref"),
+                    signed_on=date.fromisoformat(confidentiality["signed_on"])
+                    if confidentiality.get("signed_on")
+                    else None,
+                )
+                if confidentiality
+                else None,
+            )
+        )
+    attendees = [*meeting.attendees, *added]
+    stand_in = SimpleNamespace(
+        ref=meeting.ref,
+        panel=meeting.panel,
+        held_on=meeting.held_on,
+        cases_discussed=meeting.cases_discussed,
+        resident_area_police_present=meeting.resident_area_police_present,
+        attendees=attendees,
+    )
+    ctx = RuleContext(
+        as_of=register.default_as_of(),
+        partner_types=register.partner_types(),
+        commencements=register.commencement_dates(),
+    )
+    ctx.__dict__["meetings"] = [stand_in]
+    codes = [code for code, spec in REGISTRY.items() if spec.subject_type.value == "panel_meeting"]
+    return attendees, evaluate(ctx, codes)
 
 
 def attendee(meeting: PanelMeeting, attendee_id: int) -> tuple[int, MeetingAttendee]:
@@ -167,44 +310,36 @@ def set_confidentiality(
     actor: str,
     version: int | None = None,
 ) -> None:
-    position, _ = attendee(meeting, attendee_id)
-
-    def change(record: dict[str, Any]) -> None:
-        item = _meeting_of(record, meeting.ref)["attendees"][position]
-        if confidentiality:
-            item["confidentiality"] = confidentiality
-        else:
-            item.pop("confidentiality", None)
-
-    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
+    _, item = attendee(meeting, attendee_id)
+    _write_meeting(scope, meeting, lambda _: _set_confidentiality(item, confidentiality), actor, version)
 
 
 def apply_minuted_statement(
     scope: Scope, meeting: PanelMeeting, minutes_ref: str, actor: str, version: int | None = None
 ) -> int:
     """Record the minuted verbal statement for everyone present who has no signed agreement."""
-    applied = 0
+    present = [
+        a
+        for a in meeting.attendees
+        if a.confidentiality is None or a.confidentiality.method != ConfidentialityMethod.SIGNED_AGREEMENT
+    ]
+    if not present:
+        return 0
+    statement = {"method": ConfidentialityMethod.VERBAL_RECORDED_IN_MINUTES.value, "minutes_ref": minutes_ref}
 
-    def change(record: dict[str, Any]) -> None:
-        nonlocal applied
-        for attendee in _meeting_of(record, meeting.ref).get("attendees", ()):
-            if attendee.get("confidentiality", {}).get("method") != "signed_agreement":
-                attendee["confidentiality"] = {"method": "verbal_recorded_in_minutes", "minutes_ref": minutes_ref}
-                applied += 1
+    def change(_: PanelMeeting) -> None:
+        for item in present:
+            _set_confidentiality(item, statement)
 
-    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
-    return applied
+    _write_meeting(scope, meeting, change, actor, version)
+    return len(present)
 
 
 def remove_attendee(
     scope: Scope, meeting: PanelMeeting, attendee_id: int, actor: str, version: int | None = None
 ) -> None:
-    position, _ = attendee(meeting, attendee_id)
-
-    def change(record: dict[str, Any]) -> None:
-        del _meeting_of(record, meeting.ref)["attendees"][position]
-
-    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
+    _, item = attendee(meeting, attendee_id)
+    _write_meeting(scope, meeting, lambda changed: changed.attendees.remove(item), actor, version)
 
 
 def new_organisation_ref(name: str) -> str:
@@ -298,10 +433,10 @@ def record_cases_discussed(
 ) -> None:
     """The number of cases discussed, for a meeting recorded (or imported) without it."""
 
-    def change(record: dict[str, Any]) -> None:
-        _meeting_of(record, meeting.ref)["cases_discussed"] = cases_discussed
+    def change(changed: PanelMeeting) -> None:
+        changed.cases_discussed = cases_discussed
 
-    _write_panel(scope, meeting.panel, change, actor, (meeting.ref, version))
+    _write_meeting(scope, meeting, change, actor, version)
 
 
 def cases_not_recorded(scope: Scope, limit: int = 20) -> tuple[int, list[PanelMeeting]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -359,3 +359,122 @@ def import_document(
         db.session.commit()
         _remember_changes(scope, result)
     return result
+
+
+def save_meeting(
+    scope: Scope,
+    meeting: PanelMeeting,
+    change: Callable[[PanelMeeting], None],
+    *,
+    actor: str,
+    refresh: Callable[[PanelMeeting, set[int]], Any],
+    version: int | None = None,
+    creating: bool = False,
+) -> None:
+    """One meeting's change, written as that meeting's rows only (never its panel's whole history),
+    in one transaction: the user may record the panel's meetings, the panel is not archived, the
+    meeting is at `version` (Conflict otherwise, checked before and, by the UPDATE's
+    `WHERE record_version`, by the write), the meeting as changed is valid against the exchange
+    schema, a new attendee's organisation is one the meeting page offers, the panel's audit entry
+    holds the meeting before and after, and `refresh(meeting, organisation ids whose attendance at
+    the panel began or ended)` brings the findings in line. `creating`: `meeting` is new (added to
+    the session here)."""
+    from .records import Archived
+
+    panel = meeting.panel
+    scope.require(scope.can_record_meetings_of(panel))
+    if panel.is_archived:
+        raise Archived(f"The panel {panel.ref} is archived: a DPO must restore it before its meetings can change.")
+    key = ("meetings", meeting.ref)
+    try:
+        if creating:
+            db.session.add(meeting)
+        else:
+            check_versions({key: version})
+        before = None if creating else serialise.meeting(meeting)
+        attending_before = {a.organisation_id for a in meeting.attendees}
+        with db.session.no_autoflush:
+            change(meeting)
+            after = serialise.meeting(meeting)
+        _check_meeting(scope, panel, before, after)
+        if not creating and before != after:
+            meeting.record_version += 1
+        db.session.flush()
+        if before != after:
+            entry = (
+                {"ref": panel.ref, "meetings": [before]} if before is not None else {"ref": panel.ref, "meetings": []}
+            )
+            audit.record_change(
+                actor=actor,
+                source="web",
+                record_type=f.BY_KEY["panels"].subject,
+                record_ref=panel.ref,
+                record_id=panel.id,
+                before=entry,
+                after={"ref": panel.ref, "meetings": [after]},
+            )
+            attending_after = {a.organisation_id for a in meeting.attendees}
+            refreshed = refresh(meeting, _attendance_changed(panel, meeting, attending_before ^ attending_after))
+        else:
+            refreshed = None
+        db.session.commit()
+        if refreshed is not None:
+            from . import findings
+
+            _changes.set(findings.changed(scope, refreshed))
+    except StaleDataError:
+        db.session.rollback()  # changed by someone else between our read and our write
+        check_versions({key: version})
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _check_meeting(scope: Scope, panel: Panel, before: dict | None, after: dict) -> None:
+    """The meeting as changed: valid against the schema (within its panel), and each attendee's
+    organisation one of the panel's partners or already there before."""
+    from ..exchange import validate
+
+    own = serialise._fields(panel, f.BY_KEY["panels"].fields)
+    doc = {
+        "format": serialise.FORMAT_NAME,
+        "version": serialise.FORMAT_VERSION,
+        "panels": [{**own, "meetings": [after]}],
+    }
+    problems = list(validate.schema_problems(doc))
+    known = {a["organisation"] for a in (before or {}).get("attendees", ())}
+    partners = None
+    for a, attendee in enumerate(after.get("attendees", ())):
+        if attendee["organisation"] in known:
+            continue
+        if partners is None:
+            partners = _panel_partners(own.get("areas", ()))
+        if attendee["organisation"] not in partners:
+            problems.append(
+                Problem(f"panels[0].meetings[0].attendees[{a}].organisation", f"{attendee['organisation']} {OUTSIDE}")
+            )
+    if problems:
+        raise InvalidDocument(problems)
+
+
+def _attendance_changed(panel: Panel, meeting: PanelMeeting, organisation_ids: set[int]) -> set[int]:
+    """Of these organisations (added to or removed from `meeting`), those whose attendance at the
+    panel as a whole began or ended: those attending no other meeting of the panel (one query)."""
+    if not organisation_ids:
+        return set()
+    from ..models import MeetingAttendee
+
+    elsewhere = set(
+        db.session.scalars(
+            sa.select(MeetingAttendee.organisation_id)
+            .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
+            .where(
+                PanelMeeting.panel_id == panel.id,
+                PanelMeeting.id != meeting.id,
+                MeetingAttendee.organisation_id.in_(sorted(organisation_ids)),
+            )
+            .distinct()
+        )
+    )
+    return organisation_ids - elsewhere

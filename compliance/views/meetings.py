@@ -4,190 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-)
-from wtforms.validators import InputRequired, Length, Optional, StopValidation
+from wtforms import SelectChoice
 
 from ..exchange.validate import InvalidDocument
-from ..labels import value_label
-from ..models.enums import PartnerType
+from ..labels import long_date
 from ..services import meetings, records, write_scope
 from .common import actor, posted_version, require, scope
-from .edge import Form, attachment
-from .widgets import DateInput
+from .edge import attachment
+from .meeting_forms import (
+    AttendeeForm,
+    AttendeesForm,
+    CasesDiscussedForm,
+    ChangeConfidentialityForm,
+    MinutedStatementForm,
+    NewOrganisationForm,
+    RemoveAttendeeForm,
+    StartMeetingForm,
+    default_method,
+)
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-
-METHODS = [
-    SelectChoice("signed_agreement", "Signed a confidentiality agreement"),
-    SelectChoice("verbal_recorded_in_minutes", "Agreed verbally, recorded in the minutes"),
-    SelectChoice("verbal_not_recorded", "Agreed verbally, not recorded"),
-    SelectChoice("none", "Not recorded"),
-]
-
-
-CASES_REQUIRED = "Enter the number of cases discussed, as a whole number: 0 if none were"
-CASES_RANGE = "Enter the number of cases discussed as a whole number, 0 or more"
-MAX_CASES = 2**31 - 1
-
-
-class CasesField(IntegerField):
-    """A whole number of cases, 0 or more: a blank is "enter the number", anything else that is
-    not a whole number says what to enter (never a server error, never the default message)."""
-
-    def process_formdata(self, valuelist):
-        text = str(valuelist[0]).strip() if valuelist else ""
-        if not text:
-            self.raw_data, self.data = [""], None  # InputRequired answers a blank
-        else:
-            self.data = int(text) if text.isdecimal() and len(text) <= 10 else None
-
-
-def whole_number_of_cases(form, field) -> None:
-    if field.data is None or not 0 <= field.data <= MAX_CASES:
-        raise StopValidation(CASES_RANGE)
-
-
-CASES_VALIDATORS = [InputRequired(message=CASES_REQUIRED), whole_number_of_cases]
-
-
-class StartMeetingForm(Form):
-    held_on = DateField(
-        "Date of the meeting",
-        format="%d %m %Y",
-        widget=DateInput(),
-        validators=[InputRequired(message="Enter the date of the meeting")],
-    )
-    minutes_ref = StringField("Minutes reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    cases_discussed = CasesField(
-        "Number of cases discussed",
-        widget=GovTextInput(),
-        description="Enter 0 if no cases were discussed.",
-        validators=CASES_VALIDATORS,
-    )
-    police_present = RadioField(
-        "Was the police force for the area where each person discussed lives present?",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        widget=GovRadioInput(),
-        validators=[InputRequired(message="Select whether the resident area's police were present")],
-    )
-    copy_attendees = BooleanField("Start with the attendees of the last meeting", widget=GovCheckboxInput())
-    submit = SubmitField("Start the meeting", widget=GovSubmitInput())
-
-
-class ConfidentialityFields(Form):
-    method = RadioField(
-        "How did they accept confidentiality?",
-        choices=METHODS,
-        widget=GovRadioInput(),
-        validators=[InputRequired(message="Select how they accepted confidentiality")],
-    )
-    minutes_ref = StringField("Minute reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    signed_on = DateField(
-        "Date the agreement was signed", format="%d %m %Y", widget=DateInput(), validators=[Optional()]
-    )
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.method.data == "verbal_recorded_in_minutes" and not (self.minutes_ref.data or "").strip():
-            self.minutes_ref.errors.append("Enter the minute reference where the verbal statement is recorded")
-            valid = False
-        if self.method.data == "signed_agreement" and not self.signed_on.data:
-            self.signed_on.errors = [*self.signed_on.errors, "Enter the date the confidentiality agreement was signed"]
-            valid = False
-        return valid
-
-    def confidentiality(self) -> dict | None:
-        record = {"method": self.method.data}
-        if self.method.data == "verbal_recorded_in_minutes":
-            record["minutes_ref"] = self.minutes_ref.data.strip()
-        if self.method.data == "signed_agreement":
-            record["signed_on"] = self.signed_on.data.isoformat()
-        return record
-
-
-class AttendeeForm(ConfidentialityFields):
-    name = StringField("Name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    role = StringField(
-        "Role", widget=GovTextInput(), validators=[InputRequired(message="Enter the attendee's role"), Length(max=200)]
-    )
-    organisation = SelectField(
-        "Organisation", widget=GovSelect(), validators=[InputRequired(message="Choose the attendee's organisation")]
-    )
-    membership = RadioField(
-        "Membership",
-        widget=GovRadioInput(),
-        default="core",
-        choices=[
-            SelectChoice("core", "Core member"),
-            SelectChoice("invited", "Invited"),
-            SelectChoice("observer", "Observer"),
-        ],
-    )
-    submit = SubmitField("Add the attendee", widget=GovSubmitInput())
-
-
-class MinutedStatementForm(Form):
-    statement_minutes_ref = StringField(
-        "Minute reference of the confidentiality statement",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter the minute reference of the confidentiality statement"),
-            Length(max=200),
-        ],
-    )
-    submit = SubmitField("Apply to everyone present", widget=GovSubmitInput())
-
-
-class NewOrganisationForm(Form):
-    """An organisation the register lacks, added by the chair for the DPO to complete."""
-
-    name = StringField(
-        "Name of the organisation",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the name of the organisation"), Length(max=500)],
-    )
-    partner_type = SelectField(
-        "Partner type",
-        widget=GovSelect(),
-        choices=[SelectChoice("", "Choose a partner type")]
-        + [SelectChoice(t.value, value_label("partner_type", t.value)) for t in PartnerType],
-        validators=[InputRequired(message="Choose the partner type of the organisation")],
-    )
-    submit = SubmitField("Add the organisation", widget=GovSubmitInput())
-
-
-class ChangeConfidentialityForm(ConfidentialityFields):
-    submit = SubmitField("Save", widget=GovSubmitInput())
-
-
-class CasesDiscussedForm(Form):
-    cases_discussed = CasesField(
-        "Number of cases discussed",
-        widget=GovTextInput(),
-        description="Enter 0 if no cases were discussed.",
-        validators=CASES_VALIDATORS,
-    )
-    submit = SubmitField("Save", widget=GovSubmitInput())
-
-
-class RemoveAttendeeForm(Form):
-    submit = SubmitField("Yes, remove them", widget=GovSubmitInput())
 
 
 @bp.get("/")
@@ -205,6 +41,7 @@ def start(panel_ref: str) -> ResponseReturnValue:
     require(scope().can_record_meetings_of(panel))
     form = StartMeetingForm()
     if form.validate_on_submit():
+        earlier = meetings.same_day_meetings(panel, form.held_on.data)
         ref = meetings.start_meeting(
             scope(),
             panel,
@@ -215,13 +52,22 @@ def start(panel_ref: str) -> ResponseReturnValue:
             copy_attendees=form.copy_attendees.data,
             actor=actor(),
         )
-        flash("The meeting has been started. Add who attended and how each accepted confidentiality.")
-        return redirect(url_for("meetings.show", meeting_ref=ref))
+        if earlier:
+            # Two meetings on one day can be right (an extra panel), so this is said, not refused.
+            flash(
+                f"This panel already has a meeting on {long_date(form.held_on.data)} ({', '.join(earlier)}), so "
+                f"this one is recorded as {ref}. If it is the same meeting, add its attendees to {earlier[0]} instead."
+            )
+        else:
+            flash(f"The meeting has been started as {ref}. Add who attended and how each accepted confidentiality.")
+        return redirect(url_for("meetings.show", meeting_ref=ref) + "#add-attendees")
     return render_template("meetings/start.html", form=form, panel=panel), (400 if request.method == "POST" else 200)
 
 
 def _attendee_form(meeting, formdata=None) -> AttendeeForm:
     form = AttendeeForm(formdata=formdata, prefix="attendee")
+    if formdata is None:
+        form.method.data = default_method(meeting.panel)
     organisations = meetings.partner_organisations(meeting.panel)
     form.organisation.choices = [SelectChoice("", "Choose an organisation")] + [
         SelectChoice(org.ref, org.name) for org in organisations
@@ -232,8 +78,27 @@ def _attendee_form(meeting, formdata=None) -> AttendeeForm:
     return form
 
 
+def _attendees_form(meeting, formdata=None) -> AttendeesForm:
+    form = AttendeesForm(formdata=formdata, prefix="several")
+    if formdata is None:
+        form.method.data = default_method(meeting.panel)
+        form.minutes_ref.data = _statement_ref(meeting)
+    form.prepare(meetings.partner_organisations(meeting.panel), meetings.regular_attendees(meeting))
+    return form
+
+
+def _statement_ref(meeting) -> str | None:
+    return f"{meeting.minutes_ref} item 1" if meeting.minutes_ref else None
+
+
 def _show(
-    meeting, attendee_form=None, minuted_form=None, status=200, conflict=None, organisation_form=None
+    meeting,
+    attendee_form=None,
+    minuted_form=None,
+    status=200,
+    conflict=None,
+    organisation_form=None,
+    attendees_form=None,
 ) -> ResponseReturnValue:
     can_record = scope().can_record_meetings_of(meeting.panel)
     findings = records.open_findings(scope(), "panel_meeting", meeting.id)
@@ -243,9 +108,10 @@ def _show(
         findings=findings,
         can_record=can_record,
         attendee_form=attendee_form or _attendee_form(meeting, formdata=None),
+        attendees_form=attendees_form or _attendees_form(meeting),
         minuted_form=minuted_form or _minuted_form(meeting),
         organisation_form=organisation_form or NewOrganisationForm(prefix="organisation", formdata=None),
-        form=next((f for f in (attendee_form, minuted_form, organisation_form) if f is not None), None),
+        form=next((f for f in (attendees_form, attendee_form, minuted_form, organisation_form) if f is not None), None),
         conflict=conflict,
     ), status
 
@@ -257,8 +123,9 @@ def _changed_meanwhile(meeting_ref: str, error: write_scope.Conflict, **forms) -
 
 
 def _minuted_form(meeting) -> MinutedStatementForm:
-    suggestion = f"{meeting.minutes_ref} item 1" if meeting.minutes_ref else None
-    return MinutedStatementForm(prefix="statement", formdata=None, data={"statement_minutes_ref": suggestion})
+    return MinutedStatementForm(
+        prefix="statement", formdata=None, data={"statement_minutes_ref": _statement_ref(meeting)}
+    )
 
 
 @bp.get("/<meeting_ref>")
@@ -288,8 +155,72 @@ def add_attendee(meeting_ref: str) -> ResponseReturnValue:
             return _changed_meanwhile(meeting_ref, error, attendee_form=form)
         else:
             flash(f"{attendee['role']} added.")
-            return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+            return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#add-attendee")
     return _show(meeting, attendee_form=form, status=400)
+
+
+@bp.post("/<meeting_ref>/attendees/several")
+def add_attendees(meeting_ref: str) -> ResponseReturnValue:
+    """Several attendees at once: "Continue" shows them with the meeting's confidentiality and the
+    findings it would raise (nothing written); "Confirm and record them" writes them all in one
+    step; "Add another attendee row" and "Change them" return to the form as typed."""
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    form = _attendees_form(meeting, formdata=request.form)
+    if form.add_row.data or form.change.data:
+        if form.add_row.data and len(form.rows) < (form.rows.max_entries or 0):
+            form.rows.append_entry()
+            form.prepare(meetings.partner_organisations(meeting.panel), meetings.regular_attendees(meeting))
+        return _show(meeting, attendees_form=form)
+    try:  # before the form is checked: who it may tick depends on the meeting as the page saw it
+        write_scope.check_versions({("meetings", meeting_ref): posted_version()})
+    except write_scope.Conflict as error:
+        return _changed_meanwhile(meeting_ref, error, attendees_form=form)
+    if not form.validate_on_submit():
+        return _show(meeting, attendees_form=form, status=400)
+    new = form.attendees()
+    if not form.confirm.data:
+        attendees, raised = meetings.preview(meeting, new)
+        return render_template(
+            "meetings/check.html",
+            meeting=meeting,
+            attendees=attendees,
+            added=len(new),
+            raised=raised,
+            posted=[(k, v) for k, values in request.form.lists() if k not in _BUTTONS for v in values],
+            form=form,
+        )
+    try:
+        meetings.add_attendees(scope(), meeting, new, actor(), version=posted_version())
+    except write_scope.Conflict as error:
+        return _changed_meanwhile(meeting_ref, error, attendees_form=form)
+    except InvalidDocument as error:
+        form.regulars.errors = [str(error.problems[0].message)]
+        return _show(meeting, attendees_form=form, status=400)
+    flash(f"{len(new)} attendee{'s' if len(new) != 1 else ''} added, with how they accepted confidentiality.")
+    return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#add-attendees")
+
+
+_BUTTONS = {
+    "several-submit",
+    "several-confirm",
+    "several-change",
+    "several-add_row",
+    "several-csrf_token",
+    "csrf_token",
+}
+
+
+@bp.get("/<meeting_ref>/check")
+def check(meeting_ref: str) -> ResponseReturnValue:
+    """Check and finish: the meeting as recorded, who came, how each accepted confidentiality and
+    the findings it raises, before the chair leaves it."""
+    meeting = meetings.get_meeting(scope(), meeting_ref)
+    require(scope().can_record_meetings_of(meeting.panel))
+    attendees, raised = meetings.preview(meeting, [])
+    return render_template(
+        "meetings/check.html", meeting=meeting, attendees=attendees, added=0, raised=raised, posted=[], form=None
+    )
 
 
 @bp.post("/<meeting_ref>/minuted-statement")
@@ -297,7 +228,11 @@ def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
     meeting = meetings.get_meeting(scope(), meeting_ref)
     require(scope().can_record_meetings_of(meeting.panel))
     form = MinutedStatementForm(prefix="statement")
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and not meeting.attendees:
+        form.statement_minutes_ref.errors.append("There is nobody to apply the statement to: add who attended first")
+        valid = False
+    if valid:
         try:
             count = meetings.apply_minuted_statement(
                 scope(), meeting, form.statement_minutes_ref.data.strip(), actor(), version=posted_version()
@@ -307,7 +242,10 @@ def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
         except InvalidDocument as error:
             form.statement_minutes_ref.errors.append(error.problems[0].message.capitalize())
             return _show(meeting, minuted_form=form, status=400)
-        flash(f"The minuted confidentiality statement is recorded for {count} attendee{'s' if count != 1 else ''}.")
+        if count:
+            flash(f"The minuted confidentiality statement is recorded for {count} attendee{'s' if count != 1 else ''}.")
+        else:
+            flash("Everyone present signed a confidentiality agreement, so the statement was not needed for anyone.")
         return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
     return _show(meeting, minuted_form=form, status=400)
 

@@ -43,6 +43,9 @@ PAGES = [
     ("panel_chair", "/meetings/", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "submit-attendee-empty"),
+    ("panel_chair", "/meetings/riverford-channel-2026-11", "submit-attendees-empty"),
+    ("panel_chair", "/meetings/riverford-channel-2026-11", "check-attendees"),  # the check page
+    ("panel_chair", "/meetings/riverford-channel-2026-11/check", None),
     ("panel_chair", "/meetings/start/riverford-channel", None),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "click-change"),
     ("panel_chair", "/meetings/riverford-channel-2026-11", "click-remove"),
@@ -96,18 +99,36 @@ PAGES = [
 ]
 
 
+def _add_attendees(page, action: str) -> None:
+    """The "Add who attended" form: sent empty, or with a regular and a typed attendee (the check page)."""
+    if action == "check-attendees":
+        page.locator("input[name=several-regulars]").first.check()
+        page.get_by_label("Role of attendee 1").fill("Housing Officer")
+        page.get_by_label("Organisation of attendee 1").select_option("riverford-city-council")
+    page.get_by_role("button", name="Continue").click()
+
+
+# Actions that only press a button, by the button's name.
+BUTTONS = {
+    "submit-accept-empty": "Accept the risk",
+    "submit-organisation-empty": "Add the organisation",
+    "save": "Save",
+}
+
+
 def _act(page, action: str | None) -> None:
     if action == "submit-empty":
         page.locator("main form[method=post] button[type=submit], main form[novalidate] button").last.click()
-    elif action == "submit-accept-empty":
-        page.get_by_role("button", name="Accept the risk").click()
-    elif action == "submit-organisation-empty":
-        page.get_by_role("button", name="Add the organisation").click()
+    elif action in BUTTONS:
+        page.get_by_role("button", name=BUTTONS[action]).click()
     elif action == "add-organisation":
         page.get_by_label("Name of the organisation").fill("Fenbridge Mentoring CIC")
         page.get_by_label("Partner type").select_option("intervention_provider")
         page.get_by_role("button", name="Add the organisation").click()
+    elif action in ("submit-attendees-empty", "check-attendees"):
+        _add_attendees(page, action)
     elif action == "submit-attendee-empty":
+        page.locator("#add-attendee summary").click()
         page.get_by_role("button", name="Add the attendee").click()
     elif action in ("click-change", "click-remove"):  # attendees are named by id: follow the page's link
         page.get_by_role("link", name=re.compile("^Change" if action == "click-change" else "^Remove")).first.click()
@@ -117,8 +138,6 @@ def _act(page, action: str | None) -> None:
     elif action == "archive":
         page.get_by_label("Why is it being archived?").fill("Replaced by the council's new notice")
         page.get_by_role("button", name="Yes, archive it").click()
-    elif action == "save":
-        page.get_by_role("button", name="Save").click()
     elif action == "restore":
         page.get_by_role("button", name=re.compile("^Restore")).click()
     if action:

@@ -56,6 +56,12 @@ ACCESS = {
         f"/meetings/{MEETING}/attendees",
         {**CHAIRS, "admin": 400, "dpo": 400, "panel_chair": 400},
     ),
+    "meetings.add_attendees": (
+        "POST",
+        f"/meetings/{MEETING}/attendees/several",
+        {**CHAIRS, "admin": 400, "dpo": 400, "panel_chair": 400},
+    ),
+    "meetings.check": ("GET", f"/meetings/{MEETING}/check", CHAIRS),
     "meetings.minuted_statement": (
         "POST",
         f"/meetings/{MEETING}/minuted-statement",

@@ -56,6 +56,7 @@ def form_pages() -> list[tuple[str, str]]:
         ("/records/data_flows/council-to-police-referrals/edit?fields=dsa,mou&next=/findings/1",) * 2,
         ("/meetings/start/riverford-channel",) * 2,
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/attendees"),
+        (f"/meetings/{MEETING}", f"/meetings/{MEETING}/attendees/several"),
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/minuted-statement"),
         (f"/meetings/{MEETING}", f"/meetings/{MEETING}/organisations"),
         ("ATTENDEE",) * 2,

@@ -149,6 +149,7 @@ def _post_routes(app) -> dict[str, list[str]]:
         "findings.remediated": [f"/findings/{finding}/remediated"],
         "meetings.start": ["/meetings/start/riverford-channel"],
         "meetings.add_attendee": [f"/meetings/{meeting}/attendees"],
+        "meetings.add_attendees": [f"/meetings/{meeting}/attendees/several"],
         "meetings.minuted_statement": [f"/meetings/{meeting}/minuted-statement"],
         "meetings.change_attendee": [f"/meetings/{meeting}/attendees/{attendee}" for attendee in attendees],
         "meetings.remove_attendee": [f"/meetings/{meeting}/attendees/{attendee}/remove" for attendee in attendees],
