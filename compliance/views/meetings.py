@@ -252,7 +252,7 @@ def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
 
 def _stale(meeting_ref: str) -> ResponseReturnValue | None:
     """A post from a page built on an older version of the meeting: the meeting as it is now, with
-    what changed (saving rebuilds a meeting's attendees, so the ids such a page names are gone)."""
+    what changed (the attendee it names may have been changed or removed since)."""
     if request.method != "POST":
         return None
     try:
