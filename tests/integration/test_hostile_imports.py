@@ -74,5 +74,7 @@ def test_the_workbook_is_written_whatever_control_characters_are_stored(cli, tmp
     out = tmp_path / "register.xlsx"
     result = cli(["report", "xlsx", str(out)])
     assert result.exit_code == 0, result.output
-    cells = [c for row in load_workbook(out, read_only=True)["Data flows"].iter_rows(values_only=True) for c in row]
+    read = load_workbook(out, read_only=True)  # read-only keeps the file open until closed
+    cells = [c for row in read["Data flows"].iter_rows(values_only=True) for c in row]
+    read.close()
     assert "Referrals to police" in cells

@@ -136,8 +136,9 @@ def test_a_workbook_never_fails_on_control_characters_already_stored(tmp_path):
     assert workbook.clean_cell("Flow\x0bone\x01\x00 two\tthree\nfour") == "Flowone two\tthree\nfour"
     path = tmp_path / "register.xlsx"
     workbook.build(str(path), {}, [], as_of=date(2026, 1, 1), scope_text="Area\x0b\x01 one", generated_by="web:x\x00")
-    sheet = load_workbook(path, read_only=True)["Summary"]
-    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    read = load_workbook(path, read_only=True)  # read-only keeps the file open until closed
+    values = [cell for row in read["Summary"].iter_rows(values_only=True) for cell in row]
+    read.close()
     assert "Area one" in values and "web:x" in values
 
 
