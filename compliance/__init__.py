@@ -161,9 +161,10 @@ def _register_blueprints(app: Flask) -> None:
     from .labels import FIELD_ENUMS, art6_text, form_label, label, long_date, month_label, value_label
 
     app.jinja_env.globals["field_label"] = form_label
-    from .views.common import back_to
+    from .views.common import back_to, return_to
 
     app.jinja_env.globals["back_to"] = back_to
+    app.jinja_env.globals["return_to"] = return_to
 
     app.jinja_env.globals["value_label"] = value_label
     app.jinja_env.filters["label"] = label

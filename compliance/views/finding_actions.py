@@ -4,8 +4,7 @@
 a new record's form, pre-filled and linked to the finding's record on save ("Record a DPIA for
 this flow"); the record's form with only the few fields the rule is about; a party's lawful
 basis; an attendee's confidentiality; and, where the only remedy is a decision, accepting the
-risk. Every link carries `next`, the finding's page, to come back to it once saved (an attendee's
-confidentiality returns to the meeting page, which is being reworked elsewhere). Nothing here
+risk. Every link carries `next`, the finding's page, to come back to it once saved. Nothing here
 writes: the forms save through services/write_scope.py like any other, so the user's areas
 and the record's version are checked there.
 """
@@ -130,7 +129,9 @@ def attendees(text: str, wanted: Callable[[Any], bool]) -> Builder:
         return [
             Action(
                 text.format(who=f"{attendee.role} ({attendee.organisation.name})"),
-                url_for("meetings.change_attendee", meeting_ref=meeting.ref, attendee_id=attendee.id),
+                url_for(
+                    "meetings.change_attendee", meeting_ref=meeting.ref, attendee_id=attendee.id, next=subject.back
+                ),
             )
             for attendee in meeting.attendees
             if wanted(attendee)
@@ -173,7 +174,7 @@ def accept_risk(text: str = "Accept the risk, with the reason and a date to look
 
 def meeting_page(text: str) -> Builder:
     def build(subject: Subject) -> list[Action]:
-        return [Action(text, url_for("meetings.show", meeting_ref=subject.obj.ref))]
+        return [Action(text, url_for("meetings.show", meeting_ref=subject.obj.ref, next=subject.back))]
 
     return build
 

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from ..exchange.validate import InvalidDocument
 from ..labels import long_date
 from ..services import meetings, records, write_scope
-from .common import actor, posted_version, require, scope
+from .common import actor, posted_version, require, return_to, scope
 from .edge import attachment
 from .meeting_forms import (
     AttendeeForm,
@@ -246,7 +246,7 @@ def minuted_statement(meeting_ref: str) -> ResponseReturnValue:
             flash(f"The minuted confidentiality statement is recorded for {count} attendee{'s' if count != 1 else ''}.")
         else:
             flash("Everyone present signed a confidentiality agreement, so the statement was not needed for anyone.")
-        return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+        return redirect(return_to() or url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
     return _show(meeting, minuted_form=form, status=400)
 
 
@@ -285,7 +285,7 @@ def change_attendee(meeting_ref: str, attendee_id: int) -> ResponseReturnValue:
             conflict, meeting = error, meetings.get_meeting(scope(), meeting_ref)
         else:
             flash(f"Confidentiality recorded for {attendee.role}.")
-            return redirect(url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
+            return redirect(return_to() or url_for("meetings.show", meeting_ref=meeting_ref) + "#attendees")
     status = 409 if conflict else (400 if request.method == "POST" else 200)
     return render_template(
         "meetings/attendee.html", meeting=meeting, attendee=attendee, form=form, conflict=conflict

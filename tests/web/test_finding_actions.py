@@ -121,8 +121,7 @@ def test_each_rule_s_action_opens_its_form_pre_filled(every_rule, client_for):
                 shown = {name for name in others if f'name="{name}"' in text or f'name="{name}-day"' in text}
                 assert not shown, (code, link, shown)
                 assert any(f'name="{name}' in text for name in focus), (code, link)
-            if "/meetings/" not in link:
-                assert f"next={finding_page}" in link.replace("%2F", "/"), (code, link)
+            assert f"next={finding_page}" in link.replace("%2F", "/"), (code, link)
 
 
 def _form_fields(page: str) -> dict[str, str]:
@@ -330,5 +329,51 @@ def test_a_panel_chair_is_offered_the_attendees_confidentiality_but_not_acceptin
         sa.select(Finding.id).where(Finding.rule_code == "CONFIDENTIALITY_VERBAL_ONLY").order_by(Finding.id)
     )
     links = _fix_it_links(chair.get(f"/findings/{finding_id}").data.decode())
-    assert links and all(re.fullmatch(r"/meetings/[a-z0-9-]+/attendees/\d+", link) for link in links), links
+    assert links and all(
+        re.fullmatch(rf"/meetings/[a-z0-9-]+/attendees/\d+\?next=/findings/{finding_id}", link) for link in links
+    ), links
     assert chair.get(links[0]).status_code == 200
+
+
+def test_an_attendee_s_confidentiality_recorded_from_its_finding_comes_back_to_it(every_rule, client_for):
+    admin = client_for("admin")
+    finding_id, _ = _open("CONFIDENTIALITY_UNRECORDED")
+    finding_page = f"/findings/{finding_id}"
+    links = [link for link in _fix_it_links(admin.get(finding_page).data.decode()) if "/attendees/" in link]
+    assert links, "no attendee's confidentiality offered"
+    form = admin.get(links[0]).data.decode()
+    assert f'href="{finding_page}"' in form  # the back link returns to the finding
+    for link in links:
+        page = admin.get(link).data.decode()
+        data = {
+            name: value
+            for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)
+            if name in ("csrf_token", "record_version")
+        }
+        data.update(method="signed_agreement", signed_on=["3", "3", "2026"])
+        saved = admin.post(link, data=data)
+        assert saved.status_code == 302, saved.data.decode()[:3000]
+        assert saved.headers["Location"] == finding_page
+    db.session.remove()
+    assert db.session.get(Finding, finding_id).status == FindingStatus.REMEDIATED
+    assert "govuk-notification-banner--success" in admin.get(finding_page).data.decode()
+
+
+def test_the_minuted_statement_applied_from_its_finding_returns_to_the_finding(every_rule, client_for):
+    admin = client_for("admin")
+    finding_id, _ = _open("CONFIDENTIALITY_UNRECORDED")
+    finding_page = f"/findings/{finding_id}"
+    link = next(link for link in _fix_it_links(admin.get(finding_page).data.decode()) if "/attendees/" not in link)
+    page = admin.get(link).data.decode()
+    action = html.unescape(re.search(r'<form method="post" action="([^"]*minuted-statement[^"]*)"', page).group(1))
+    assert action.endswith(f"?next=/findings/{finding_id}"), action
+    data = {
+        name: value
+        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)
+        if name in ("csrf_token", "record_version")
+    }
+    saved = admin.post(action, data={**data, "statement-statement_minutes_ref": "Minute 2"})
+    assert saved.status_code == 302, saved.data.decode()[:3000]
+    assert saved.headers["Location"] == finding_page
+    db.session.remove()
+    assert db.session.get(Finding, finding_id).status == FindingStatus.REMEDIATED
