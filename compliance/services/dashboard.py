@@ -181,11 +181,17 @@ _LOCK = threading.Lock()
 
 def _version() -> tuple:
     """Changes whenever a count on the dashboard can: every change to a finding is a FindingEvent,
-    every change to a record an AuditEvent (both append-only, so their newest id says it all), and
-    what is overdue moves with the date."""
-    newest_event = db.session.scalar(sa.select(sa.func.max(FindingEvent.id)))
-    newest_change = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
-    return (date.today(), newest_event, newest_change)
+    every change to a record an AuditEvent, and what is overdue moves with the date. Both logs are
+    append-only and hash-chained, so the newest entry's id and hash name the whole history: an id
+    alone can come back with other contents (a register restored from a backup and then changed
+    differently, a test database emptied and filled again) and would serve stale counts."""
+    newest_event = db.session.execute(
+        sa.select(FindingEvent.id, FindingEvent.entry_hash).order_by(FindingEvent.id.desc()).limit(1)
+    ).first()
+    newest_change = db.session.execute(
+        sa.select(AuditEvent.id, AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (date.today(), tuple(newest_event or ()), tuple(newest_change or ()))
 
 
 def counts(scope: Scope) -> dict[str, Any]:
