@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import time
 from dataclasses import dataclass
@@ -10,14 +11,18 @@ from datetime import UTC, datetime
 import pyotp
 import sqlalchemy as sa
 from flask import current_app
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import SignInAttempt, User
 from . import audit, encryption, register, throttle, users
 
-# A hash to check against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH = users.hash_password("not-a-real-password-0000")
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A hash to check against when the email is unknown, so both cases take the same time: made
+    once per method (at the first sign-in, not at import, which every command would pay for)."""
+    return generate_password_hash("not-a-real-password-0000", method=method)
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,15 @@ def check_password(email: str, password: str, address: str) -> SignInOutcome:
         return SignInOutcome(None, throttled=True)
     user = users.find_by_email(email)
     has_password = bool(user and user.has_password)
-    valid = check_password_hash(user.password_hash if has_password else _DUMMY_HASH, password) and has_password
+    valid = (
+        check_password_hash(
+            user.password_hash
+            if has_password
+            else _dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", users.DEFAULT_HASH_METHOD)),
+            password,
+        )
+        and has_password
+    )
     passwords_off = bool(valid and not passwords_allowed_for(user))
     succeeded = bool(user and user.is_active and valid and not passwords_off)
     if succeeded:

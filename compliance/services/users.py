@@ -6,6 +6,7 @@ import re
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
@@ -15,6 +16,8 @@ from ..models.enums import Role
 from . import audit
 
 MIN_PASSWORD_LENGTH = 12
+# werkzeug's scrypt (N=2**15, r=8, p=1); config.py's PASSWORD_HASH_METHOD, outside an app.
+DEFAULT_HASH_METHOD = "scrypt:32768:8:1"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -23,7 +26,9 @@ class UserError(ValueError):
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    """scrypt, at the work factor the configuration sets (PASSWORD_HASH_METHOD in config.py)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_HASH_METHOD) if has_app_context() else None
+    return generate_password_hash(password, method=method or DEFAULT_HASH_METHOD)
 
 
 def user_dict(user: User) -> dict:
