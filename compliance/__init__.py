@@ -50,8 +50,11 @@ def _register_web(app: Flask) -> None:
 
     from . import login, security
     from .extensions import csrf
+    from .templating import BYTECODE_CACHE
     from .views import edge, saved
 
+    # Before anything creates the Jinja environment (WTFormsHelpers and the templates below do).
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": BYTECODE_CACHE}
     security.init_app(app)
     edge.init_app(app)  # before sign-in: a NUL in the address must not reach a query
     login.init_app(app)
