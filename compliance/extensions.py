@@ -30,8 +30,11 @@ def __getattr__(name: str) -> Any:
 
 @event.listens_for(Engine, "connect")
 def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite ignores foreign keys unless asked; the register's integrity depends on them."""
+    """SQLite ignores foreign keys unless asked; the register's integrity depends on them. A
+    writer waits up to 30 s for another's lock (Python's default is 5 s): a burst of sign-ins on a
+    busy server queues for the lock instead of failing with "database is locked"."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
