@@ -34,8 +34,11 @@ from ..models import (
     Area,
     DataFlow,
     Dpia,
+    Dsa,
     LawfulBasis,
     MeetingAttendee,
+    Mou,
+    Organisation,
     Panel,
     PanelMeeting,
     PrivacyNotice,
@@ -86,37 +89,45 @@ def _ids_by(statements: list[tuple[str, Any]]) -> dict[str, set[int]]:
 
 
 def _where_in(column, ids: Iterable[int]):
-    return column.in_(sorted(ids))
+    # One expanding parameter holding the list: SQLAlchemy then checks it once, not each of the
+    # hundreds of ids (a third of the scope's cost was building such statements).
+    return column.in_(sa.bindparam(None, sorted(ids), expanding=True))
 
 
-def build(area_refs: Iterable[str]) -> AreaScope:
-    """The records to load for the areas, and the subjects they decide."""
+def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = None) -> AreaScope:
+    """The records to load for the areas, and the subjects they decide. `shared_systems`: of the
+    storage systems flows outside the areas use too, those to decide (by ref; all when None). One
+    whose live users a change cannot have changed keeps its stored findings, and the refresh need
+    not read its users across the register (the national system has some 8,000)."""
     areas = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
     scope = AreaScope({areas[ref] for ref in area_refs if ref in areas})
     inside = scope.area_ids
+    # The areas' flows as a condition and a subquery (a few area ids), not as a list of their ids:
+    # each statement below then sends a handful of parameters instead of hundreds.
+    in_areas = _where_in(DataFlow.area_id, inside)
+    flow_ids = sa.select(DataFlow.id).where(in_areas)
     first = _ids_by(
         [
-            ("flows", sa.select(DataFlow.id).where(_where_in(DataFlow.area_id, inside))),
+            ("flows", flow_ids),
             ("panels", sa.select(panel_area.c.panel_id).where(_where_in(panel_area.c.area_id, inside))),
             ("orgs", sa.select(org_area.c.organisation_id).where(_where_in(org_area.c.area_id, inside))),
         ]
     )
     flows, panels, local_orgs = first["flows"], first["panels"], first["orgs"]
-    in_flows = _where_in(DataFlow.id, flows)
     ids = scope.ids = _ids_by(
         [
-            ("dsas", sa.select(DataFlow.dsa_id).where(in_flows)),
+            ("dsas", sa.select(DataFlow.dsa_id).where(in_areas).distinct()),
             ("dsas", _unused_agreements(DsaParty.__table__, local_orgs)),
-            ("mous", sa.select(DataFlow.mou_id).where(in_flows)),
+            ("mous", sa.select(DataFlow.mou_id).where(in_areas).distinct()),
             ("mous", _unused_agreements(mou_party, local_orgs)),
-            ("dpias", sa.select(DataFlow.dpia_id).where(in_flows)),
+            ("dpias", sa.select(DataFlow.dpia_id).where(in_areas).distinct()),
             (
                 "storage_systems",
-                sa.select(flow_system.c.storage_system_id).where(_where_in(flow_system.c.data_flow_id, flows)),
+                sa.select(flow_system.c.storage_system_id).where(flow_system.c.data_flow_id.in_(flow_ids)).distinct(),
             ),
             (
                 "privacy_notices",
-                sa.select(flow_notice.c.privacy_notice_id).where(_where_in(flow_notice.c.data_flow_id, flows)),
+                sa.select(flow_notice.c.privacy_notice_id).where(flow_notice.c.data_flow_id.in_(flow_ids)).distinct(),
             ),
         ]
     )
@@ -125,7 +136,7 @@ def build(area_refs: Iterable[str]) -> AreaScope:
         "data_flows": flows,
         "panels": panels,
     }  # all areas: orgs and panels link to them
-    orgs = local_orgs | _ids(*_involved(flows, panels), *_pointed_at(ids))
+    orgs = local_orgs | _ids(*_involved(in_areas, panels), *_pointed_at(ids))
     # What the rules look up by organisation: contracts by pair, arrangements by party, notices.
     ids |= _ids_by(
         [
@@ -146,7 +157,7 @@ def build(area_refs: Iterable[str]) -> AreaScope:
     )
     ids["privacy_notices"] |= ids.pop("more_notices")
     ids["organisations"] = orgs | _ids(*_pointed_at(ids), sa.select(Area.responsible_authority_id))
-    _decide_ownership(scope, local_orgs)
+    _decide_ownership(scope, local_orgs, None if shared_systems is None else set(shared_systems))
     return scope
 
 
@@ -160,17 +171,17 @@ def _unused_agreements(party_table: sa.Table, orgs: set[int]):
     )
 
 
-def _involved(flows: set[int], panels: set[int]) -> list:
-    """Statements for the organisations the flows and panels involve."""
-    in_flows = _where_in(DataFlow.id, flows)
+def _involved(in_areas, panels: set[int]) -> list:
+    """Statements for the organisations the flows (those meeting `in_areas`) and panels involve."""
     meetings = sa.select(PanelMeeting.id).where(_where_in(PanelMeeting.panel_id, panels))
+    bases = sa.select(LawfulBasis.party_id).join(DataFlow, DataFlow.id == LawfulBasis.data_flow_id)
     return [
-        sa.select(DataFlow.sender_id).where(in_flows),
-        sa.select(DataFlow.recipient_id).where(in_flows),
-        sa.select(LawfulBasis.party_id).where(_where_in(LawfulBasis.data_flow_id, flows)),
+        sa.select(DataFlow.sender_id).where(in_areas).distinct(),
+        sa.select(DataFlow.recipient_id).where(in_areas).distinct(),
+        bases.where(in_areas).distinct(),
         sa.select(Panel.chair_organisation_id).where(_where_in(Panel.id, panels)),
         sa.select(panel_police_force.c.organisation_id).where(_where_in(panel_police_force.c.panel_id, panels)),
-        sa.select(MeetingAttendee.organisation_id).where(MeetingAttendee.meeting_id.in_(meetings)),
+        sa.select(MeetingAttendee.organisation_id).where(MeetingAttendee.meeting_id.in_(meetings)).distinct(),
     ]
 
 
@@ -196,30 +207,47 @@ def _pointed_at(ids: dict[str, set[int]]) -> list:
     return statements
 
 
-def _decide_ownership(scope: AreaScope, local_orgs: set[int]) -> None:
+def _decide_ownership(scope: AreaScope, local_orgs: set[int], shared_wanted: set[str] | None) -> None:
     """The subjects whose findings the loaded records decide exactly (see the module's docstring)."""
-    ids, outside = scope.ids, DataFlow.area_id.not_in(sorted(scope.area_ids))
-    used_outside = _ids_by(
-        [
-            *(
-                (key, sa.select(column).where(outside, _where_in(column, ids[key])))
-                for key, column in (("dsas", DataFlow.dsa_id), ("mous", DataFlow.mou_id), ("dpias", DataFlow.dpia_id))
-            ),
-            (
-                "storage_systems",
-                sa.select(flow_system.c.storage_system_id)
-                .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
-                .where(_where_in(flow_system.c.storage_system_id, ids["storage_systems"]), outside),
-            ),
-            (
-                "panels",
-                sa.select(panel_area.c.panel_id).where(
-                    _where_in(panel_area.c.panel_id, ids["panels"]), panel_area.c.area_id.not_in(sorted(scope.area_ids))
+    ids, inside = scope.ids, sorted(scope.area_ids)
+    outside = DataFlow.area_id.not_in(inside)
+
+    def used_outside(key: str, model, link) -> sa.Select:
+        # Whether any flow outside the areas uses the record: EXISTS stops at the first one (the
+        # national case system is used by some 8,000 flows elsewhere).
+        return sa.select(model.id).where(_where_in(model.id, ids[key]), sa.exists().where(link == model.id, outside))
+
+    statements = []
+    for key, model, link in (
+        ("dsas", Dsa, DataFlow.dsa_id),
+        ("mous", Mou, DataFlow.mou_id),
+        ("dpias", Dpia, DataFlow.dpia_id),
+    ):
+        statements.append((key, used_outside(key, model, link)))
+    key = "storage_systems"
+    statements.append(
+        (
+            key,
+            sa.select(StorageSystem.id).where(
+                _where_in(StorageSystem.id, ids[key]),
+                sa.exists().where(
+                    flow_system.c.storage_system_id == StorageSystem.id,
+                    flow_system.c.data_flow_id == DataFlow.id,
+                    outside,
                 ),
             ),
-        ]
+        )
     )
-    shared_panels = used_outside["panels"]
+    statements.append(
+        (
+            "panels",
+            sa.select(panel_area.c.panel_id)
+            .where(_where_in(panel_area.c.panel_id, ids["panels"]), panel_area.c.area_id.not_in(inside))
+            .distinct(),
+        )
+    )
+    used_elsewhere = _ids_by(statements)
+    shared_panels = used_elsewhere["panels"]
     owned_orgs = local_orgs - _involved_outside(scope, local_orgs)
     refs = _refs(ids)
     owned = scope.owned
@@ -234,9 +262,17 @@ def _decide_ownership(scope: AreaScope, local_orgs: set[int]) -> None:
         ("mous", SubjectType.MOU),
         ("dpias", SubjectType.DPIA),
     ):
-        owned.update((subject_type, refs[key][i]) for i in ids[key] - used_outside[key])
-    scope.shared_systems = used_outside["storage_systems"]
-    owned.update((SubjectType.STORAGE_SYSTEM, ref) for ref in refs["storage_systems"].values())
+        owned.update((subject_type, refs[key][i]) for i in ids[key] - used_elsewhere[key])
+    systems = refs["storage_systems"]
+    shared = used_elsewhere["storage_systems"]
+    if shared_wanted is not None:
+        shared = {i for i in shared if systems[i] in shared_wanted}
+    scope.shared_systems = shared
+    owned.update(
+        (SubjectType.STORAGE_SYSTEM, ref)
+        for i, ref in systems.items()
+        if i in shared or i not in used_elsewhere["storage_systems"]
+    )
     owned.update((SubjectType.PRIVACY_NOTICE, ref) for ref in refs["privacy_notices"].values())
     owned.update((SubjectType.ORGANISATION, refs["organisations"][i]) for i in owned_orgs)
     contracts = sa.select(ProcessingContract.ref, ProcessingContract.controller_id, ProcessingContract.processor_id)
@@ -267,11 +303,12 @@ def live_users(system_ids: set[int]) -> dict[int, list[tuple[str, int]]]:
 
 
 def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
-    """Which of `orgs` something outside the areas involves. Each query starts from the
-    organisations (a few dozen, through an index), not from the rest of the register."""
+    """Which of `orgs` something outside the areas involves, in one statement: per organisation (a
+    few dozen, through an index), EXISTS tests that stop at the first record outside."""
     inside = sorted(scope.area_ids)
     outside = DataFlow.area_id.not_in(inside)
-    used_outside = sa.exists().where(
+    org = Organisation.id
+    system_used_outside = sa.exists().where(
         flow_system.c.storage_system_id == StorageSystem.id,
         flow_system.c.data_flow_id == DataFlow.id,
         outside,
@@ -279,27 +316,18 @@ def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
     panel_outside = sa.exists().where(
         panel_area.c.panel_id == PanelMeeting.panel_id, panel_area.c.area_id.not_in(inside)
     )
-    return _ids(
-        (sa.select(DataFlow.sender_id).where(_where_in(DataFlow.sender_id, orgs), outside)),
-        (sa.select(DataFlow.recipient_id).where(_where_in(DataFlow.recipient_id, orgs), outside)),
-        (
-            sa.select(LawfulBasis.party_id)
-            .join(DataFlow, DataFlow.id == LawfulBasis.data_flow_id)
-            .where(_where_in(LawfulBasis.party_id, orgs), outside)
+    involved = sa.or_(
+        sa.exists().where(DataFlow.sender_id == org, outside),
+        sa.exists().where(DataFlow.recipient_id == org, outside),
+        sa.exists().where(LawfulBasis.party_id == org, DataFlow.id == LawfulBasis.data_flow_id, outside),
+        sa.exists().where(
+            MeetingAttendee.organisation_id == org, PanelMeeting.id == MeetingAttendee.meeting_id, panel_outside
         ),
-        (
-            sa.select(MeetingAttendee.organisation_id)
-            .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
-            .where(_where_in(MeetingAttendee.organisation_id, orgs), panel_outside)
-        ),
-        (
-            sa.select(org_area.c.organisation_id).where(
-                _where_in(org_area.c.organisation_id, orgs), org_area.c.area_id.not_in(inside)
-            )
-        ),
-        (sa.select(StorageSystem.owner_id).where(_where_in(StorageSystem.owner_id, orgs), used_outside)),
-        (sa.select(StorageSystem.processor_id).where(_where_in(StorageSystem.processor_id, orgs), used_outside)),
+        sa.exists().where(org_area.c.organisation_id == org, org_area.c.area_id.not_in(inside)),
+        sa.exists().where(StorageSystem.owner_id == org, system_used_outside),
+        sa.exists().where(StorageSystem.processor_id == org, system_used_outside),
     )
+    return _ids(sa.select(org).where(_where_in(org, orgs), involved))
 
 
 def _refs(ids: dict[str, set[int]]) -> dict[str, dict[int, str]]:
@@ -325,8 +353,6 @@ def referrers(organisation_refs: Iterable[str]) -> set[tuple[str, str]]:
     live in those records' areas) are the ones that read the organisation. Not joint-controller
     arrangements: no finding is about one, and the rules read one only for a flow between its
     parties (rules/processors.py), which points at the organisation itself."""
-    from ..models import Dsa, Mou, Organisation
-
     if not organisation_refs:
         return set()
     orgs = sa.select(Organisation.id).where(Organisation.ref.in_(sorted(organisation_refs)))

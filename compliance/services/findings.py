@@ -111,9 +111,12 @@ def refresh_after_change(
     # the areas of every flow that uses it (for the national system, all of them) are not needed.
     # One that reads a changed organisation is needed where every flow that uses it is.
     placed = {item for item in affected if item[0] != "storage_systems" or item in touched or item in readers}
+    # A shared storage system nothing affected keeps its stored findings: what its rules read (the
+    # system, its owner, which live flows use it and where) has not changed.
+    systems = {ref for key, ref in affected if key == "storage_systems"}
     areas = area_scope.areas_of(placed)
     for _ in range(3):
-        scope = area_scope.build(areas)
+        scope = area_scope.build(areas, shared_systems=systems)
         missing = [(KEYS[subject_type], ref) for subject_type, ref in wanted if not scope.covers(subject_type, ref)]
         if not missing:
             return _refresh_scope(scope, actor, as_of or register.default_as_of())
