@@ -64,6 +64,10 @@ class AreaScope:
     # Storage systems flows elsewhere use too (the national case management system): their rules
     # need only which live flows use them, which `live_users` reads for the whole register.
     shared_systems: set[int] = field(default_factory=set)
+    # What a refresh loads: `ids` without what it never reads of the areas around the scope's own
+    # (their designations, their responsible authorities), and those areas by ref alone.
+    lean_ids: dict[str, set[int]] = field(default_factory=dict)
+    refs_only: dict[str, set[int]] = field(default_factory=dict)
 
     def covers(self, subject_type: SubjectType, subject_ref: str) -> bool:
         return (subject_type, subject_ref) in self.owned
@@ -99,7 +103,8 @@ def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = No
     storage systems flows outside the areas use too, those to decide (by ref; all when None). One
     whose live users a change cannot have changed keeps its stored findings, and the refresh need
     not read its users across the register (the national system has some 8,000)."""
-    areas = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
+    rows = db.session.execute(sa.select(Area.ref, Area.id, Area.responsible_authority_id)).all()
+    areas = {ref: area_id for ref, area_id, _ in rows}
     scope = AreaScope({areas[ref] for ref in area_refs if ref in areas})
     inside = scope.area_ids
     # The areas' flows as a condition and a subquery (a few area ids), not as a list of their ids:
@@ -156,7 +161,15 @@ def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = No
         ]
     )
     ids["privacy_notices"] |= ids.pop("more_notices")
-    ids["organisations"] = orgs | _ids(*_pointed_at(ids), sa.select(Area.responsible_authority_id))
+    orgs |= _ids(*_pointed_at(ids))
+    ids["organisations"] = orgs | {authority for _, _, authority in rows if authority is not None}
+    # A refresh reads of the other areas only their refs (an organisation's or a panel's areas),
+    # never their designations or responsible authorities: those are not loaded for it.
+    scope.lean_ids = ids | {
+        "areas": inside,
+        "organisations": orgs | {authority for _, area_id, authority in rows if area_id in inside and authority},
+    }
+    scope.refs_only = {"areas": set(areas.values()) - inside}
     _decide_ownership(scope, local_orgs, None if shared_systems is None else set(shared_systems))
     return scope
 
@@ -404,61 +417,65 @@ def referrers(organisation_refs: Iterable[str]) -> set[tuple[str, str]]:
 
 def areas_of(subjects: Iterable[tuple[str, str]]) -> set[str]:
     """Area refs of records given as (list name, ref): where a flow is, a panel sits, an
-    organisation belongs or is involved, an agreement or system is used."""
+    organisation belongs or is involved, an agreement or system is used. One statement: each
+    list's records are selected by ref inside it."""
     by_key: dict[str, set[str]] = {}
     for key, ref in subjects:
         by_key.setdefault(key, set()).add(ref)
-    area_ids: set[int] = set()
+    statements = []
     for key, refs in by_key.items():
         model = MODELS[key]
-        ids = _ids(sa.select(model.id).where(model.ref.in_(sorted(refs))))
-        area_ids |= _area_ids(key, ids)
-    return set(db.session.scalars(sa.select(Area.ref).where(_where_in(Area.id, area_ids))))
+        statements.extend(_area_statements(key, sa.select(model.id).where(model.ref.in_(sorted(refs)))))
+    if not statements:
+        return set()
+    area_ids = sa.union_all(*statements).subquery()
+    return set(db.session.scalars(sa.select(Area.ref).where(Area.id.in_(sa.select(area_ids.c[0])))))
 
 
-def _flow_areas(condition) -> set[int]:
-    return _ids(sa.select(DataFlow.area_id).where(condition))
-
-
-def _area_ids(key: str, ids: set[int]) -> set[int]:
+def _area_statements(key: str, ids: sa.Select) -> list[sa.Select]:
+    """Statements for the area ids of the `key` records whose ids `ids` selects."""
     if key == "areas":
-        return ids
+        return [ids]
     if key == "data_flows":
-        return _flow_areas(_where_in(DataFlow.id, ids))
+        return [sa.select(DataFlow.area_id).where(DataFlow.id.in_(ids))]
     if key == "panels":
-        return _ids(sa.select(panel_area.c.area_id).where(_where_in(panel_area.c.panel_id, ids)))
+        return [sa.select(panel_area.c.area_id).where(panel_area.c.panel_id.in_(ids))]
     if key == "organisations":
         attended = (
-            sa.select(PanelMeeting.panel_id)
-            .join(MeetingAttendee)
-            .where(_where_in(MeetingAttendee.organisation_id, ids))
+            sa.select(PanelMeeting.panel_id).join(MeetingAttendee).where(MeetingAttendee.organisation_id.in_(ids))
         )
-        bases = sa.select(LawfulBasis.data_flow_id).where(_where_in(LawfulBasis.party_id, ids))
-        return _ids(
-            sa.select(org_area.c.area_id).where(_where_in(org_area.c.organisation_id, ids)),
-            sa.select(DataFlow.area_id).where(
-                _where_in(DataFlow.sender_id, ids) | _where_in(DataFlow.recipient_id, ids)
-            ),
+        bases = sa.select(LawfulBasis.data_flow_id).where(LawfulBasis.party_id.in_(ids))
+        return [
+            _org_areas(ids),
+            sa.select(DataFlow.area_id).where(DataFlow.sender_id.in_(ids) | DataFlow.recipient_id.in_(ids)),
             sa.select(DataFlow.area_id).where(DataFlow.id.in_(bases)),
             sa.select(panel_area.c.area_id).where(panel_area.c.panel_id.in_(attended)),
-        )
-    if key in ("dsas", "mous", "dpias", "storage_systems"):
+        ]
+    if key in USERS:
         # Where the flows that use them are; one no flow uses counts where its parties are.
-        return _used_areas(key, ids)
+        flow_column, own_column, party_column = USERS[key]
+        used = sa.select(DataFlow.area_id).where(flow_column.in_(ids))
+        if key == "storage_systems":
+            used = used.join_from(flow_system, DataFlow, DataFlow.id == flow_system.c.data_flow_id)
+        unused = sa.select(party_column).where(own_column.in_(ids), ~sa.exists().where(flow_column == own_column))
+        return [used, _org_areas(unused)]
     if key == "privacy_notices":
-        flows = sa.select(flow_notice.c.data_flow_id).where(_where_in(flow_notice.c.privacy_notice_id, ids))
-        controllers = _ids(sa.select(PrivacyNotice.controller_id).where(_where_in(PrivacyNotice.id, ids)))
-        return _flow_areas(DataFlow.id.in_(flows)) | _org_areas(controllers)
+        flows = sa.select(flow_notice.c.data_flow_id).where(flow_notice.c.privacy_notice_id.in_(ids))
+        controllers = sa.select(PrivacyNotice.controller_id).where(PrivacyNotice.id.in_(ids))
+        return [sa.select(DataFlow.area_id).where(DataFlow.id.in_(flows)), _org_areas(controllers)]
     if key == "processing_contracts":
-        contracts = sa.select(ProcessingContract.controller_id, ProcessingContract.processor_id)
-        rows = db.session.execute(contracts.where(_where_in(ProcessingContract.id, ids))).all()
-        return _area_ids("organisations", {org for row in rows for org in row})
-    parties = _ids(
-        sa.select(joint_controller_party.c.organisation_id).where(
-            _where_in(joint_controller_party.c.arrangement_id, ids)
-        )
+        return [
+            *_area_statements(
+                "organisations", sa.select(ProcessingContract.controller_id).where(ProcessingContract.id.in_(ids))
+            ),
+            *_area_statements(
+                "organisations", sa.select(ProcessingContract.processor_id).where(ProcessingContract.id.in_(ids))
+            ),
+        ]
+    parties = sa.select(joint_controller_party.c.organisation_id).where(
+        joint_controller_party.c.arrangement_id.in_(ids)
     )
-    return _area_ids("organisations", parties)
+    return _area_statements("organisations", parties)
 
 
 USERS = {
@@ -469,16 +486,5 @@ USERS = {
 }
 
 
-def _used_areas(key: str, ids: set[int]) -> set[int]:
-    flow_column, own_column, party_column = USERS[key]
-    statement = sa.select(flow_column, DataFlow.area_id).where(_where_in(flow_column, ids))
-    if key == "storage_systems":
-        statement = statement.join_from(flow_system, DataFlow, DataFlow.id == flow_system.c.data_flow_id)
-    used = db.session.execute(statement).all()
-    unused = ids - {record_id for record_id, _ in used}
-    parties = _ids(sa.select(party_column).where(_where_in(own_column, unused))) if unused else set()
-    return {area for _, area in used} | _org_areas(parties)
-
-
-def _org_areas(orgs: set[int]) -> set[int]:
-    return _ids(sa.select(org_area.c.area_id).where(_where_in(org_area.c.organisation_id, orgs)))
+def _org_areas(orgs: sa.Select) -> sa.Select:
+    return sa.select(org_area.c.area_id).where(org_area.c.organisation_id.in_(orgs))
