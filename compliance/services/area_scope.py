@@ -68,6 +68,7 @@ class AreaScope:
     # (their designations, their responsible authorities), and those areas by ref alone.
     lean_ids: dict[str, set[int]] = field(default_factory=dict)
     refs_only: dict[str, set[int]] = field(default_factory=dict)
+    meetings: bool = True  # whether the panels' meetings are decided (and so loaded whole)
 
     def covers(self, subject_type: SubjectType, subject_ref: str) -> bool:
         return (subject_type, subject_ref) in self.owned
@@ -98,14 +99,17 @@ def _where_in(column, ids: Iterable[int]):
     return column.in_(sa.bindparam(None, sorted(ids), expanding=True))
 
 
-def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = None) -> AreaScope:
+def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = None, meetings: bool = True) -> AreaScope:
     """The records to load for the areas, and the subjects they decide. `shared_systems`: of the
     storage systems flows outside the areas use too, those to decide (by ref; all when None). One
     whose live users a change cannot have changed keeps its stored findings, and the refresh need
-    not read its users across the register (the national system has some 8,000)."""
+    not read its users across the register (the national system has some 8,000). `meetings`:
+    whether the panels' meetings are decided (their rules read only the meeting, its panel and
+    its attendees' organisations: a change to none of those leaves them as they are, and the
+    refresh need not load who accepted confidentiality at each)."""
     rows = db.session.execute(sa.select(Area.ref, Area.id, Area.responsible_authority_id)).all()
     areas = {ref: area_id for ref, area_id, _ in rows}
-    scope = AreaScope({areas[ref] for ref in area_refs if ref in areas})
+    scope = AreaScope({areas[ref] for ref in area_refs if ref in areas}, meetings=meetings)
     inside = scope.area_ids
     # The areas' flows as a condition and a subquery (a few area ids), not as a list of their ids:
     # each statement below then sends a handful of parameters instead of hundreds.
@@ -262,14 +266,16 @@ def _decide_ownership(scope: AreaScope, local_orgs: set[int], shared_wanted: set
     used_elsewhere = _ids_by(statements)
     shared_panels = used_elsewhere["panels"]
     owned_orgs = local_orgs - _involved_outside(scope, local_orgs)
-    refs = _refs(ids)
+    # Refs of what may be owned: the scope's own areas and organisations, not all of those loaded.
+    refs = _refs(ids | {"areas": scope.area_ids, "organisations": owned_orgs})
     owned = scope.owned
     owned.update((SubjectType.DATA_FLOW, ref) for ref in refs["data_flows"].values())
     owned.update((SubjectType.AREA, refs["areas"][i]) for i in scope.area_ids)
     owned_panels = ids["panels"] - shared_panels
     owned.update((SubjectType.PANEL, refs["panels"][i]) for i in owned_panels)
-    meetings = sa.select(PanelMeeting.ref).where(_where_in(PanelMeeting.panel_id, owned_panels))
-    owned.update((SubjectType.PANEL_MEETING, ref) for ref in db.session.scalars(meetings))
+    if scope.meetings:
+        meetings = sa.select(PanelMeeting.ref).where(_where_in(PanelMeeting.panel_id, owned_panels))
+        owned.update((SubjectType.PANEL_MEETING, ref) for ref in db.session.scalars(meetings))
     for key, subject_type in (
         ("dsas", SubjectType.DSA),
         ("mous", SubjectType.MOU),

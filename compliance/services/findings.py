@@ -114,9 +114,13 @@ def refresh_after_change(
     # A shared storage system nothing affected keeps its stored findings: what its rules read (the
     # system, its owner, which live flows use it and where) has not changed.
     systems = {ref for key, ref in affected if key == "storage_systems"}
+    # A meeting's rules read the meeting, its panel and its attendees' organisations: a change to
+    # none of these (a panel, or an organisation, whose readers include the panels it attends)
+    # leaves the meetings' findings as they are.
+    meetings = any(key == "panels" for key, _ in affected)
     areas = area_scope.areas_of(placed)
     for _ in range(3):
-        scope = area_scope.build(areas, shared_systems=systems)
+        scope = area_scope.build(areas, shared_systems=systems, meetings=meetings)
         missing = [(KEYS[subject_type], ref) for subject_type, ref in wanted if not scope.covers(subject_type, ref)]
         if not missing:
             return _refresh_scope(scope, actor, as_of or register.default_as_of())
@@ -156,7 +160,8 @@ def refresh_meeting(meeting, actor: str, *, attendance_changed: bool, panel_too:
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
     reference.ensure_loaded()
     with snapshot.gc_paused():
-        snap = snapshot.load(scope.lean_ids, refs_only=scope.refs_only)
+        without = frozenset() if scope.meetings else frozenset({"confidentiality"})
+        snap = snapshot.load(scope.lean_ids, refs_only=scope.refs_only, without=without)
         ctx = _scope_context(scope, as_of, snap, _ScopeContext)
         ctx.owned = scope.owned
         raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]

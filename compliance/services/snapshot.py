@@ -106,6 +106,7 @@ def load(
     *,
     personal: bool = False,
     refs_only: Mapping[str, Iterable[int]] | None = None,
+    without: frozenset[str] = frozenset(),
 ) -> Snapshot:
     """Every record, or for each list named in `ids` the records with those ids, with the records
     they contain, linked to one another. The records a loaded record points at must be loaded too
@@ -113,7 +114,8 @@ def load(
     `personal`: also the people's names (for an export or a report that shows them, never the rules).
     `refs_only`: records (by list name and id) that loaded records may point at, made with their
     id and ref alone: not in `records`, without their children or links (a scoped refresh reads
-    only the refs of the areas around its own)."""
+    only the refs of the areas around its own). `without`: collections of CHILDREN not loaded
+    (their attribute is then absent, so a rule reading one fails rather than answers wrongly)."""
     full = ids is None
     snap = Snapshot()
     for key, (model, _) in LOAD_OPTIONS.items():
@@ -121,7 +123,8 @@ def load(
         made = _load(snap, model, model.__table__.c.id, wanted, personal)
         snap.records[key] = sorted(made, key=lambda record: record.ref)
     for parent_model, collection, order in CHILDREN:
-        _load_children(snap, parent_model, collection, order, full=full, personal=personal)
+        if collection not in without:
+            _load_children(snap, parent_model, collection, order, full=full, personal=personal)
     loaded = dict(snap.by_id)
     if refs_only:
         _load_refs(snap, refs_only)
