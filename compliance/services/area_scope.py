@@ -76,6 +76,8 @@ class AreaScope:
 
 def _ids(*statements) -> set[int]:
     """The ids the statements select (one column each), in one round trip."""
+    if not statements:
+        return set()
     statement = statements[0] if len(statements) == 1 else sa.union_all(*statements)
     return {value for value in db.session.scalars(statement) if value is not None}
 
@@ -132,11 +134,17 @@ def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = No
             ("dpias", sa.select(DataFlow.dpia_id).where(in_areas).distinct()),
             (
                 "storage_systems",
-                sa.select(flow_system.c.storage_system_id).where(flow_system.c.data_flow_id.in_(flow_ids)).distinct(),
+                sa.select(flow_system.c.storage_system_id)
+                .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
+                .where(in_areas)
+                .distinct(),
             ),
             (
                 "privacy_notices",
-                sa.select(flow_notice.c.privacy_notice_id).where(flow_notice.c.data_flow_id.in_(flow_ids)).distinct(),
+                sa.select(flow_notice.c.privacy_notice_id)
+                .join(DataFlow, DataFlow.id == flow_notice.c.data_flow_id)
+                .where(in_areas)
+                .distinct(),
             ),
         ]
     )
@@ -322,8 +330,9 @@ def live_users(system_ids: set[int]) -> dict[int, list[tuple[str, int]]]:
 
 
 def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
-    """Which of `orgs` something outside the areas involves, in one statement: per organisation (a
-    few dozen, through an index), EXISTS tests that stop at the first record outside."""
+    """Which of `orgs` something outside the areas involves, in one statement. Each part starts
+    from the organisations (a few dozen, through an index), and a flow's part asks with EXISTS,
+    which stops at the first flow outside (a police force has thousands)."""
     inside = sorted(scope.area_ids)
     outside = DataFlow.area_id.not_in(inside)
     org = Organisation.id
@@ -335,18 +344,25 @@ def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
     panel_outside = sa.exists().where(
         panel_area.c.panel_id == PanelMeeting.panel_id, panel_area.c.area_id.not_in(inside)
     )
-    involved = sa.or_(
+    in_flows = sa.or_(
         sa.exists().where(DataFlow.sender_id == org, outside),
         sa.exists().where(DataFlow.recipient_id == org, outside),
         sa.exists().where(LawfulBasis.party_id == org, DataFlow.id == LawfulBasis.data_flow_id, outside),
-        sa.exists().where(
-            MeetingAttendee.organisation_id == org, PanelMeeting.id == MeetingAttendee.meeting_id, panel_outside
-        ),
-        sa.exists().where(org_area.c.organisation_id == org, org_area.c.area_id.not_in(inside)),
-        sa.exists().where(StorageSystem.owner_id == org, system_used_outside),
-        sa.exists().where(StorageSystem.processor_id == org, system_used_outside),
     )
-    return _ids(sa.select(org).where(_where_in(org, orgs), involved))
+    return _ids(
+        sa.select(org).where(_where_in(org, orgs), in_flows),
+        (
+            sa.select(MeetingAttendee.organisation_id)
+            .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
+            .where(_where_in(MeetingAttendee.organisation_id, orgs), panel_outside)
+            .distinct()
+        ),
+        sa.select(org_area.c.organisation_id).where(
+            _where_in(org_area.c.organisation_id, orgs), org_area.c.area_id.not_in(inside)
+        ),
+        sa.select(StorageSystem.owner_id).where(_where_in(StorageSystem.owner_id, orgs), system_used_outside),
+        sa.select(StorageSystem.processor_id).where(_where_in(StorageSystem.processor_id, orgs), system_used_outside),
+    )
 
 
 def _refs(ids: dict[str, set[int]]) -> dict[str, dict[int, str]]:
@@ -453,7 +469,9 @@ def _area_statements(key: str, ids: sa.Select) -> list[sa.Select]:
         bases = sa.select(LawfulBasis.data_flow_id).where(LawfulBasis.party_id.in_(ids))
         return [
             _org_areas(ids),
-            sa.select(DataFlow.area_id).where(DataFlow.sender_id.in_(ids) | DataFlow.recipient_id.in_(ids)),
+            # Two statements, not one with OR: PostgreSQL scans every flow for the OR of two subqueries.
+            sa.select(DataFlow.area_id).where(DataFlow.sender_id.in_(ids)),
+            sa.select(DataFlow.area_id).where(DataFlow.recipient_id.in_(ids)),
             sa.select(DataFlow.area_id).where(DataFlow.id.in_(bases)),
             sa.select(panel_area.c.area_id).where(panel_area.c.panel_id.in_(attended)),
         ]
