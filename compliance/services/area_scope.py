@@ -34,8 +34,11 @@ from ..models import (
     Area,
     DataFlow,
     Dpia,
+    Dsa,
     LawfulBasis,
     MeetingAttendee,
+    Mou,
+    Organisation,
     Panel,
     PanelMeeting,
     PrivacyNotice,
@@ -61,6 +64,11 @@ class AreaScope:
     # Storage systems flows elsewhere use too (the national case management system): their rules
     # need only which live flows use them, which `live_users` reads for the whole register.
     shared_systems: set[int] = field(default_factory=set)
+    # What a refresh loads: `ids` without what it never reads of the areas around the scope's own
+    # (their designations, their responsible authorities), and those areas by ref alone.
+    lean_ids: dict[str, set[int]] = field(default_factory=dict)
+    refs_only: dict[str, set[int]] = field(default_factory=dict)
+    meetings: bool = True  # whether the panels' meetings are decided (and so loaded whole)
 
     def covers(self, subject_type: SubjectType, subject_ref: str) -> bool:
         return (subject_type, subject_ref) in self.owned
@@ -68,6 +76,8 @@ class AreaScope:
 
 def _ids(*statements) -> set[int]:
     """The ids the statements select (one column each), in one round trip."""
+    if not statements:
+        return set()
     statement = statements[0] if len(statements) == 1 else sa.union_all(*statements)
     return {value for value in db.session.scalars(statement) if value is not None}
 
@@ -86,37 +96,55 @@ def _ids_by(statements: list[tuple[str, Any]]) -> dict[str, set[int]]:
 
 
 def _where_in(column, ids: Iterable[int]):
-    return column.in_(sorted(ids))
+    # One expanding parameter holding the list: SQLAlchemy then checks it once, not each of the
+    # hundreds of ids (a third of the scope's cost was building such statements).
+    return column.in_(sa.bindparam(None, sorted(ids), expanding=True))
 
 
-def build(area_refs: Iterable[str]) -> AreaScope:
-    """The records to load for the areas, and the subjects they decide."""
-    areas = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
-    scope = AreaScope({areas[ref] for ref in area_refs if ref in areas})
+def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = None, meetings: bool = True) -> AreaScope:
+    """The records to load for the areas, and the subjects they decide. `shared_systems`: of the
+    storage systems flows outside the areas use too, those to decide (by ref; all when None). One
+    whose live users a change cannot have changed keeps its stored findings, and the refresh need
+    not read its users across the register (the national system has some 8,000). `meetings`:
+    whether the panels' meetings are decided (their rules read only the meeting, its panel and
+    its attendees' organisations: a change to none of those leaves them as they are, and the
+    refresh need not load who accepted confidentiality at each)."""
+    rows = db.session.execute(sa.select(Area.ref, Area.id, Area.responsible_authority_id)).all()
+    areas = {ref: area_id for ref, area_id, _ in rows}
+    scope = AreaScope({areas[ref] for ref in area_refs if ref in areas}, meetings=meetings)
     inside = scope.area_ids
+    # The areas' flows as a condition and a subquery (a few area ids), not as a list of their ids:
+    # each statement below then sends a handful of parameters instead of hundreds.
+    in_areas = _where_in(DataFlow.area_id, inside)
+    flow_ids = sa.select(DataFlow.id).where(in_areas)
     first = _ids_by(
         [
-            ("flows", sa.select(DataFlow.id).where(_where_in(DataFlow.area_id, inside))),
+            ("flows", flow_ids),
             ("panels", sa.select(panel_area.c.panel_id).where(_where_in(panel_area.c.area_id, inside))),
             ("orgs", sa.select(org_area.c.organisation_id).where(_where_in(org_area.c.area_id, inside))),
         ]
     )
     flows, panels, local_orgs = first["flows"], first["panels"], first["orgs"]
-    in_flows = _where_in(DataFlow.id, flows)
     ids = scope.ids = _ids_by(
         [
-            ("dsas", sa.select(DataFlow.dsa_id).where(in_flows)),
+            ("dsas", sa.select(DataFlow.dsa_id).where(in_areas).distinct()),
             ("dsas", _unused_agreements(DsaParty.__table__, local_orgs)),
-            ("mous", sa.select(DataFlow.mou_id).where(in_flows)),
+            ("mous", sa.select(DataFlow.mou_id).where(in_areas).distinct()),
             ("mous", _unused_agreements(mou_party, local_orgs)),
-            ("dpias", sa.select(DataFlow.dpia_id).where(in_flows)),
+            ("dpias", sa.select(DataFlow.dpia_id).where(in_areas).distinct()),
             (
                 "storage_systems",
-                sa.select(flow_system.c.storage_system_id).where(_where_in(flow_system.c.data_flow_id, flows)),
+                sa.select(flow_system.c.storage_system_id)
+                .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
+                .where(in_areas)
+                .distinct(),
             ),
             (
                 "privacy_notices",
-                sa.select(flow_notice.c.privacy_notice_id).where(_where_in(flow_notice.c.data_flow_id, flows)),
+                sa.select(flow_notice.c.privacy_notice_id)
+                .join(DataFlow, DataFlow.id == flow_notice.c.data_flow_id)
+                .where(in_areas)
+                .distinct(),
             ),
         ]
     )
@@ -125,7 +153,7 @@ def build(area_refs: Iterable[str]) -> AreaScope:
         "data_flows": flows,
         "panels": panels,
     }  # all areas: orgs and panels link to them
-    orgs = local_orgs | _ids(*_involved(flows, panels), *_pointed_at(ids))
+    orgs = local_orgs | _ids(*_involved(in_areas, panels), *_pointed_at(ids))
     # What the rules look up by organisation: contracts by pair, arrangements by party, notices.
     ids |= _ids_by(
         [
@@ -145,8 +173,16 @@ def build(area_refs: Iterable[str]) -> AreaScope:
         ]
     )
     ids["privacy_notices"] |= ids.pop("more_notices")
-    ids["organisations"] = orgs | _ids(*_pointed_at(ids), sa.select(Area.responsible_authority_id))
-    _decide_ownership(scope, local_orgs)
+    orgs |= _ids(*_pointed_at(ids))
+    ids["organisations"] = orgs | {authority for _, _, authority in rows if authority is not None}
+    # A refresh reads of the other areas only their refs (an organisation's or a panel's areas),
+    # never their designations or responsible authorities: those are not loaded for it.
+    scope.lean_ids = ids | {
+        "areas": inside,
+        "organisations": orgs | {authority for _, area_id, authority in rows if area_id in inside and authority},
+    }
+    scope.refs_only = {"areas": set(areas.values()) - inside}
+    _decide_ownership(scope, local_orgs, None if shared_systems is None else set(shared_systems))
     return scope
 
 
@@ -160,17 +196,17 @@ def _unused_agreements(party_table: sa.Table, orgs: set[int]):
     )
 
 
-def _involved(flows: set[int], panels: set[int]) -> list:
-    """Statements for the organisations the flows and panels involve."""
-    in_flows = _where_in(DataFlow.id, flows)
+def _involved(in_areas, panels: set[int]) -> list:
+    """Statements for the organisations the flows (those meeting `in_areas`) and panels involve."""
     meetings = sa.select(PanelMeeting.id).where(_where_in(PanelMeeting.panel_id, panels))
+    bases = sa.select(LawfulBasis.party_id).join(DataFlow, DataFlow.id == LawfulBasis.data_flow_id)
     return [
-        sa.select(DataFlow.sender_id).where(in_flows),
-        sa.select(DataFlow.recipient_id).where(in_flows),
-        sa.select(LawfulBasis.party_id).where(_where_in(LawfulBasis.data_flow_id, flows)),
+        sa.select(DataFlow.sender_id).where(in_areas).distinct(),
+        sa.select(DataFlow.recipient_id).where(in_areas).distinct(),
+        bases.where(in_areas).distinct(),
         sa.select(Panel.chair_organisation_id).where(_where_in(Panel.id, panels)),
         sa.select(panel_police_force.c.organisation_id).where(_where_in(panel_police_force.c.panel_id, panels)),
-        sa.select(MeetingAttendee.organisation_id).where(MeetingAttendee.meeting_id.in_(meetings)),
+        sa.select(MeetingAttendee.organisation_id).where(MeetingAttendee.meeting_id.in_(meetings)).distinct(),
     ]
 
 
@@ -196,47 +232,74 @@ def _pointed_at(ids: dict[str, set[int]]) -> list:
     return statements
 
 
-def _decide_ownership(scope: AreaScope, local_orgs: set[int]) -> None:
+def _decide_ownership(scope: AreaScope, local_orgs: set[int], shared_wanted: set[str] | None) -> None:
     """The subjects whose findings the loaded records decide exactly (see the module's docstring)."""
-    ids, outside = scope.ids, DataFlow.area_id.not_in(sorted(scope.area_ids))
-    used_outside = _ids_by(
-        [
-            *(
-                (key, sa.select(column).where(outside, _where_in(column, ids[key])))
-                for key, column in (("dsas", DataFlow.dsa_id), ("mous", DataFlow.mou_id), ("dpias", DataFlow.dpia_id))
-            ),
-            (
-                "storage_systems",
-                sa.select(flow_system.c.storage_system_id)
-                .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
-                .where(_where_in(flow_system.c.storage_system_id, ids["storage_systems"]), outside),
-            ),
-            (
-                "panels",
-                sa.select(panel_area.c.panel_id).where(
-                    _where_in(panel_area.c.panel_id, ids["panels"]), panel_area.c.area_id.not_in(sorted(scope.area_ids))
+    ids, inside = scope.ids, sorted(scope.area_ids)
+    outside = DataFlow.area_id.not_in(inside)
+
+    def used_outside(key: str, model, link) -> sa.Select:
+        # Whether any flow outside the areas uses the record: EXISTS stops at the first one (the
+        # national case system is used by some 8,000 flows elsewhere).
+        return sa.select(model.id).where(_where_in(model.id, ids[key]), sa.exists().where(link == model.id, outside))
+
+    statements = []
+    for key, model, link in (
+        ("dsas", Dsa, DataFlow.dsa_id),
+        ("mous", Mou, DataFlow.mou_id),
+        ("dpias", Dpia, DataFlow.dpia_id),
+    ):
+        statements.append((key, used_outside(key, model, link)))
+    key = "storage_systems"
+    statements.append(
+        (
+            key,
+            sa.select(StorageSystem.id).where(
+                _where_in(StorageSystem.id, ids[key]),
+                sa.exists().where(
+                    flow_system.c.storage_system_id == StorageSystem.id,
+                    flow_system.c.data_flow_id == DataFlow.id,
+                    outside,
                 ),
             ),
-        ]
+        )
     )
-    shared_panels = used_outside["panels"]
+    statements.append(
+        (
+            "panels",
+            sa.select(panel_area.c.panel_id)
+            .where(_where_in(panel_area.c.panel_id, ids["panels"]), panel_area.c.area_id.not_in(inside))
+            .distinct(),
+        )
+    )
+    used_elsewhere = _ids_by(statements)
+    shared_panels = used_elsewhere["panels"]
     owned_orgs = local_orgs - _involved_outside(scope, local_orgs)
-    refs = _refs(ids)
+    # Refs of what may be owned: the scope's own areas and organisations, not all of those loaded.
+    refs = _refs(ids | {"areas": scope.area_ids, "organisations": owned_orgs})
     owned = scope.owned
     owned.update((SubjectType.DATA_FLOW, ref) for ref in refs["data_flows"].values())
     owned.update((SubjectType.AREA, refs["areas"][i]) for i in scope.area_ids)
     owned_panels = ids["panels"] - shared_panels
     owned.update((SubjectType.PANEL, refs["panels"][i]) for i in owned_panels)
-    meetings = sa.select(PanelMeeting.ref).where(_where_in(PanelMeeting.panel_id, owned_panels))
-    owned.update((SubjectType.PANEL_MEETING, ref) for ref in db.session.scalars(meetings))
+    if scope.meetings:
+        meetings = sa.select(PanelMeeting.ref).where(_where_in(PanelMeeting.panel_id, owned_panels))
+        owned.update((SubjectType.PANEL_MEETING, ref) for ref in db.session.scalars(meetings))
     for key, subject_type in (
         ("dsas", SubjectType.DSA),
         ("mous", SubjectType.MOU),
         ("dpias", SubjectType.DPIA),
     ):
-        owned.update((subject_type, refs[key][i]) for i in ids[key] - used_outside[key])
-    scope.shared_systems = used_outside["storage_systems"]
-    owned.update((SubjectType.STORAGE_SYSTEM, ref) for ref in refs["storage_systems"].values())
+        owned.update((subject_type, refs[key][i]) for i in ids[key] - used_elsewhere[key])
+    systems = refs["storage_systems"]
+    shared = used_elsewhere["storage_systems"]
+    if shared_wanted is not None:
+        shared = {i for i in shared if systems[i] in shared_wanted}
+    scope.shared_systems = shared
+    owned.update(
+        (SubjectType.STORAGE_SYSTEM, ref)
+        for i, ref in systems.items()
+        if i in shared or i not in used_elsewhere["storage_systems"]
+    )
     owned.update((SubjectType.PRIVACY_NOTICE, ref) for ref in refs["privacy_notices"].values())
     owned.update((SubjectType.ORGANISATION, refs["organisations"][i]) for i in owned_orgs)
     contracts = sa.select(ProcessingContract.ref, ProcessingContract.controller_id, ProcessingContract.processor_id)
@@ -267,11 +330,13 @@ def live_users(system_ids: set[int]) -> dict[int, list[tuple[str, int]]]:
 
 
 def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
-    """Which of `orgs` something outside the areas involves. Each query starts from the
-    organisations (a few dozen, through an index), not from the rest of the register."""
+    """Which of `orgs` something outside the areas involves, in one statement. Each part starts
+    from the organisations (a few dozen, through an index), and a flow's part asks with EXISTS,
+    which stops at the first flow outside (a police force has thousands)."""
     inside = sorted(scope.area_ids)
     outside = DataFlow.area_id.not_in(inside)
-    used_outside = sa.exists().where(
+    org = Organisation.id
+    system_used_outside = sa.exists().where(
         flow_system.c.storage_system_id == StorageSystem.id,
         flow_system.c.data_flow_id == DataFlow.id,
         outside,
@@ -279,26 +344,24 @@ def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
     panel_outside = sa.exists().where(
         panel_area.c.panel_id == PanelMeeting.panel_id, panel_area.c.area_id.not_in(inside)
     )
+    in_flows = sa.or_(
+        sa.exists().where(DataFlow.sender_id == org, outside),
+        sa.exists().where(DataFlow.recipient_id == org, outside),
+        sa.exists().where(LawfulBasis.party_id == org, DataFlow.id == LawfulBasis.data_flow_id, outside),
+    )
     return _ids(
-        (sa.select(DataFlow.sender_id).where(_where_in(DataFlow.sender_id, orgs), outside)),
-        (sa.select(DataFlow.recipient_id).where(_where_in(DataFlow.recipient_id, orgs), outside)),
-        (
-            sa.select(LawfulBasis.party_id)
-            .join(DataFlow, DataFlow.id == LawfulBasis.data_flow_id)
-            .where(_where_in(LawfulBasis.party_id, orgs), outside)
-        ),
+        sa.select(org).where(_where_in(org, orgs), in_flows),
         (
             sa.select(MeetingAttendee.organisation_id)
             .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
             .where(_where_in(MeetingAttendee.organisation_id, orgs), panel_outside)
+            .distinct()
         ),
-        (
-            sa.select(org_area.c.organisation_id).where(
-                _where_in(org_area.c.organisation_id, orgs), org_area.c.area_id.not_in(inside)
-            )
+        sa.select(org_area.c.organisation_id).where(
+            _where_in(org_area.c.organisation_id, orgs), org_area.c.area_id.not_in(inside)
         ),
-        (sa.select(StorageSystem.owner_id).where(_where_in(StorageSystem.owner_id, orgs), used_outside)),
-        (sa.select(StorageSystem.processor_id).where(_where_in(StorageSystem.processor_id, orgs), used_outside)),
+        sa.select(StorageSystem.owner_id).where(_where_in(StorageSystem.owner_id, orgs), system_used_outside),
+        sa.select(StorageSystem.processor_id).where(_where_in(StorageSystem.processor_id, orgs), system_used_outside),
     )
 
 
@@ -325,8 +388,6 @@ def referrers(organisation_refs: Iterable[str]) -> set[tuple[str, str]]:
     live in those records' areas) are the ones that read the organisation. Not joint-controller
     arrangements: no finding is about one, and the rules read one only for a flow between its
     parties (rules/processors.py), which points at the organisation itself."""
-    from ..models import Dsa, Mou, Organisation
-
     if not organisation_refs:
         return set()
     orgs = sa.select(Organisation.id).where(Organisation.ref.in_(sorted(organisation_refs)))
@@ -378,61 +439,67 @@ def referrers(organisation_refs: Iterable[str]) -> set[tuple[str, str]]:
 
 def areas_of(subjects: Iterable[tuple[str, str]]) -> set[str]:
     """Area refs of records given as (list name, ref): where a flow is, a panel sits, an
-    organisation belongs or is involved, an agreement or system is used."""
+    organisation belongs or is involved, an agreement or system is used. One statement: each
+    list's records are selected by ref inside it."""
     by_key: dict[str, set[str]] = {}
     for key, ref in subjects:
         by_key.setdefault(key, set()).add(ref)
-    area_ids: set[int] = set()
+    statements = []
     for key, refs in by_key.items():
         model = MODELS[key]
-        ids = _ids(sa.select(model.id).where(model.ref.in_(sorted(refs))))
-        area_ids |= _area_ids(key, ids)
-    return set(db.session.scalars(sa.select(Area.ref).where(_where_in(Area.id, area_ids))))
+        statements.extend(_area_statements(key, sa.select(model.id).where(model.ref.in_(sorted(refs)))))
+    if not statements:
+        return set()
+    area_ids = sa.union_all(*statements).subquery()
+    return set(db.session.scalars(sa.select(Area.ref).where(Area.id.in_(sa.select(area_ids.c[0])))))
 
 
-def _flow_areas(condition) -> set[int]:
-    return _ids(sa.select(DataFlow.area_id).where(condition))
-
-
-def _area_ids(key: str, ids: set[int]) -> set[int]:
+def _area_statements(key: str, ids: sa.Select) -> list[sa.Select]:
+    """Statements for the area ids of the `key` records whose ids `ids` selects."""
     if key == "areas":
-        return ids
+        return [ids]
     if key == "data_flows":
-        return _flow_areas(_where_in(DataFlow.id, ids))
+        return [sa.select(DataFlow.area_id).where(DataFlow.id.in_(ids))]
     if key == "panels":
-        return _ids(sa.select(panel_area.c.area_id).where(_where_in(panel_area.c.panel_id, ids)))
+        return [sa.select(panel_area.c.area_id).where(panel_area.c.panel_id.in_(ids))]
     if key == "organisations":
         attended = (
-            sa.select(PanelMeeting.panel_id)
-            .join(MeetingAttendee)
-            .where(_where_in(MeetingAttendee.organisation_id, ids))
+            sa.select(PanelMeeting.panel_id).join(MeetingAttendee).where(MeetingAttendee.organisation_id.in_(ids))
         )
-        bases = sa.select(LawfulBasis.data_flow_id).where(_where_in(LawfulBasis.party_id, ids))
-        return _ids(
-            sa.select(org_area.c.area_id).where(_where_in(org_area.c.organisation_id, ids)),
-            sa.select(DataFlow.area_id).where(
-                _where_in(DataFlow.sender_id, ids) | _where_in(DataFlow.recipient_id, ids)
-            ),
+        bases = sa.select(LawfulBasis.data_flow_id).where(LawfulBasis.party_id.in_(ids))
+        return [
+            _org_areas(ids),
+            # Two statements, not one with OR: PostgreSQL scans every flow for the OR of two subqueries.
+            sa.select(DataFlow.area_id).where(DataFlow.sender_id.in_(ids)),
+            sa.select(DataFlow.area_id).where(DataFlow.recipient_id.in_(ids)),
             sa.select(DataFlow.area_id).where(DataFlow.id.in_(bases)),
             sa.select(panel_area.c.area_id).where(panel_area.c.panel_id.in_(attended)),
-        )
-    if key in ("dsas", "mous", "dpias", "storage_systems"):
+        ]
+    if key in USERS:
         # Where the flows that use them are; one no flow uses counts where its parties are.
-        return _used_areas(key, ids)
+        flow_column, own_column, party_column = USERS[key]
+        used = sa.select(DataFlow.area_id).where(flow_column.in_(ids))
+        if key == "storage_systems":
+            used = used.join_from(flow_system, DataFlow, DataFlow.id == flow_system.c.data_flow_id)
+        unused = sa.select(party_column).where(own_column.in_(ids), ~sa.exists().where(flow_column == own_column))
+        return [used, _org_areas(unused)]
     if key == "privacy_notices":
-        flows = sa.select(flow_notice.c.data_flow_id).where(_where_in(flow_notice.c.privacy_notice_id, ids))
-        controllers = _ids(sa.select(PrivacyNotice.controller_id).where(_where_in(PrivacyNotice.id, ids)))
-        return _flow_areas(DataFlow.id.in_(flows)) | _org_areas(controllers)
+        flows = sa.select(flow_notice.c.data_flow_id).where(flow_notice.c.privacy_notice_id.in_(ids))
+        controllers = sa.select(PrivacyNotice.controller_id).where(PrivacyNotice.id.in_(ids))
+        return [sa.select(DataFlow.area_id).where(DataFlow.id.in_(flows)), _org_areas(controllers)]
     if key == "processing_contracts":
-        contracts = sa.select(ProcessingContract.controller_id, ProcessingContract.processor_id)
-        rows = db.session.execute(contracts.where(_where_in(ProcessingContract.id, ids))).all()
-        return _area_ids("organisations", {org for row in rows for org in row})
-    parties = _ids(
-        sa.select(joint_controller_party.c.organisation_id).where(
-            _where_in(joint_controller_party.c.arrangement_id, ids)
-        )
+        return [
+            *_area_statements(
+                "organisations", sa.select(ProcessingContract.controller_id).where(ProcessingContract.id.in_(ids))
+            ),
+            *_area_statements(
+                "organisations", sa.select(ProcessingContract.processor_id).where(ProcessingContract.id.in_(ids))
+            ),
+        ]
+    parties = sa.select(joint_controller_party.c.organisation_id).where(
+        joint_controller_party.c.arrangement_id.in_(ids)
     )
-    return _area_ids("organisations", parties)
+    return _area_statements("organisations", parties)
 
 
 USERS = {
@@ -443,16 +510,5 @@ USERS = {
 }
 
 
-def _used_areas(key: str, ids: set[int]) -> set[int]:
-    flow_column, own_column, party_column = USERS[key]
-    statement = sa.select(flow_column, DataFlow.area_id).where(_where_in(flow_column, ids))
-    if key == "storage_systems":
-        statement = statement.join_from(flow_system, DataFlow, DataFlow.id == flow_system.c.data_flow_id)
-    used = db.session.execute(statement).all()
-    unused = ids - {record_id for record_id, _ in used}
-    parties = _ids(sa.select(party_column).where(_where_in(own_column, unused))) if unused else set()
-    return {area for _, area in used} | _org_areas(parties)
-
-
-def _org_areas(orgs: set[int]) -> set[int]:
-    return _ids(sa.select(org_area.c.area_id).where(_where_in(org_area.c.organisation_id, orgs)))
+def _org_areas(orgs: sa.Select) -> sa.Select:
+    return sa.select(org_area.c.area_id).where(org_area.c.organisation_id.in_(orgs))

@@ -146,12 +146,38 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
     touched = [(key, record) for key in f.BY_KEY for record in doc.get(key, ())]
     if touched and len(touched) <= SCOPED_REFRESH_LIMIT and not date_changed:
         affected = {(key, record["ref"]) for key, record in touched}
-        for key, record in [*touched, *((k, before) for k, _, before in replaced)]:
-            affected.update((target, ref) for _, target, ref in validate.pointers(key, record))
+        kept = _storage_use_kept(touched, stored, replaced)
+        for key, record in [*touched, *((k, before) for k, _, before, _ in replaced)]:
+            affected.update(
+                (target, ref)
+                for _, target, ref in validate.pointers(key, record)
+                if not (target == "storage_systems" and (key, record["ref"]) in kept)
+            )
         result.refreshed = findings.refresh_after_change(actor, {(k, r["ref"]) for k, r in touched}, affected)
     else:
         result.refreshed = findings.refresh(actor=actor)
     return result
+
+
+def _storage_use(record: dict[str, Any]) -> tuple:
+    """What a flow gives the rules of the storage systems it uses (rules/storage.py): whether it is
+    live (its status), its ref and area, and which systems."""
+    return record.get("status"), record.get("area"), sorted(record.get("storage_systems") or ())
+
+
+def _storage_use_kept(touched, stored, replaced) -> set[tuple[str, str]]:
+    """The stored flows among `touched` whose use of storage systems is as it was (unchanged, or
+    changed elsewhere): what the systems' rules read of them has not moved, so their systems are
+    not affected (for the national case system, deciding it means reading its 8,000 users)."""
+    changed = {(key, record["ref"]): (before, after) for key, record, before, after in replaced}
+    kept = set()
+    for key, record in touched:
+        if key != "data_flows" or record["ref"] not in stored[key]:
+            continue
+        pair = changed.get((key, record["ref"]))
+        if pair is None or _storage_use(pair[0]) == _storage_use(pair[1]):
+            kept.add((key, record["ref"]))
+    return kept
 
 
 # An import of a few records (a save in the web app) refreshes the findings of the areas they touch;
@@ -159,11 +185,11 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
 SCOPED_REFRESH_LIMIT = 20
 
 
-def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list[tuple[str, dict, dict]]:
+def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list[tuple[str, dict, dict, dict]]:
     """Replace the stored records the document names, and audit what changed. Returns the changed
-    ones as (list name, record as imported, record as it was)."""
+    ones as (list name, record as imported, record as it was, record as it is now)."""
     replaced = {key: [r for r in doc.get(key, ()) if r["ref"] in stored[key]] for key in f.BY_KEY}
-    changed: list[tuple[str, dict, dict]] = []
+    changed: list[tuple[str, dict, dict, dict]] = []
     if not any(replaced.values()):
         return changed
     before: dict[tuple[str, str], dict[str, Any]] = {}
@@ -194,7 +220,7 @@ def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list
             tally = result.updated if previous != after else result.unchanged
             tally[key] = tally.get(key, 0) + 1
             if previous != after:
-                changed.append((key, record, previous))
+                changed.append((key, record, previous, after))
                 _raise_versions(key, index[key][record["ref"]], previous, after)
             audit.record_change(
                 actor=actor,

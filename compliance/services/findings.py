@@ -111,9 +111,16 @@ def refresh_after_change(
     # the areas of every flow that uses it (for the national system, all of them) are not needed.
     # One that reads a changed organisation is needed where every flow that uses it is.
     placed = {item for item in affected if item[0] != "storage_systems" or item in touched or item in readers}
+    # A shared storage system nothing affected keeps its stored findings: what its rules read (the
+    # system, its owner, which live flows use it and where) has not changed.
+    systems = {ref for key, ref in affected if key == "storage_systems"}
+    # A meeting's rules read the meeting, its panel and its attendees' organisations: a change to
+    # none of these (a panel, or an organisation, whose readers include the panels it attends)
+    # leaves the meetings' findings as they are.
+    meetings = any(key == "panels" for key, _ in affected)
     areas = area_scope.areas_of(placed)
     for _ in range(3):
-        scope = area_scope.build(areas)
+        scope = area_scope.build(areas, shared_systems=systems, meetings=meetings)
         missing = [(KEYS[subject_type], ref) for subject_type, ref in wanted if not scope.covers(subject_type, ref)]
         if not missing:
             return _refresh_scope(scope, actor, as_of or register.default_as_of())
@@ -153,16 +160,50 @@ def refresh_meeting(meeting, actor: str, *, attendance_changed: bool, panel_too:
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
     reference.ensure_loaded()
     with snapshot.gc_paused():
-        ctx = _scope_context(scope, as_of)
+        without = frozenset() if scope.meetings else frozenset({"confidentiality"})
+        snap = snapshot.load(scope.lean_ids, refs_only=scope.refs_only, without=without)
+        ctx = _scope_context(scope, as_of, snap, _ScopeContext)
+        ctx.owned = scope.owned
         raised = [item for item in evaluate(ctx) if scope.covers(item.subject_type, item.subject_ref)]
-        return finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
+        refreshed = finding_store.store(raised, as_of=as_of, actor=actor, subjects=scope.owned)
+        # The snapshot's records link to one another (a panel to its meetings and back), so only the
+        # cycle collector could free them, walking every one of them after each save: unlinked
+        # here, they go as soon as the last reference does.
+        del ctx
+        _release(snap)
+    return refreshed
 
 
-def _scope_context(scope: area_scope.AreaScope, as_of: date) -> RuleContext:
+def _release(snap: snapshot.Snapshot) -> None:
+    for objects in snap.by_id.values():
+        for obj in objects.values():
+            obj.__dict__.clear()
+    snap.by_id.clear()
+    snap.records.clear()
+
+
+class _ScopeContext(RuleContext):
+    """The rules' view of a scope, whose subjects are only those the scope decides (`owned`): the
+    records around them (every area, the organisations of other areas...) are there for the rules
+    to read, not to be judged again and thrown away."""
+
+    owned: set[tuple[SubjectType, str]]
+
+    def subjects(self, subject_type: SubjectType) -> list:
+        owned = self.owned
+        return [subject for subject in super().subjects(subject_type) if (subject_type, subject.ref) in owned]
+
+
+def _scope_context(
+    scope: area_scope.AreaScope,
+    as_of: date,
+    snap: snapshot.Snapshot | None = None,
+    context: type[RuleContext] = RuleContext,
+) -> RuleContext:
     """The rules' view of a scope: its records, and for storage systems flows elsewhere use too,
     every live flow that uses them (as stand-ins carrying what the storage rules read)."""
-    snap = snapshot.load(scope.ids)
-    ctx = RuleContext(
+    snap = snap or snapshot.load(scope.ids)
+    ctx = context(
         as_of=as_of,
         partner_types=register.partner_types(),
         commencements=register.commencement_dates(),

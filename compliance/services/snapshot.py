@@ -101,11 +101,21 @@ class Snapshot:
         self.by_id: dict[type, dict[int, Any]] = {}
 
 
-def load(ids: Mapping[str, Iterable[int]] | None = None, *, personal: bool = False) -> Snapshot:
+def load(
+    ids: Mapping[str, Iterable[int]] | None = None,
+    *,
+    personal: bool = False,
+    refs_only: Mapping[str, Iterable[int]] | None = None,
+    without: frozenset[str] = frozenset(),
+) -> Snapshot:
     """Every record, or for each list named in `ids` the records with those ids, with the records
     they contain, linked to one another. The records a loaded record points at must be loaded too
     (the caller passes a closed set); a missing one raises KeyError rather than answer wrongly.
-    `personal`: also the people's names (for an export or a report that shows them, never the rules)."""
+    `personal`: also the people's names (for an export or a report that shows them, never the rules).
+    `refs_only`: records (by list name and id) that loaded records may point at, made with their
+    id and ref alone: not in `records`, without their children or links (a scoped refresh reads
+    only the refs of the areas around its own). `without`: collections of CHILDREN not loaded
+    (their attribute is then absent, so a rule reading one fails rather than answers wrongly)."""
     full = ids is None
     snap = Snapshot()
     for key, (model, _) in LOAD_OPTIONS.items():
@@ -113,10 +123,27 @@ def load(ids: Mapping[str, Iterable[int]] | None = None, *, personal: bool = Fal
         made = _load(snap, model, model.__table__.c.id, wanted, personal)
         snap.records[key] = sorted(made, key=lambda record: record.ref)
     for parent_model, collection, order in CHILDREN:
-        _load_children(snap, parent_model, collection, order, full=full, personal=personal)
-    for model in list(snap.by_id):
-        _link(snap, model, full=full)
+        if collection not in without:
+            _load_children(snap, parent_model, collection, order, full=full, personal=personal)
+    loaded = dict(snap.by_id)
+    if refs_only:
+        _load_refs(snap, refs_only)
+    for model, objects in loaded.items():
+        _link(snap, model, objects, full=full)
     return snap
+
+
+def _load_refs(snap: Snapshot, refs_only: Mapping[str, Iterable[int]]) -> None:
+    for key, wanted in refs_only.items():
+        model = LOAD_OPTIONS[key][0]
+        table = model.__table__
+        cls = mirror(model)
+        made = {}
+        for record_id, ref in _rows(sa.select(table.c.id, table.c.ref), table.c.id, sorted(set(wanted))):
+            obj = object.__new__(cls)
+            obj.__dict__ = {"id": record_id, "ref": ref}
+            made[record_id] = obj
+        snap.by_id[model] = {**made, **snap.by_id.get(model, {})}
 
 
 # Columns the rules never read: bookkeeping (costly to parse on SQLite), and people's names, which
@@ -228,10 +255,10 @@ def _load_children(
             parent.__dict__[collection].sort(key=order)
 
 
-def _link(snap: Snapshot, model: type, *, full: bool) -> None:
-    """Set each many-to-one link from its foreign key (a child's link to its parent included), and
-    each list kept in an association table. Collections of other kinds are not part of a snapshot."""
-    objects = snap.by_id[model]
+def _link(snap: Snapshot, model: type, objects: dict[int, Any], *, full: bool) -> None:
+    """Set each many-to-one link of `objects` from its foreign key (a child's link to its parent
+    included), and each list kept in an association table. Collections of other kinds are not
+    part of a snapshot."""
     if not objects:
         return
     for relationship in sa.inspect(model).relationships:

@@ -19,7 +19,7 @@ from compliance.models import DataFlow, Finding
 from compliance.models.enums import FindingStatus
 from compliance.rules.base import REGISTRY
 from compliance.rules.engine import evaluate
-from compliance.services import exchange, findings, register, synth
+from compliance.services import area_scope, exchange, findings, register, synth
 from tests.conftest import build_once
 
 AREAS = 12
@@ -215,6 +215,46 @@ def test_ending_a_flow_on_the_national_case_system_refreshes_only_its_area_and_t
     state = _stored_state()
     assert state != before and state == _full_state(as_of)
     assert not full_refreshes
+
+
+def _national_system_flow(area: str) -> str:
+    return db.session.scalar(
+        sa.select(DataFlow.ref)
+        .where(DataFlow.programme == "channel_case", DataFlow.status == "live", DataFlow.ref.like(f"{area}-%"))
+        .order_by(DataFlow.ref)
+        .limit(1)
+    )
+
+
+@pytest.mark.parametrize("uses_changed", [False, True], ids=["channel changed", "stops using the system"])
+def test_a_flow_edit_decides_the_national_system_only_when_its_use_of_it_changes(
+    synthetic_register, monkeypatch, uses_changed
+):
+    """The refresh after a flow's save reads the national system's users across the register only
+    when the flow's use of it (status, area, systems) changed; and the panels' meetings, which
+    no flow's change can move, are not decided. Either way the findings are a full refresh's."""
+    pcm = _record("storage_systems", "pcm")
+    _save("storage_systems", pcm | {"approved_for_prevent": False})
+    as_of = register.default_as_of()
+    before = _stored_state()
+    full_refreshes, live_users, builds = [], [], []
+    original, original_users, original_build = findings.refresh, area_scope.live_users, area_scope.build
+    monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
+    monkeypatch.setattr(area_scope, "live_users", lambda *a, **k: live_users.append(1) or original_users(*a, **k))
+    monkeypatch.setattr(area_scope, "build", lambda *a, **k: builds.append(k) or original_build(*a, **k))
+    record = _record("data_flows", _national_system_flow("a005"))
+    if uses_changed:
+        record["storage_systems"] = [ref for ref in record["storage_systems"] if ref != "pcm"]
+    else:
+        record["transfer_channel"] = "unsecure_email"
+    _save("data_flows", record)
+    state = _stored_state()
+    assert state != before and state == _full_state(as_of)
+    assert not full_refreshes
+    assert bool(live_users) == uses_changed
+    assert builds and not any(k["meetings"] for k in builds)
+    pcm_messages = {message for rule, _, ref, _, message, _ in state if ref == "pcm"}
+    assert pcm_messages and (pcm_messages != {m for r, _, ref, _, m, _ in before if ref == "pcm"}) == uses_changed
 
 
 def test_the_dashboard_counts_are_kept_only_until_the_register_changes(synthetic_register):
