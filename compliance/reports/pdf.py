@@ -11,7 +11,7 @@ same bytes (reportlab's invariant mode: no random document id, no creation time 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -136,16 +136,40 @@ def build(path: str, data: ReportInput) -> int:
     """Write the report in one pass (a national report runs to thousands of pages); returns the
     number of pages."""
     index = _Index(data)
-    story: list[Any] = []
-    story += _cover(data)
-    story += _contents(data, index)
-    story += _summary(data)
-    for ref in data.area_refs:
-        story += _area(data, index, ref)
-    story += _catalogue(data)
     document = _Document(path)
-    document.build(story, canvasmaker=_NumberedCanvas)
+    document.build(_Story(_sections(data, index)), canvasmaker=_NumberedCanvas)
     return document.page
+
+
+def _sections(data: ReportInput, index: _Index) -> Iterator[list[Any]]:
+    """The report a section at a time, each ending with a page break."""
+    yield _cover(data)
+    yield _contents(data, index)
+    yield _summary(data)
+    for ref in data.area_refs:
+        yield _area(data, index, ref)
+    yield _catalogue(data)
+
+
+class _Story(list):
+    """The report's flowables, made a section at a time as reportlab lays them out.
+
+    BaseDocTemplate.build lays out the first flowable of its list and deletes it until the list is
+    empty (`while len(flowables)`), so the next section is made only when the one before it has been
+    laid out and let go: a national report's thousands of pages of tables are never all in memory.
+    Sections end with a page break, so the layout is the one a single list gives."""
+
+    def __init__(self, sections: Iterator[list[Any]]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def __len__(self) -> int:
+        while not super().__len__():
+            section = next(self._sections, None)
+            if section is None:
+                return 0
+            self.extend(section)
+        return super().__len__()
 
 
 class _Index:
