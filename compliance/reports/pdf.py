@@ -10,18 +10,21 @@ same bytes (reportlab's invariant mode: no random document id, no creation time 
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
@@ -108,20 +111,30 @@ class _Document(BaseDocTemplate):
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):
-    """Draws the marking and "Page N of M" once the number of pages is known."""
+    """Draws the marking and "Page N of M" once the number of pages is known.
+
+    Each page's drawing is held back until then (the number goes at the end of its content), but
+    compressed; once numbered, a page's content is compressed as the PDF will store it straight
+    away, where reportlab would keep it as text until the file is written. A national report's
+    thousands of pages are then held in memory at a few kilobytes each."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
+        self._pages: list[dict | None] = []
 
     def showPage(self) -> None:  # noqa: N802  (reportlab's name)
-        self._pages.append(dict(self.__dict__))
+        state = dict(self.__dict__)
+        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+        self._pages.append(state)
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
+        pages = self._pages
+        total = len(pages)
+        for n, state in enumerate(pages):
+            pages[n] = None
             self.__dict__.update(state)
+            self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
             width, height = A4
             self.setFont("Helvetica-Bold", 10)
             self.drawCentredString(width / 2, height - 12 * mm, MARKING)
@@ -129,23 +142,64 @@ class _NumberedCanvas(pdfcanvas.Canvas):
             self.setFont("Helvetica", 8)
             self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
             super().showPage()
+            _compress_contents(self._doc.Pages.pages[-1])
         super().save()
+
+
+def _compress_contents(page: pdfdoc.PDFPage) -> None:
+    """A page's content as the PDF stores it (the filters reportlab would apply when it writes the
+    file, in the same order, so the same bytes), made now: the text is let go."""
+    if page.Contents or not page.stream or not page.compression:
+        return
+    filters = [pdfdoc.PDFBase85Encode, pdfdoc.PDFZCompress] if rl_config.useA85 else [pdfdoc.PDFZCompress]
+    content = page.stream
+    for encoding in reversed(filters):
+        content = encoding.encode(content)
+    stream = pdfdoc.PDFStream(content=content)
+    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(f.pdfname) for f in filters])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+    page.stream = None
 
 
 def build(path: str, data: ReportInput) -> int:
     """Write the report in one pass (a national report runs to thousands of pages); returns the
     number of pages."""
     index = _Index(data)
-    story: list[Any] = []
-    story += _cover(data)
-    story += _contents(data, index)
-    story += _summary(data)
-    for ref in data.area_refs:
-        story += _area(data, index, ref)
-    story += _catalogue(data)
     document = _Document(path)
-    document.build(story, canvasmaker=_NumberedCanvas)
+    document.build(_Story(_sections(data, index)), canvasmaker=_NumberedCanvas)
     return document.page
+
+
+def _sections(data: ReportInput, index: _Index) -> Iterator[list[Any]]:
+    """The report a section at a time, each ending with a page break."""
+    yield _cover(data)
+    yield _contents(data, index)
+    yield _summary(data)
+    for ref in data.area_refs:
+        yield _area(data, index, ref)
+    yield _catalogue(data)
+
+
+class _Story(list):
+    """The report's flowables, made a section at a time as reportlab lays them out.
+
+    BaseDocTemplate.build lays out the first flowable of its list and deletes it until the list is
+    empty (`while len(flowables)`), so the next section is made only when the one before it has been
+    laid out and let go: a national report's thousands of pages of tables are never all in memory.
+    Sections end with a page break, so the layout is the one a single list gives."""
+
+    def __init__(self, sections: Iterator[list[Any]]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def __len__(self) -> int:
+        while not super().__len__():
+            section = next(self._sections, None)
+            if section is None:
+                return 0
+            self.extend(section)
+        return super().__len__()
 
 
 class _Index:

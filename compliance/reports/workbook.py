@@ -1,7 +1,7 @@
 """The register as an Excel workbook: a summary, the findings, and one sheet per record type.
 
-Written with openpyxl's write-only (streaming) workbook, so a large register does not have to fit
-in memory as cells. Every sheet has a frozen header row, a filter and sensible column widths.
+Written by the streaming writer in xlsx.py, a record type at a time, so a large register does not
+have to fit in memory as cells. Every sheet has a frozen header row, a filter and sensible column widths.
 Personal data (DSA signatory and attendee names) is left out: the workbook travels.
 """
 
@@ -14,16 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from ..exchange import fields as f
 from ..exchange import serialise
 from ..labels import SHEET_TITLES, art6_text, coded_label, label, public_authority_text, value_label
+from .xlsx import XlsxFile
 
-MAX_WIDTH = 60
 FINDING_COLUMNS = (
     "Severity",
     "Rule",
@@ -86,43 +81,8 @@ def _text(value: Any, key: str = "") -> Any:
     return str(value)
 
 
-def _sheet(workbook: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    sheet = workbook.create_sheet(title=title[:31])
-    rows = [list(row) for row in rows]
-    widths = [len(h) for h in header]
-    for row in rows:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], min(MAX_WIDTH, len(str(value)) if value is not None else 0))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = max(10, width + 2)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    bold = Font(bold=True)
-    heading = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=clean_cell(name))
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
-    # Each style is made once and shared: setting it cell by cell hashed it for every cell.
-    wrapped, dated = WriteOnlyCell(sheet), WriteOnlyCell(sheet)
-    wrapped.alignment = Alignment(wrap_text=True, vertical="top")
-    dated.number_format = "d mmmm yyyy"
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=inert(clean_cell(value)))
-                cell.data_type = "s"  # openpyxl makes a formula of any text starting with =
-                if len(value) > MAX_WIDTH:
-                    cell._style = wrapped._style
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, date) and not isinstance(value, datetime):
-                    cell._style = dated._style
-            cells.append(cell)
-        sheet.append(cells)
-    return len(rows)
+def _sheet_text(value: str) -> str:
+    return inert(clean_cell(value))
 
 
 def build(
@@ -138,13 +98,9 @@ def build(
 ) -> dict[str, int]:
     """Write the workbook to `path`; returns the number of rows per sheet. `law` names the law of the
     evaluation date; `public_authority_defaults` (partner type -> bool) fills in an organisation's
-    public authority status where the record leaves it to its partner type."""
-    workbook = Workbook(write_only=True)
+    public authority status where the record leaves it to its partner type. Each record type is
+    serialised as its sheet is written and let go after it (the data flows after the lawful bases)."""
     counts: dict[str, int] = {}
-    documents = {
-        key: [serialise.record(f.BY_KEY[key], obj, redact=True) for obj in sorted(items, key=lambda o: o.ref)]
-        for key, items in records.items()
-    }
     by_severity = {s: sum(1 for g in gaps if g.severity.value == s) for s in ("high", "medium", "low")}
     summary = [
         ("Register", scope_text),
@@ -156,50 +112,60 @@ def build(
         ("High findings", by_severity["high"]),
         ("Medium findings", by_severity["medium"]),
         ("Low findings", by_severity["low"]),
-        *((f"{SHEET_TITLES[key]} (records)", len(documents.get(key, []))) for key in SHEET_TITLES),
+        *((f"{SHEET_TITLES[key]} (records)", len(records.get(key, ()))) for key in SHEET_TITLES),
     ]
-    counts["Summary"] = _sheet(workbook, "Summary", ("Item", "Value"), summary)
-    counts["Findings"] = _sheet(
-        workbook,
-        "Findings",
-        FINDING_COLUMNS,
-        (
+    with XlsxFile(path) as workbook:
+
+        def sheet(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+            counts[title] = workbook.sheet(title[:31], [clean_cell(h) for h in header], rows, _sheet_text)
+
+        sheet("Summary", ("Item", "Value"), summary)
+        sheet(
+            "Findings",
+            FINDING_COLUMNS,
             (
-                label(g.severity),
-                g.rule,
-                g.title,
-                label(g.status),
-                ", ".join(g.areas),
-                value_label("subject_type", g.subject_type),
-                g.subject_ref,
-                g.message,
-                g.remediation,
-                "; ".join(g.references),
-            )
-            for g in gaps
-        ),
-    )
-    defaults = public_authority_defaults or {}
-    for doc in documents.get("organisations", []):
-        if "public_authority" not in doc and doc["partner_type"] in defaults:
-            doc["public_authority"] = public_authority_text(None, defaults[doc["partner_type"]])
-    for key, title in SHEET_TITLES.items():
-        docs = documents.get(key, [])
-        header = [field.key for field in f.BY_KEY[key].fields]
-        extra = sorted({k for d in docs for k in d} - set(header))
-        columns = header + extra
-        counts[title] = _sheet(
-            workbook,
-            title,
-            [c.replace("_", " ").capitalize() for c in columns],
-            ([cell_text(d.get(c), c) for c in columns] for d in docs),
+                (
+                    label(g.severity),
+                    g.rule,
+                    g.title,
+                    label(g.status),
+                    ", ".join(g.areas),
+                    value_label("subject_type", g.subject_type),
+                    g.subject_ref,
+                    g.message,
+                    g.remediation,
+                    "; ".join(g.references),
+                )
+                for g in gaps
+            ),
         )
-    counts["Lawful bases"] = _sheet(
-        workbook, "Lawful bases", LAWFUL_BASIS_COLUMNS, _lawful_basis_rows(documents.get("data_flows", []))
-    )
-    counts["Meetings"] = _sheet(workbook, "Meetings", MEETING_COLUMNS, _meeting_rows(records.get("panels", ())))
-    workbook.save(path)
+        defaults = public_authority_defaults or {}
+        flows: list[dict[str, Any]] = []
+        for key, title in SHEET_TITLES.items():
+            kind = f.BY_KEY[key]
+            docs = [serialise.record(kind, obj, redact=True) for obj in sorted(records.get(key, ()), key=_ref)]
+            if key == "organisations":
+                for doc in docs:
+                    if "public_authority" not in doc and doc["partner_type"] in defaults:
+                        doc["public_authority"] = public_authority_text(None, defaults[doc["partner_type"]])
+            elif key == "data_flows":
+                flows = docs
+            header = [field.key for field in kind.fields]
+            columns = header + sorted({k for d in docs for k in d} - set(header))
+            sheet(
+                title,
+                [c.replace("_", " ").capitalize() for c in columns],
+                ([cell_text(d.get(c), c) for c in columns] for d in docs),
+            )
+            del docs
+        sheet("Lawful bases", LAWFUL_BASIS_COLUMNS, _lawful_basis_rows(flows))
+        del flows
+        sheet("Meetings", MEETING_COLUMNS, _meeting_rows(records.get("panels", ())))
     return counts
+
+
+def _ref(record: Any) -> str:
+    return record.ref
 
 
 LAWFUL_BASIS_COLUMNS = (
