@@ -299,9 +299,11 @@ def _link(snap: Snapshot, model: type, *, full: bool) -> None:
         elif relationship.direction is sa.orm.MANYTOONE:
             [column] = relationship.local_columns
             targets = snap.by_id[relationship.mapper.class_]
+            source, link = column.key, relationship.key  # (read once: some 600,000 links)
             for obj in objects.values():
-                value = obj.__dict__[column.key]
-                obj.__dict__[relationship.key] = None if value is None else targets[value]
+                attributes = obj.__dict__
+                value = attributes[source]
+                attributes[link] = None if value is None else targets[value]
 
 
 def _link_many(snap: Snapshot, relationship, objects: dict[int, Any], *, full: bool) -> None:
