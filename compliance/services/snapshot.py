@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import inspect
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -80,9 +81,18 @@ CHILDREN: tuple[tuple[type, str, Callable[[Any], Any]], ...] = (
 )
 
 
-# Snapshots made while the collector is paused, emptied when the outermost pause ends.
-_made_while_paused: list[Snapshot] = []
-_pauses = 0
+# Snapshots made while the collector is paused, emptied when the thread's outermost pause ends.
+class _Paused(threading.local):
+    """This thread's pauses (a web server's other threads make snapshots of their own, for
+    reports, that must not be emptied when this thread's pause ends)."""
+
+    depth = 0
+
+    def __init__(self) -> None:
+        self.made: list[Snapshot] = []
+
+
+_paused = _Paused()
 
 
 @contextmanager
@@ -97,17 +107,16 @@ def gc_paused() -> Iterator[None]:
     of a full recomputation). So every snapshot made inside is emptied when the outermost pause
     ends (Snapshot.release) and freed at once: what is computed inside must not keep its records
     (findings raised over them keep refs and names, not records)."""
-    global _pauses
     enabled = gc.isenabled()
     gc.disable()
-    _pauses += 1
+    _paused.depth += 1
     try:
         yield
     finally:
-        _pauses -= 1
-        if not _pauses:
-            while _made_while_paused:
-                _made_while_paused.pop().release()
+        _paused.depth -= 1
+        if not _paused.depth:
+            while _paused.made:
+                _paused.made.pop().release()
         if enabled:
             gc.enable()
 
@@ -118,8 +127,8 @@ class Snapshot:
     def __init__(self) -> None:
         self.records: dict[str, list[Any]] = {}
         self.by_id: dict[type, dict[int, Any]] = {}
-        if _pauses:
-            _made_while_paused.append(self)
+        if _paused.depth:
+            _paused.made.append(self)
 
     def release(self) -> None:
         """Empty every record (its attributes and links), so that the records, no longer pointing
