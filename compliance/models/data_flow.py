@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -108,11 +109,11 @@ class DataFlow(ArchiveMixin, TimestampMixin, VersionMixin, Base):
 
     @property
     def categories(self) -> frozenset[DataCategory]:
-        return frozenset(DataCategory(value) for value in self.data_categories or ())
+        return _categories(tuple(self.data_categories or ()))
 
     @property
     def has_special_category(self) -> bool:
-        return any(category.is_special_category for category in self.categories)
+        return _any_special(self.categories)
 
     @property
     def has_criminal_data(self) -> bool:
@@ -123,6 +124,19 @@ class DataFlow(ArchiveMixin, TimestampMixin, VersionMixin, Base):
 
     def __repr__(self) -> str:
         return f"<DataFlow {self.ref}>"
+
+
+# A national register's 30,000 flows carry a few dozen distinct lists of categories: each list's
+# categories (and whether any is special category data) are worked out once, not once per flow
+# and rule. Frozensets of enum members: shared safely, as nothing can change them.
+@lru_cache(maxsize=1024)
+def _categories(values: tuple[str, ...]) -> frozenset[DataCategory]:
+    return frozenset(DataCategory(value) for value in values)
+
+
+@lru_cache(maxsize=1024)
+def _any_special(categories: frozenset[DataCategory]) -> bool:
+    return any(category.is_special_category for category in categories)
 
 
 class LawfulBasis(Base):

@@ -46,31 +46,31 @@ def _stored(
     those about the record that has the subject's ref now, by key; and the others, about records
     that are gone (a record given the ref of a removed one starts with no findings: it does not
     take over the removed one's history or accepted risks)."""
+    # The table's columns, not the ORM's attributes: plain rows, without the ORM's loading.
+    table = Finding.__table__.c
     columns = (
-        Finding.id,
-        Finding.rule_code,
-        Finding.subject_type,
-        Finding.subject_ref,
-        Finding.subject_id,
-        Finding.subject_name,
-        Finding.status,
-        Finding.severity,
-        Finding.message,
-        Finding.last_raised_on,
+        table.id,
+        table.rule_code,
+        table.subject_type,
+        table.subject_ref,
+        table.subject_id,
+        table.subject_name,
+        table.status,
+        table.severity,
+        table.message,
+        table.last_raised_on,
     )
     if subjects is None:
         statement = sa.select(*columns)
         if rules is not None:
-            statement = statement.where(Finding.rule_code.in_(sorted(rules)))
+            statement = statement.where(table.rule_code.in_(sorted(rules)))
         rows = db.session.execute(statement).all()
     else:
         refs = sorted({ref for _, ref in subjects})
         rows = [
             row
             for start in range(0, len(refs), CHUNK)
-            for row in db.session.execute(
-                sa.select(*columns).where(Finding.subject_ref.in_(refs[start : start + CHUNK]))
-            )
+            for row in db.session.execute(sa.select(*columns).where(table.subject_ref.in_(refs[start : start + CHUNK])))
             if (row.subject_type, row.subject_ref) in subjects and (rules is None or row.rule_code in rules)
         ]
     ids = current_ids({(row.subject_type, row.subject_ref) for row in rows})
@@ -96,14 +96,14 @@ def current_ids(subjects: set[tuple[SubjectType, str]]) -> dict[tuple[SubjectTyp
         refs[SubjectType(subject_type)].append(ref)
     ids: dict[tuple[SubjectType, str], int] = {}
     for subject_type, wanted in refs.items():
-        model = models[subject_type]
+        table = models[subject_type].__table__.c  # plain rows, without the ORM's loading
         wanted = sorted(set(wanted))
         if len(wanted) > 5 * CHUNK:  # most of the table (a full refresh): read it whole
-            everything = db.session.execute(sa.select(model.ref, model.id)).all()
+            everything = db.session.execute(sa.select(table.ref, table.id)).all()
             ids.update(((subject_type, ref), record_id) for ref, record_id in everything)
             continue
         for start in range(0, len(wanted), CHUNK):
-            statement = sa.select(model.ref, model.id).where(model.ref.in_(wanted[start : start + CHUNK]))
+            statement = sa.select(table.ref, table.id).where(table.ref.in_(wanted[start : start + CHUNK]))
             ids.update(((subject_type, ref), record_id) for ref, record_id in db.session.execute(statement))
     return ids
 
@@ -168,9 +168,10 @@ def store(
     stored, gone = _stored(subjects, rules)
     area_ids = dict(db.session.execute(sa.select(Area.ref, Area.id)).all())
     changes = _Changes(actor, as_of)
-    new = [item for item in raised if item.key not in stored]
-    reopened = _compare(raised, stored, area_ids, changes)
-    raised_keys = {item.key for item in raised}
+    keyed = [(item.key, item) for item in raised]
+    new = [item for key, item in keyed if key not in stored]
+    reopened = _compare([(item, stored[key]) for key, item in keyed if key in stored], area_ids, changes)
+    raised_keys = {key for key, _ in keyed}
     closed = _close([row for key, row in stored.items() if key not in raised_keys] + gone, changes)
     new_ids = _insert_new(new, area_ids, changes)
     _write(changes)
@@ -185,10 +186,10 @@ def store(
     return Refreshed(as_of, raised, len(new), len(reopened), len(closed), (*new_ids, *reopened), tuple(closed))
 
 
-def _compare(raised, stored, area_ids, changes: _Changes) -> list[int]:
-    """Updates and events for raised findings already stored; returns the ids of those reopened."""
+def _compare(existing, area_ids, changes: _Changes) -> list[int]:
+    """Updates and events for raised findings already stored (`existing`: (raised, stored row)
+    pairs); returns the ids of those reopened."""
     reopened: list[int] = []
-    existing = [(item, stored[item.key]) for item in raised if item.key in stored]
     stored_areas = _stored_areas([row.id for _, row in existing])
     area_links: list[tuple[int, list[int]]] = []
     for item, row in existing:
