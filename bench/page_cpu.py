@@ -5,7 +5,7 @@ what a page costs when wall-clock latency under load cannot; the bare GOV.UK pag
 test's floor) is measured the same way and every page is given as a multiple of it.
 
     .venv/bin/python -m bench.page_cpu [--db /tmp/speed-200.db] [--areas 200] [--requests 30]
-        [--only "dashboard, national admin,findings page"] [--profile "meeting page"]
+        [--only "dashboard;findings"] [--profile "meeting page"]
 
 The register is built once into --db (a SQLite file: migrate, synth, the two bench users) and
 reused by later runs. --profile prints cProfile's top functions for one page instead.
@@ -79,13 +79,29 @@ def pages(meeting: str) -> dict[str, tuple[str, str, str]]:
     }
 
 
+def measure(request, requests: int, warmup: int) -> tuple[float, float, float]:
+    """Median and p95 of the CPU per request (this process and its children), median wall time."""
+    for _ in range(warmup):
+        request()
+    cpu, wall = [], []
+    for _ in range(requests):
+        start, start_children, start_wall = time.process_time(), children_cpu(), time.perf_counter()
+        request()
+        cpu.append(time.process_time() - start + children_cpu() - start_children)
+        wall.append(time.perf_counter() - start_wall)
+    cpu.sort()
+    return statistics.median(cpu), cpu[max(0, round(0.95 * len(cpu)) - 1)], statistics.median(wall)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="/tmp/speed-200.db")
     parser.add_argument("--areas", type=int, default=200)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--only", default="", help="comma-separated page names (the floor is always measured)")
+    parser.add_argument(
+        "--only", default="", help="pages whose names hold one of these words, ';' between (and the floor)"
+    )
     parser.add_argument("--profile", default="", help="a page name: print its cProfile instead")
     args = parser.parse_args()
     db = Path(args.db)
@@ -105,7 +121,8 @@ def main() -> None:
             clients[who] = app.test_client()
             sign_in(clients[who], f"{who}@bench.example")
         csrf = re.search(
-            r'name="csrf_token" type="hidden" value="([^"]+)"', clients["admin"].get("/transfer/").get_data(as_text=True)
+            r'name="csrf_token" type="hidden" value="([^"]+)"',
+            clients["admin"].get("/transfer/").get_data(as_text=True),
         ).group(1)
 
         def request(who: str, method: str, path: str):
@@ -132,21 +149,12 @@ def main() -> None:
             profile.disable()
             pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
             return
-        wanted = {name.strip() for name in args.only.split(",") if name.strip()}
-        results = {}
-        for name, (who, method, path) in chosen.items():
-            if wanted and name not in wanted and not name.startswith("floor"):
-                continue
-            for _ in range(args.warmup):
-                request(who, method, path)
-            cpu, wall = [], []
-            for _ in range(args.requests):
-                start, start_children, start_wall = time.process_time(), children_cpu(), time.perf_counter()
-                request(who, method, path)
-                cpu.append(time.process_time() - start + children_cpu() - start_children)
-                wall.append(time.perf_counter() - start_wall)
-            cpu.sort()
-            results[name] = (statistics.median(cpu), cpu[max(0, round(0.95 * len(cpu)) - 1)], statistics.median(wall))
+        wanted = [word.strip() for word in args.only.split(";") if word.strip()]
+        results = {
+            name: measure(lambda page=page: request(*page), args.requests, args.warmup)
+            for name, page in chosen.items()
+            if not wanted or name.startswith("floor") or any(word in name for word in wanted)
+        }
         floor = results["floor: minimal GOV.UK page"][1]
         print(f"server CPU per request, in process, {args.requests} requests after {args.warmup} ({db})")
         for name, (median, p95, wall) in results.items():
