@@ -103,6 +103,7 @@ def main() -> None:
         "--only", default="", help="pages whose names hold one of these words, ';' between (and the floor)"
     )
     parser.add_argument("--profile", default="", help="a page name: print its cProfile instead")
+    parser.add_argument("--sort", default="cumulative", help="the order of --profile's functions (cumulative, tottime)")
     args = parser.parse_args()
     db = Path(args.db)
     if not db.exists():
@@ -147,7 +148,7 @@ def main() -> None:
             for _ in range(args.requests):
                 request(who, method, path)
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(45)
             return
         wanted = [word.strip() for word in args.only.split(";") if word.strip()]
         results = {
