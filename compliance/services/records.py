@@ -209,12 +209,15 @@ def link_names(scope: Scope, kind: f.RecordType, data: dict[str, Any]) -> dict[s
     return names
 
 
-def open_findings(scope: Scope, subject_type: str, subject_id: int) -> list[Finding]:
-    """The findings raised about one record (by its id: not those of a removed record that had its ref)."""
+def open_findings(scope: Scope, subject_type: str, subject_id: int, subject_ref: str) -> list[Finding]:
+    """The findings raised about one record (by its id: not those of a removed record that had its
+    ref). The ref too, for the index on (subject_ref, subject_type): without it every detail page
+    read all the register's findings."""
     statement = (
         sa.select(Finding)
         .options(selectinload(Finding.rule).selectinload(Rule.references))
         .where(
+            Finding.subject_ref == subject_ref,
             Finding.subject_type == subject_type,
             Finding.subject_id == subject_id,
             Finding.status != FindingStatus.REMEDIATED,
