@@ -2,6 +2,9 @@
 
 cookie = sign_in(base_url, "admin@example", password)
 results = measure(base_url, {"dashboard": "/"}, cookie=cookie)
+token, cookie = form_token(base_url, "/transfer/", cookie)   # a form's CSRF token, for a POST
+upload = Upload("/transfer/import", {"csrf_token": token}, "file", "area.xlsx", body)
+results = measure(base_url, {"import preview": upload}, cookie=cookie)
 
 python -m bench.load URL PATH [--cookie C | --email E --password P] [--connections 8] [--requests 400]
 """
@@ -79,6 +82,63 @@ def sign_in(base_url: str, email: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
+def form_token(base_url: str, path: str, cookie: str) -> tuple[str, str]:
+    """The CSRF token of the form on `path` (GET with the session cookie); the token and the Cookie
+    header to send with it (the session as the response left it)."""
+    url = urlsplit(base_url)
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80, timeout=30)
+    jar = dict(pair.split("=", 1) for pair in cookie.split("; ") if "=" in pair)
+    try:
+        connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Cookie": cookie})
+        response = connection.getresponse()
+        page = response.read().decode("utf-8", "replace")
+        _cookies(response, jar)
+    finally:
+        connection.close()
+    tag = CSRF_INPUT.search(page)
+    token = VALUE.search(tag.group(0)) if tag else None
+    if response.status != 200 or token is None:
+        raise RuntimeError(f"GET {path} gave {response.status} without a CSRF token")
+    return token.group(1), "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A form posted with one file (multipart/form-data), e.g. a workbook to preview."""
+
+    path: str
+    fields: dict[str, str]
+    file_field: str
+    filename: str
+    content: bytes
+    content_type: str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def body(self, boundary: str) -> bytes:
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in self.fields.items()
+        ]
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{self.file_field}"; filename="{self.filename}"'
+            f"\r\nContent-Type: {self.content_type}\r\n\r\n"
+        )
+        return b"".join([*parts, head.encode(), self.content, f"\r\n--{boundary}--\r\n".encode()])
+
+
+def _request(host: str, port: int, page: str | Upload, cookie: str | None) -> bytes:
+    """The bytes of one request: a GET of a path, or the POST of an Upload."""
+    path = page if isinstance(page, str) else page.path
+    method = "GET" if isinstance(page, str) else "POST"
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", f"User-Agent: {USER_AGENT}", "Accept: */*"]
+    lines += [f"Cookie: {cookie}"] if cookie else []
+    body = b""
+    if isinstance(page, Upload):
+        boundary = "bench-" + "0123456789abcdef" * 2
+        body = page.body(boundary)
+        lines += [f"Content-Type: multipart/form-data; boundary={boundary}", f"Content-Length: {len(body)}"]
+    return "\r\n".join([*lines, "Connection: keep-alive", "", ""]).encode("latin-1") + body
+
+
 class _Closed(Exception):
     """The server closed the connection before sending any of the response."""
 
@@ -150,14 +210,14 @@ def _percentile(ordered: list[float], percent: float) -> float:
 
 
 async def run(
-    base_url: str, path: str, *, cookie: str | None = None, connections: int = 8, requests: int = 400, warmup: int = 40
-) -> Result:
-    """GET `path` from `connections` concurrent clients until `requests` responses after `warmup` are measured."""
+    base_url: str, path: str | Upload, *, cookie: str | None = None, connections: int = 8, requests: int = 400,
+    warmup: int = 40,
+) -> Result:  # fmt: skip
+    """GET `path` (or POST an Upload) from `connections` concurrent clients until `requests` responses
+    after `warmup` are measured."""
     url = urlsplit(base_url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
-    lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", f"User-Agent: {USER_AGENT}", "Accept: */*"]
-    lines += [f"Cookie: {cookie}"] if cookie else []
-    request = "\r\n".join([*lines, "Connection: keep-alive", "", ""]).encode("latin-1")
+    request = _request(host, port, path, cookie)
     issued, span = 0, [0.0, 0.0]  # span: the first measured request's start, the last one's end
     latencies: list[float] = []
     errors: Counter[str] = Counter()
@@ -200,10 +260,10 @@ async def run(
 
 
 def measure(
-    base_url: str, pages: dict[str, str], *, cookie: str | None = None, connections: int = 8, requests: int = 400,
-    warmup: int = 40,
+    base_url: str, pages: dict[str, str | Upload], *, cookie: str | None = None, connections: int = 8,
+    requests: int = 400, warmup: int = 40,
 ) -> dict[str, Result]:  # fmt: skip
-    """Each page in turn ({name: path}); the Result for each name."""
+    """Each page in turn ({name: path or Upload}); the Result for each name."""
     return {
         name: asyncio.run(run(base_url, path, cookie=cookie, connections=connections, requests=requests, warmup=warmup))
         for name, path in pages.items()

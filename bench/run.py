@@ -5,7 +5,10 @@ measured under gunicorn (2 workers) with a load generator on loopback at 8 conne
 (bench/serve.py, bench/load.py). Prints a table and writes it, with the machine, to BENCHMARKS.md,
 beside the previous run's figures (kept in BENCHMARKS.json, which each run rewrites).
 
-    python -m bench.run [--areas 200] [--seed 1] [--backends sqlite,postgresql] [--requests 300]
+    python -m bench.run [--areas 200] [--seed 1] [--backends sqlite,postgresql] [--requests 300] [--only pages]
+
+--only pages: build the register and measure the pages only (no refresh, export, import, edit or
+reports); the table is printed, and written only with an explicit --out.
 
 PostgreSQL: BENCH_POSTGRES_URL (a server where the benchmark may create and drop its databases),
 else a throwaway cluster started with .ci/pg-cluster.sh when PostgreSQL's binaries are installed.
@@ -69,6 +72,9 @@ def run_backend(backend: str, url: str, import_url: str, args, work: Path) -> Fi
     log(f"synth --areas {args.areas}")
     synth = out.raw["synth"] = child("synth", url, str(args.areas), str(args.seed))
     out.rows["synth"] = f"{seconds(synth['seconds'])}, {synth['peak_mb']:.0f} MB"
+    if args.only == "pages":
+        measure_pages(out, url, args, log, work)
+        return out
     log("full refresh, export")
     refresh = out.raw["refresh"] = child("refresh", url)
     export_file = work / f"{backend}-national.json"
@@ -96,12 +102,14 @@ def run_backend(backend: str, url: str, import_url: str, args, work: Path) -> Fi
         figures = out.raw[label] = child(name, url, *task_args)
         count = f", {figures['pages']} pages" if figures.get("pages") else ""
         out.rows[label] = f"{seconds(figures['seconds'])}, {figures['peak_mb']:.0f} MB peak{count}"
-    measure_pages(out, url, args, log)
+    measure_pages(out, url, args, log, work)
     return out
 
 
-def measure_pages(out: Figures, url: str, args, log) -> None:
+def measure_pages(out: Figures, url: str, args, log, work: Path) -> None:
     users = child("users", url, PASSWORD)
+    workbook = work / "area-a001.xlsx"
+    child("area_workbook", url, str(workbook), "a001")
     paths = {
         "floor: minimal GOV.UK page": ("admin", "/accessibility"),
         "dashboard, national admin": ("admin", "/"),
@@ -111,16 +119,23 @@ def measure_pages(out: Figures, url: str, args, log) -> None:
         "meeting page": ("admin", f"/meetings/{users['meeting']}"),
         "data-flow map (an area)": ("admin", "/areas/a001/map"),
         "findings page": ("admin", "/findings/"),
+        # An area's workbook uploaded and checked: what importing it would change, nothing written.
+        PREVIEW: ("admin", None),
     }
     log(f"pages under gunicorn, 2 workers, {args.connections} connections")
     with serve.serve(url, workers=2) as base:
         cookies = {who: load.sign_in(base, f"{who}@bench.example", PASSWORD) for who in ("admin", "dpo")}
-        results = {
-            name: load.measure(
-                base, {name: path}, cookie=cookies[who], connections=args.connections, requests=args.requests
+        token, cookies["admin"] = load.form_token(base, "/transfer/", cookies["admin"])
+        upload = load.Upload("/transfer/import", {"csrf_token": token}, "file", workbook.name, workbook.read_bytes())
+        paths[PREVIEW] = ("admin", upload)
+        results = {}
+        for name, (who, path) in paths.items():
+            # The preview reads a workbook and checks a whole import: seconds, not milliseconds, so
+            # fewer requests (the percentiles are rougher).
+            requests, warmup = (min(args.requests, 24), 8) if name == PREVIEW else (args.requests, 40)
+            results[name] = load.measure(
+                base, {name: path}, cookie=cookies[who], connections=args.connections, requests=requests, warmup=warmup
             )[name]
-            for name, (who, path) in paths.items()
-        }
     floor = results["floor: minimal GOV.UK page"].p95_ms
     for name, result in results.items():
         out.raw[name] = result.__dict__
@@ -130,6 +145,7 @@ def measure_pages(out: Figures, url: str, args, log) -> None:
         )
 
 
+PREVIEW = "import preview (an area's workbook)"
 TARGETS = {
     "synth": "<= 60 s",
     "full findings refresh": "<= 5 s and <= 3x export",
@@ -147,6 +163,7 @@ TARGETS = {
     "meeting page": "p95 <= 150 ms",
     "data-flow map (an area)": "p95 <= 150 ms",
     "findings page": "p95 <= 150 ms",
+    PREVIEW: "",
 }
 
 
@@ -257,8 +274,11 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=300, help="measured requests per page")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--only", choices=("pages",), help="measure the pages only")
+    parser.add_argument("--out", help="where the report goes (BENCHMARKS.md, except with --only)")
     args = parser.parse_args()
+    if args.out is None and not args.only:
+        args.out = str(ROOT / "BENCHMARKS.md")
     started = datetime.now(UTC)
     results: list[Figures] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -280,6 +300,11 @@ def main() -> None:
 
 
 def report(results: list[Figures], counts: dict[str, Any], args, started: datetime) -> None:
+    if args.out is None:
+        counted = ", ".join(f"{page}: {n}" for page, n in counts["large"].items())
+        print(table(results, f"{args.areas} areas: {counts['large'] == counts['small']}"))
+        print(f"SQL queries per page at {args.areas} areas: {counted}")
+        return
     figures_file = Path(args.out).with_suffix(".json")
     before = previous_figures(figures_file)
     previous = before.get("rows", {})

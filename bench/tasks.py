@@ -185,6 +185,18 @@ def users(url: str, password: str) -> dict[str, Any]:
     return {"meeting": meeting}
 
 
+@task
+def area_workbook(url: str, path: str, area: str = "a001") -> dict[str, Any]:
+    """One area's records as the exchange workbook, for the load test to upload to the import
+    preview (what a DPO downloads, edits and uploads)."""
+    from compliance.exchange import workbook_out
+    from compliance.services import exchange
+
+    with app_context(url):
+        seconds, _ = timed(lambda: workbook_out.write(exchange.export_document(area), path))
+    return {"seconds": seconds, "megabytes": Path(path).stat().st_size / 1e6}
+
+
 PAGES = {
     "dashboard": "/",
     "list": "/records/data_flows",

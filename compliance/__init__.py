@@ -63,6 +63,9 @@ def _register_web(app: Flask) -> None:
     WTFormsHelpers(app)
     _register_templates(app)
     _register_blueprints(app)
+    from .views.widgets import remember_rendered_widgets
+
+    remember_rendered_widgets(app)
 
 
 def _trust_proxies(app: Flask) -> None:

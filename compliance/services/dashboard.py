@@ -6,8 +6,7 @@ findings are one limited query, the trend is one grouped query over the findings
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -16,9 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Area, AuditEvent, Dpia, Dsa, Finding, FindingEvent, Mou, Organisation, ProcessingContract, Rule
+from ..models import Area, Dpia, Dsa, Finding, FindingEvent, Mou, Organisation, ProcessingContract, Rule
 from ..models.enums import DpiaStatus, DsaStatus, FindingEventKind, FindingStatus, Severity
 from ..models.finding import finding_area
+from . import page_cache
 from .access import Scope
 
 WORST_FIRST = sa.case({"high": 0, "medium": 1, "low": 2}, value=Finding.severity)
@@ -172,47 +172,23 @@ def to_complete(scope: Scope) -> list[dict[str, str]]:
     return [{"ref": ref, "name": name} for ref, name in db.session.execute(statement)]
 
 
-# --- the counts, cached per scope until the register or its findings change ------------------------
-
-_CACHE: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
-_CACHE_SIZE = 256
-_LOCK = threading.Lock()
+# --- the counts, kept per scope until the register or its findings change ---------------------------
 
 
-def _version() -> tuple:
-    """Changes whenever a count on the dashboard can: every change to a finding is a FindingEvent,
-    every change to a record an AuditEvent, and what is overdue moves with the date. Both logs are
-    append-only and hash-chained, so the newest entry's id and hash name the whole history: an id
-    alone can come back with other contents (a register restored from a backup and then changed
-    differently, a test database emptied and filled again) and would serve stale counts."""
-    newest_event = db.session.execute(
-        sa.select(FindingEvent.id, FindingEvent.entry_hash).order_by(FindingEvent.id.desc()).limit(1)
-    ).first()
-    newest_change = db.session.execute(
-        sa.select(AuditEvent.id, AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    return (date.today(), tuple(newest_event or ()), tuple(newest_change or ()))
-
-
-def counts(scope: Scope) -> dict[str, Any]:
+def counts(scope: Scope, at: tuple | None = None) -> dict[str, Any]:
     """By severity, by rule, by area, the trend and the reviews due. Grouping a national register's
     findings costs tens of milliseconds a request; the result is kept (in this process) until the
-    register changes, which two indexed lookups tell."""
-    key = (scope.role, scope.area_ids, _version())
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    value = {
-        "summary": by_severity(scope),
-        "rules": by_rule(scope),
-        "areas": by_area(scope),
-        "trend": trend(scope),
-        "reviews": reviews_due(scope),
-        "to_complete": to_complete(scope),
-    }
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
+    register changes (services/page_cache.py; `at`: its version, when the caller has read it)."""
+    return page_cache.kept(
+        "dashboard counts",
+        (scope.role, scope.area_ids),
+        lambda: {
+            "summary": by_severity(scope),
+            "rules": by_rule(scope),
+            "areas": by_area(scope),
+            "trend": trend(scope),
+            "reviews": reviews_due(scope),
+            "to_complete": to_complete(scope),
+        },
+        at,
+    )

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Area, Finding, Panel, PanelMeeting, Rule
 from ..models.enums import FindingStatus, Severity, SubjectType
 from ..models.finding import finding_area
+from . import page_cache
 from .access import Scope
 from .dashboard import WORST_FIRST, by_rule
 from .records import Page
@@ -104,10 +105,22 @@ def _statement(scope: Scope, filters: Filters, sort: str):
 
 
 def search(scope: Scope, filters: Filters, sort: str = "", page: int = 1) -> Page:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Finding).where(filters.condition(scope))) or 0
-    page = max(1, min(page, max(1, math.ceil(total / PAGE_SIZE))))
-    statement = _statement(scope, filters, sort).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    return Page(list(db.session.scalars(statement)), total, page, PAGE_SIZE)
+    """A page of the matching findings. Counting and sorting every match (some fifteen thousand
+    for a national admin) is the costly part: the count and the page's finding ids are kept until
+    the register changes (services/page_cache.py), and the findings themselves read by id."""
+
+    def locate() -> tuple[int, int, list[int]]:
+        count = sa.select(sa.func.count()).select_from(Finding).where(filters.condition(scope))
+        total = db.session.scalar(count) or 0
+        number = max(1, min(page, max(1, math.ceil(total / PAGE_SIZE))))
+        ids = _statement(scope, filters, sort).with_only_columns(Finding.id)
+        return total, number, list(db.session.scalars(ids.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)))
+
+    key = (scope.role, scope.area_ids, tuple(sorted(filters.chosen.items())), sort, page)
+    total, number, ids = page_cache.kept("findings", key, locate)
+    statement = sa.select(Finding).options(selectinload(Finding.rule), selectinload(Finding.areas))
+    found = {finding.id: finding for finding in db.session.scalars(statement.where(Finding.id.in_(ids)))} if ids else {}
+    return Page([found[i] for i in ids if i in found], total, number, PAGE_SIZE)
 
 
 def open_ones(scope: Scope, ids: list[int] | None = None, filters: Filters | None = None) -> list[Finding]:
@@ -158,10 +171,11 @@ def choices(scope: Scope) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def open_by_rule(scope: Scope, per_rule: int = 5) -> list[dict[str, Any]]:
+def open_by_rule(scope: Scope, per_rule: int = 5, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The open work grouped by rule, worst first: each rule's title, severity, count, what to do
-    and the law once, with its first `per_rule` affected records. Three queries in all."""
-    rows = by_rule(scope)
+    and the law once, with its first `per_rule` affected records. Three queries in all (two when
+    given `rows`, the dashboard's counts by rule)."""
+    rows = by_rule(scope) if rows is None else rows
     if not rows:
         return []
     open_ = sa.and_(Finding.status == FindingStatus.OPEN, scope.where(Finding))

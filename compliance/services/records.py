@@ -21,7 +21,7 @@ from ..exchange import serialise
 from ..extensions import db
 from ..models import Finding, Rule
 from ..models.enums import FindingStatus
-from . import exchange, register, write_scope
+from . import exchange, page_cache, register, write_scope
 from .access import NotVisible, Scope
 
 PAGE_SIZE = 25
@@ -134,16 +134,25 @@ def list_records(
         statement = sa.select(model).options(*options).where(condition).order_by(_column(model, sort_key), model.ref)
         items = list(db.session.scalars(statement))
         return Page(items, len(items), 1, max(1, len(items)))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(condition)) or 0
-    page = max(1, min(page, max(1, math.ceil(total / PAGE_SIZE))))
-    statement = (
-        sa.select(model)
-        .where(condition)
-        .order_by(order.desc() if descending else order, model.ref)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
-    return Page(list(db.session.scalars(statement)), total, page, PAGE_SIZE)
+
+    def locate() -> tuple[int, int, list[int]]:
+        """The count and the page's ids: counting and sorting some 30,000 flows is the costly part,
+        kept until the register changes (services/page_cache.py)."""
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(condition)) or 0
+        number = max(1, min(page, max(1, math.ceil(total / PAGE_SIZE))))
+        statement = (
+            sa.select(model.id)
+            .where(condition)
+            .order_by(order.desc() if descending else order, model.ref)
+            .limit(PAGE_SIZE)
+            .offset((number - 1) * PAGE_SIZE)
+        )
+        return total, number, list(db.session.scalars(statement))
+
+    asked = (key, search, sort, page, tuple(sorted((filters or {}).items())))
+    total, number, ids = page_cache.kept("list", (scope.role, scope.area_ids, asked), locate)
+    found = {item.id: item for item in db.session.scalars(sa.select(model).where(model.id.in_(ids)))} if ids else {}
+    return Page([found[i] for i in ids if i in found], total, number, PAGE_SIZE)
 
 
 def get_record(scope: Scope, key: str, ref: str) -> Any:
@@ -200,12 +209,15 @@ def link_names(scope: Scope, kind: f.RecordType, data: dict[str, Any]) -> dict[s
     return names
 
 
-def open_findings(scope: Scope, subject_type: str, subject_id: int) -> list[Finding]:
-    """The findings raised about one record (by its id: not those of a removed record that had its ref)."""
+def open_findings(scope: Scope, subject_type: str, subject_id: int, subject_ref: str) -> list[Finding]:
+    """The findings raised about one record (by its id: not those of a removed record that had its
+    ref). The ref too, for the index on (subject_ref, subject_type): without it every detail page
+    read all the register's findings."""
     statement = (
         sa.select(Finding)
         .options(selectinload(Finding.rule).selectinload(Rule.references))
         .where(
+            Finding.subject_ref == subject_ref,
             Finding.subject_type == subject_type,
             Finding.subject_id == subject_id,
             Finding.status != FindingStatus.REMEDIATED,

@@ -8,13 +8,14 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from markupsafe import Markup
 from wtforms import DateField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..exchange import fields as f
 from ..labels import label, long_date
 from ..models.enums import SubjectType
-from ..services import finding_list, findings, reference
+from ..services import finding_list, findings, page_cache, reference
 from . import finding_actions
 from .common import actor, page_number, posted_version, require, scope
 from .edge import Form, attachment
@@ -75,13 +76,32 @@ def _list(form: BulkAcceptForm, status: int = 200) -> ResponseReturnValue:
         page=finding_list.search(scope(), filters, sort=sort, page=page_number()),
         filters=filters,
         sort=sort,
-        choices=finding_list.choices(scope()),
-        record_types=[(subject.value, label(subject)) for subject in SubjectType],
+        filters_form=_filters_form(filters, sort),
         record_keys=RECORD_KEYS,
         form=form,
         can_edit=scope().can_edit_register,
         ticked={int(i) for i in request.form.getlist("finding") if FINDING_ID.fullmatch(i)},
     ), status
+
+
+def _filters_form(filters: finding_list.Filters, sort: str) -> Markup:
+    """The filters' select boxes (every rule, area and panel the user's findings fall in), kept
+    per scope and choice until the register changes."""
+    user_scope = scope()
+
+    def render() -> Markup:
+        return Markup(
+            render_template(
+                "findings/filters.html",
+                choices=finding_list.choices(user_scope),
+                filters=filters,
+                sort=sort,
+                record_types=[(subject.value, label(subject)) for subject in SubjectType],
+            )
+        )
+
+    chosen = tuple(sorted(filters.chosen.items()))
+    return page_cache.kept("findings filters", (user_scope.role, user_scope.area_ids, chosen, sort), render)
 
 
 @bp.get("/")

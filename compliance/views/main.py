@@ -11,13 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 from werkzeug.exceptions import Forbidden as HTTPForbidden
 from werkzeug.exceptions import NotFound
 
 from ..extensions import db
 from ..labels import month_label
 from ..models.enums import Role, SubjectType
-from ..services import dashboard, finding_list, meetings, records, reference
+from ..services import dashboard, finding_list, meetings, page_cache, records, reference
 from ..services.access import Forbidden, NotVisible
 from ..services.records import Archived
 from .common import scope
@@ -61,23 +62,34 @@ RECENT_MEETINGS = 6
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Each role lands on its work: a panel chair on their panels' meetings, others on the gaps."""
+    """Each role lands on its work: a panel chair on their panels' meetings, others on the gaps.
+    The gaps page is the same for every user of the same scope until the register changes, so its
+    content is kept (services/page_cache.py); only the frame around it is rendered each time."""
     user_scope = scope()
     if user_scope.role == Role.PANEL_CHAIR:
         return chair_dashboard()
-    counts = dashboard.counts(user_scope)
+    at = page_cache.version()
+    body = page_cache.kept("dashboard", (user_scope.role, user_scope.area_ids), lambda: _dashboard(at), at)
+    return render_template("main/index.html", body=body)
+
+
+def _dashboard(at: tuple) -> Markup:
+    user_scope = scope()
+    counts = dashboard.counts(user_scope, at)
     unrecorded_cases, unrecorded_meetings = meetings.cases_not_recorded(user_scope)
     today = date.today()
-    return render_template(
-        "main/index.html",
-        work=finding_list.open_by_rule(user_scope),
-        unrecorded_cases=unrecorded_cases,
-        unrecorded_meetings=unrecorded_meetings,
-        **counts,
-        review_timeline=review_timeline(counts["reviews"], today),
-        today=today,
-        # The open findings were raised by the law of the register's evaluation date.
-        rules_as_of=reference.rules_as_of(),
+    return Markup(
+        render_template(
+            "main/dashboard.html",
+            work=finding_list.open_by_rule(user_scope, rows=counts["rules"]),
+            unrecorded_cases=unrecorded_cases,
+            unrecorded_meetings=unrecorded_meetings,
+            **counts,
+            review_timeline=review_timeline(counts["reviews"], today),
+            today=today,
+            # The open findings were raised by the law of the register's evaluation date.
+            rules_as_of=reference.rules_as_of(),
+        )
     )
 
 

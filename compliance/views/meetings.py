@@ -101,7 +101,7 @@ def _show(
     attendees_form=None,
 ) -> ResponseReturnValue:
     can_record = scope().can_record_meetings_of(meeting.panel)
-    findings = records.open_findings(scope(), "panel_meeting", meeting.id)
+    findings = records.open_findings(scope(), "panel_meeting", meeting.id, meeting.ref)
     return render_template(
         "meetings/show.html",
         meeting=meeting,

@@ -93,7 +93,7 @@ def detail(key: str, ref: str) -> ResponseReturnValue:
         obj=obj,
         record=record,
         names=records.link_names(scope(), kind, record),
-        findings=records.open_findings(scope(), kind.subject, obj.id),
+        findings=records.open_findings(scope(), kind.subject, obj.id, obj.ref),
         documents=evidence.for_record(kind.subject, obj.id),
         noun=records.TITLES[key][1],
         title=records.TITLES[key][0],
