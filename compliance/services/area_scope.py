@@ -69,6 +69,8 @@ class AreaScope:
     lean_ids: dict[str, set[int]] = field(default_factory=dict)
     refs_only: dict[str, set[int]] = field(default_factory=dict)
     meetings: bool = True  # whether the panels' meetings are decided (and so loaded whole)
+    # Collections of snapshot.CHILDREN the decided subjects' rules never read (not loaded).
+    unread: frozenset[str] = frozenset()
 
     def covers(self, subject_type: SubjectType, subject_ref: str) -> bool:
         return (subject_type, subject_ref) in self.owned
@@ -85,10 +87,12 @@ def _ids(*statements) -> set[int]:
 def _ids_by(statements: list[tuple[str, Any]]) -> dict[str, set[int]]:
     """Ids per name from (name, statement) pairs, in one round trip (a name may repeat)."""
     found: dict[str, set[int]] = {name: set() for name, _ in statements}
-    parts = []
-    for name, statement in statements:
-        sub = statement.subquery()
-        parts.append(sa.select(sa.literal(name).label("name"), list(sub.c)[0].label("id")).select_from(sub))
+    # Each statement with the name put before its column, not wrapped as a subquery: a subquery's
+    # columns are made afresh each time, at a cost that was a third of deciding a scope.
+    parts = [
+        statement.with_only_columns(sa.literal(name).label("name"), *statement.selected_columns)
+        for name, statement in statements
+    ]
     for name, value in db.session.execute(sa.union_all(*parts)):
         if value is not None:
             found[name].add(value)
@@ -253,7 +257,10 @@ def flows_alone(flow_refs: Iterable[str]) -> AreaScope:
     )
     ids["privacy_notices"] |= ids.pop("more_notices")
     ids["organisations"] |= ids.pop("more_orgs")
-    scope = AreaScope(ids["areas"], ids=ids, lean_ids=ids, meetings=False)
+    # A flow's rules read no area's designations and no DSA's redactions (only the rules about
+    # the area and the DSA do): a rule that did would fail for want of them, not answer wrongly.
+    unread = frozenset({"designations", "redactions", "confidentiality"})
+    scope = AreaScope(ids["areas"], ids=ids, lean_ids=ids, meetings=False, unread=unread)
     scope.refs_only = {"areas": ids.pop("all_areas") - ids["areas"]}
     scope.owned = {(SubjectType.DATA_FLOW, ref) for ref in refs}
     return scope

@@ -189,7 +189,7 @@ def refresh_meeting(meeting, actor: str, *, attendance_changed: bool, panel_too:
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
     reference.ensure_loaded()
     with snapshot.gc_paused():
-        without = frozenset() if scope.meetings else frozenset({"confidentiality"})
+        without = scope.unread | (frozenset() if scope.meetings else frozenset({"confidentiality"}))
         snap = snapshot.load(scope.lean_ids, refs_only=scope.refs_only, without=without)
         ctx = _scope_context(scope, as_of, snap, _ScopeContext)
         ctx.owned = scope.owned
