@@ -54,7 +54,7 @@ def _traced_reads(key: str) -> dict[tuple[str, str], set]:
 
     as_of = register.default_as_of()
     ctx = register.rule_context(as_of)
-    for obj in snapshot_records(ctx, key):
+    for obj in getattr(ctx, key):
         obj.__class__ = traced
 
     def watching(spec):
@@ -72,10 +72,6 @@ def _traced_reads(key: str) -> dict[tuple[str, str], set]:
         base.REGISTRY.update(registry)
     assert {item.rule for item in raised} == set(registry), "every rule fires, so the trace covers each"
     return reads
-
-
-def snapshot_records(ctx, key: str) -> list:
-    return list(getattr(ctx, key))
 
 
 @pytest.mark.parametrize("key", sorted(OWN_FIELDS))
