@@ -153,7 +153,15 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
                 for _, target, ref in validate.pointers(key, record)
                 if not (target == "storage_systems" and (key, record["ref"]) in kept)
             )
-        result.refreshed = findings.refresh_after_change(actor, {(k, r["ref"]) for k, r in touched}, affected)
+        # What changed of each stored record (nothing, for one saved as it was).
+        changed = {(key, record["ref"]): frozenset() for key, record in touched if record["ref"] in stored[key]}
+        changed |= {
+            (key, record["ref"]): frozenset(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+            for key, record, before, after in replaced
+        }
+        result.refreshed = findings.refresh_after_change(
+            actor, {(k, r["ref"]) for k, r in touched}, affected, changed=changed
+        )
     else:
         result.refreshed = findings.refresh(actor=actor)
     return result
