@@ -167,6 +167,18 @@ def get_record(scope: Scope, key: str, ref: str) -> Any:
     return obj
 
 
+def heading(scope: Scope, key: str, ref: str) -> str:
+    """What a record's page is headed (its name or title, else its ref), when the user may see it;
+    NotVisible otherwise. One query: what a page whose content is kept needs each request."""
+    kind = record_type(key)
+    model = kind.model
+    label = getattr(model, "name", None) or getattr(model, "title", None) or model.ref
+    row = db.session.execute(sa.select(model.ref, label).where(model.ref == ref, scope.where(model))).first()
+    if row is None:
+        raise NotVisible(f"{kind.subject} {ref}")
+    return row[1] or row[0]
+
+
 def _preload_links(kind: f.RecordType, obj: Any) -> None:
     """Load the organisations and areas a record names in one query each, so that rendering its
     links does not query once per link."""
