@@ -1,4 +1,4 @@
-"""Record and meeting pages whose content is kept per scope (views/kept.py): each user gets their
+"""Record, meeting and findings pages whose content is kept per scope (views/kept.py): each user gets their
 own CSRF token, what they may see and do, and the page as it is after any write."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _signs_out_with(client, token: str) -> bool:
 def test_each_user_gets_their_own_csrf_token_in_a_kept_page(client_for):
     records.archive(ADMIN, "storage_systems", "pcm", reason="Replaced", actor="test")  # its page has a form
     db.session.commit()
-    for path in (MEETING_PAGE, "/records/storage_systems/pcm"):
+    for path in (MEETING_PAGE, "/records/storage_systems/pcm", "/findings/?status=open"):
         first, second = client_for("admin"), client_for("admin")  # the same scope, two sessions
         page_one, page_two = first.get(path).data.decode(), second.get(path).data.decode()
         content_one = page_one[page_one.index("<main") :]
@@ -59,6 +59,11 @@ def test_a_kept_page_is_never_shown_beyond_the_scope_it_was_made_for(client_for,
     meeting = admin.get(MEETING_PAGE).data.decode()
     assert "Check and finish" in meeting
     assert "Check and finish" not in auditor.get(MEETING_PAGE).data.decode()
+    assert "Accept the risk of several findings" in admin.get("/findings/").data.decode()
+    assert "Accept the risk of several findings" not in auditor.get("/findings/").data.decode()
+    total = re.compile(r'id="findings-total">([0-9]+) ')
+    everything = total.search(admin.get("/findings/").data.decode()).group(1)
+    assert total.search(otherton_dpo.get("/findings/").data.decode()).group(1) != everything
 
 
 def test_a_kept_page_follows_a_write_and_the_request_parameters(client_for):
