@@ -100,6 +100,7 @@ def _detail_content(key: str, ref: str, page: int, page_title: str) -> str:
     kind = f.BY_KEY[key]
     obj = records.get_record(scope(), key, ref)
     record = records.exchange_record(key, obj)
+    names, archived = records.links(scope(), kind, record)
     return render_template(
         "records/detail_body.html",
         key=key,
@@ -107,7 +108,7 @@ def _detail_content(key: str, ref: str, page: int, page_title: str) -> str:
         obj=obj,
         record=record,
         page_title=page_title,
-        names=records.link_names(scope(), kind, record),
+        names=names,
         findings=records.open_findings(scope(), kind.subject, obj.id, obj.ref),
         documents=evidence.for_record(kind.subject, obj.id),
         noun=records.TITLES[key][1],
@@ -117,7 +118,7 @@ def _detail_content(key: str, ref: str, page: int, page_title: str) -> str:
         implied=reference.implied_values(key, obj),
         related=related.for_record(scope(), key, obj, page),
         record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
-        archived_links=records.archived_links(kind, record),
+        archived_links=archived,
     )
 
 

@@ -157,7 +157,7 @@ def test_query_counts_do_not_grow_with_the_register(app, request):
     large = page_counts(app, areas=20)
     print(f"\nSQL queries per page ({request.node.callspec.id}): " + ", ".join(f"{k}: {v}" for k, v in small.items()))
     assert large == small
-    assert max(small.values()) <= 25
+    assert max(small.values()) <= 21
     # Record, meeting and findings pages whose content is kept (views/kept.py): the user, the
     # register's version and the heading (was 14 to 22 for a record, 15 for a meeting, 9 for findings).
     kept = [name for name in PAGES if name.startswith(("detail", "meeting", "findings"))]
