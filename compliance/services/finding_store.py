@@ -37,6 +37,8 @@ class Refreshed:
     # Which findings: new or reopened, and closed (their ids), for "this save closed ... and opened ...".
     opened_ids: tuple[int, ...] = ()
     closed_ids: tuple[int, ...] = ()
+    # The subjects whose findings it decided (as (subject type, ref)); None: every subject.
+    subjects: frozenset[tuple[SubjectType, str]] | None = None
 
 
 def _stored(
@@ -183,7 +185,8 @@ def store(
         refresh_marker.mark(as_of)
     elif subjects is not None:
         refresh_marker.after_scoped(as_of)
-    return Refreshed(as_of, raised, len(new), len(reopened), len(closed), (*new_ids, *reopened), tuple(closed))
+    decided = None if subjects is None else frozenset(subjects)
+    return Refreshed(as_of, raised, len(new), len(reopened), len(closed), (*new_ids, *reopened), tuple(closed), decided)
 
 
 def _compare(existing, area_ids, changes: _Changes) -> list[int]:
