@@ -58,6 +58,8 @@ PAGES = [
     ("admin", "/admin/people/new", None),
     ("admin", "/admin/people/new", "submit-empty"),
     ("admin", "/admin/people/2/edit", None),
+    ("dpo", "/account/password", None),
+    ("dpo", "/account/password", "submit-empty"),
     ("auditor", "/foi/riverford", None),
     ("dpo", "/foi/riverford", None),
     ("dpo", "/foi/riverford/14/withhold", None),
