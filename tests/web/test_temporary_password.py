@@ -80,6 +80,7 @@ def test_a_person_added_by_an_admin_sees_only_the_page_to_choose_a_password(demo
     assert "<title>Choose a new password" in page and "You signed in with a temporary password" in page
     assert page.count('autocomplete="new-password"') == 2 and page.count('autocomplete="current-password"') == 1
     assert f"At least {users.MIN_PASSWORD_LENGTH} characters" in page
+    assert "govuk-back-link" not in page  # every other page sends them back here
     # What every page needs still loads; health checks still answer.
     for path in ("/assets/app.css", "/healthz"):
         response = client.get(path)
