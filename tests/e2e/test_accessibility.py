@@ -93,6 +93,10 @@ PAGES = [
     ("dpo", FIX_DPIA, None),
     ("dpo", FIX_DPIA, "save"),  # back on the finding, closed, with the banner
     ("dpo", "/", None),
+    # Added at the end: the walk is cut into PARTS by position, and an "archive" and its "restore"
+    # above must stay in one part.
+    ("dpo", "/account/password", None),
+    ("dpo", "/account/password", "submit-empty"),
 ]
 
 
