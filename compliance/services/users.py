@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import Area, Panel, User
 from ..models.enums import Role
-from . import audit
+from . import audit, throttle
 
 MIN_PASSWORD_LENGTH = 12
 # werkzeug's scrypt (N=2**15, r=8, p=1); config.py's PASSWORD_HASH_METHOD, outside an app.
@@ -192,18 +192,31 @@ def set_password(email: str, password: str, *, actor: str, source: str) -> User:
     return user
 
 
-def change_own_password(user: User, current: str, new: str, confirm: str, *, source: str) -> User:
+def change_own_password(
+    user: User, current: str, new: str, confirm: str, *, source: str, address: str = "unknown"
+) -> User:
     """A person chooses their own password (checked in full first, each problem against its field);
     the temporary-password flag clears and every session of theirs ends (the caller signs the
-    current one in again under the new generation). Audited (never the password)."""
+    current one in again under the new generation). Audited (never the password).
+
+    Each check of the current password counts against the sign-in limits (services/throttle.py),
+    so that a session left open cannot be used to guess it faster than the sign-in page allows."""
     if user.signs_on_with_provider or not user.has_password:
         raise UserError(f"{user.email} signs in with the council's accounts and has no password here")
     current, new, confirm = current or "", new or "", confirm or ""
     problems = {}
     if not current:
         problems["current_password"] = "Enter your current password"
+    elif not throttle.take_attempt(user.email, address):
+        problems["current_password"] = (
+            "Your current password has been entered wrongly too many times: wait 15 minutes, then try again"
+        )
     elif not check_password_hash(user.password_hash, current):
         problems["current_password"] = "Your current password is not right: enter the password you signed in with"
+    else:
+        # Kept even if the new password is refused below: the right password was shown.
+        throttle.succeeded(user.email, address)
+        db.session.commit()
     if not new:
         problems["new_password"] = "Enter a new password"
     elif len(new) < MIN_PASSWORD_LENGTH:

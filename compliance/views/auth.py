@@ -184,6 +184,7 @@ def change_password() -> ResponseReturnValue:
                 form.new_password.data,
                 form.confirm_password.data,
                 source="web",
+                address=_client_address(),
             )
         except users.PasswordChangeError as error:
             db.session.rollback()

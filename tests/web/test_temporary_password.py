@@ -194,3 +194,30 @@ def test_the_demo_users_change_their_own_password(demo, client_for):
     response = _change(client, PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_guessing_the_current_password_is_throttled_like_signing_in(demo, client_for):
+    """A session left open is no faster a way to guess a password than the sign-in page: each check
+    of the current password counts against the same limits (five from one address)."""
+    temporary = _added_by_an_admin(client_for)
+    client = _signed_in(demo, temporary)
+    for attempt in range(5):
+        page = html.unescape(_change(client, f"wrong guess {attempt}", NEW_PASSWORD, NEW_PASSWORD).data.decode())
+        assert "Your current password is not right" in (_field_error(page, "current_password") or "")
+    response = _change(client, temporary, NEW_PASSWORD, NEW_PASSWORD)  # right, but too late
+    page = html.unescape(response.data.decode())
+    assert response.status_code == 400
+    assert "entered wrongly too many times" in (_field_error(page, "current_password") or "")
+    assert _person().password_must_change is True
+
+
+def test_a_right_current_password_clears_the_count_even_when_the_new_one_is_refused(demo, client_for):
+    temporary = _added_by_an_admin(client_for)
+    client = _signed_in(demo, temporary)
+    for _round in range(2):
+        for attempt in range(4):
+            _change(client, f"wrong guess {attempt}", NEW_PASSWORD, NEW_PASSWORD)
+        page = html.unescape(_change(client, temporary, "too short", "too short").data.decode())
+        assert "at least" in (_field_error(page, "new_password") or "")
+        assert _field_error(page, "current_password") is None
+    assert _change(client, temporary, NEW_PASSWORD, NEW_PASSWORD).status_code == 302

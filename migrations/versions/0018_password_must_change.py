@@ -1,6 +1,6 @@
 """A temporary password must be changed: user_account.password_must_change
 
-Revision ID: 0022
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-04 20:00:00
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022'
+revision = '0018'
 down_revision = '0017'
 branch_labels = None
 depends_on = None
