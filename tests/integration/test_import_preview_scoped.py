@@ -6,7 +6,6 @@ workbook is written to a real .xlsx file and read back, on the synthetic registe
 from __future__ import annotations
 
 import copy
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,36 +15,11 @@ from compliance.exchange import workbook_out
 from compliance.extensions import db
 from compliance.models import AuditEvent, Finding
 from compliance.models.enums import FindingStatus, Role, SubjectType
-from compliance.services import exchange, findings, refresh_marker, register, synth, workbook_import
+from compliance.services import exchange, findings, refresh_marker, register, workbook_import
 from compliance.services.access import Scope
-from tests.conftest import build_once
+from tests.integration.conftest import full_state, stored_state
 
-AREAS = 12
 ADMIN = Scope(Role.ADMIN, "admin@example", None, frozenset())
-
-
-@pytest.fixture
-def synthetic_register(app):
-    build_once(f"synthetic-{AREAS}-seed-3", lambda: synth.generate(AREAS, seed=3, actor="test"))
-    db.session.remove()
-    return app
-
-
-def _open_state() -> set:
-    rows = db.session.execute(
-        sa.select(Finding).where(Finding.status != FindingStatus.REMEDIATED).options(sa.orm.selectinload(Finding.areas))
-    )
-    return {
-        (f.rule_code, f.subject_type.value, f.subject_ref, f.severity.value, f.message, tuple(a.ref for a in f.areas))
-        for f in rows.scalars()
-    }
-
-
-def _full_state(as_of: date) -> set:
-    return {
-        (i.rule, i.subject_type.value, i.subject_ref, i.severity.value, i.message, tuple(i.areas))
-        for i in findings.evaluate_at(as_of)
-    }
 
 
 def _audit_entries() -> int:
@@ -121,7 +95,7 @@ def test_an_areas_workbook_is_previewed_and_imported_as_a_full_refresh_would(
     doc = _area_doc()
     EDITS[edit](doc)
     path = _workbook(doc, tmp_path)
-    before, entries = _open_state(), _audit_entries()
+    before, entries = stored_state(), _audit_entries()
     db.session.remove()
     full_refreshes = []
     original = findings.refresh
@@ -131,7 +105,7 @@ def test_an_areas_workbook_is_previewed_and_imported_as_a_full_refresh_would(
     db.session.remove()
     assert not full_refreshes, "the preview refreshed only what the changed rows can affect"
     assert scoped.raised or scoped.closed, "the edit changes some finding"
-    assert (_open_state(), _audit_entries()) == (before, entries), "the preview wrote nothing"
+    assert (stored_state(), _audit_entries()) == (before, entries), "the preview wrote nothing"
     db.session.remove()
     with monkeypatch.context() as forced:
         forced.setattr(refresh_marker, "current", lambda: None)  # not known exact: every rule runs
@@ -150,7 +124,7 @@ def test_an_areas_workbook_is_previewed_and_imported_as_a_full_refresh_would(
     workbook_import.confirm(ADMIN, path, scoped.sha256, actor="test")
     db.session.remove()
     assert not full_refreshes
-    assert _open_state() == _full_state(as_of), "the stored findings are those of a full refresh"
+    assert stored_state() == full_state(as_of), "the stored findings are those of a full refresh"
     open_after = _open_findings_listed()
     assert (open_after - open_before, open_before - open_after) == (set(scoped.raised), set(scoped.closed))
     assert refresh_marker.current() is not None, "and still known exact"
@@ -164,7 +138,7 @@ def _open_findings_listed() -> set:
 
 def test_an_unchanged_workbook_writes_nothing_and_refreshes_nothing(synthetic_register, monkeypatch, tmp_path):
     path = _workbook(_area_doc(), tmp_path)
-    before, entries = _open_state(), _audit_entries()
+    before, entries = stored_state(), _audit_entries()
     db.session.remove()
     refreshes = []
     monkeypatch.setattr(findings, "refresh_after_change", lambda *a, **k: refreshes.append(1))
@@ -175,7 +149,7 @@ def test_an_unchanged_workbook_writes_nothing_and_refreshes_nothing(synthetic_re
     workbook_import.confirm(ADMIN, path, preview.sha256, actor="test")
     db.session.remove()
     assert not refreshes
-    assert (_open_state(), _audit_entries()) == (before, entries)
+    assert (stored_state(), _audit_entries()) == (before, entries)
     assert refresh_marker.current() is not None
 
 
@@ -197,7 +171,7 @@ def test_an_invalid_workbook_is_refused_by_cell_and_writes_nothing(synthetic_reg
     _changed_flows(doc)
     doc["data_flows"][1]["dsa"] = "no-such-dsa"
     path = _workbook(doc, tmp_path)
-    before, entries = _open_state(), _audit_entries()
+    before, entries = stored_state(), _audit_entries()
     db.session.remove()
     for run in (
         lambda: workbook_import.preview(ADMIN, path, actor="test"),
@@ -208,5 +182,5 @@ def test_an_invalid_workbook_is_refused_by_cell_and_writes_nothing(synthetic_reg
         db.session.remove()
         problems = [str(problem) for problem in refused.value.problems]
         assert len(problems) == 1 and "Data flows!" in problems[0] and "no-such-dsa" in problems[0], problems
-        assert (_open_state(), _audit_entries()) == (before, entries)
+        assert (stored_state(), _audit_entries()) == (before, entries)
         db.session.remove()

@@ -15,14 +15,11 @@ from compliance import synthetic
 from compliance.exchange import fields as f
 from compliance.exchange import serialise
 from compliance.extensions import db
-from compliance.models import DataFlow, Finding, Organisation
-from compliance.models.enums import FindingStatus
+from compliance.models import DataFlow, Organisation
 from compliance.rules.base import REGISTRY
 from compliance.rules.engine import evaluate
-from compliance.services import area_scope, exchange, findings, register, synth
-from tests.conftest import build_once
-
-AREAS = 12
+from compliance.services import area_scope, exchange, findings, register
+from tests.integration.conftest import full_state, stored_state
 
 
 def test_synth_is_deterministic_for_a_seed():
@@ -40,30 +37,6 @@ def test_synth_has_the_shape_the_issue_asks_for():
     for panel in doc["panels"]:
         assert 30 <= len(panel["meetings"]) <= 36
         assert all(6 <= len(m["attendees"]) <= 12 for m in panel["meetings"])
-
-
-@pytest.fixture
-def synthetic_register(app):
-    build_once(f"synthetic-{AREAS}-seed-3", lambda: synth.generate(AREAS, seed=3, actor="test"))
-    db.session.remove()
-    return app
-
-
-def _stored_state() -> set:
-    rows = db.session.execute(
-        sa.select(Finding).where(Finding.status != FindingStatus.REMEDIATED).options(sa.orm.selectinload(Finding.areas))
-    )
-    return {
-        (f.rule_code, f.subject_type.value, f.subject_ref, f.severity.value, f.message, tuple(a.ref for a in f.areas))
-        for f in rows.scalars()
-    }
-
-
-def _full_state(as_of: date) -> set:
-    return {
-        (i.rule, i.subject_type.value, i.subject_ref, i.severity.value, i.message, tuple(i.areas))
-        for i in findings.evaluate_at(as_of)
-    }
 
 
 def test_every_rule_fires_and_a_third_of_flows_have_a_finding(synthetic_register):
@@ -182,13 +155,13 @@ def test_the_refresh_after_an_edit_leaves_the_findings_a_full_refresh_would(synt
     original = findings.refresh
     monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
     as_of = register.default_as_of()
-    before = _stored_state()
-    assert before == _full_state(as_of)
+    before = stored_state()
+    assert before == full_state(as_of)
     target, record = change(_record(key, ref))
     _save(target, record)
-    state = _stored_state()
+    state = stored_state()
     assert state != before, "the edit changes some finding"
-    assert state == _full_state(as_of)
+    assert state == full_state(as_of)
     assert (not full_refreshes) == scoped, "a scoped refresh where one is possible, the full one otherwise"
 
 
@@ -200,7 +173,7 @@ def test_ending_a_flow_on_the_national_case_system_refreshes_only_its_area_and_t
     pcm = _record("storage_systems", "pcm")
     _save("storage_systems", pcm | {"approved_for_prevent": False})
     as_of = register.default_as_of()
-    before = _stored_state()
+    before = stored_state()
     assert any(rule == "STORAGE_UNAPPROVED" and ref == "pcm" for rule, _, ref, *_ in before)
     full_refreshes = []
     original = findings.refresh
@@ -212,8 +185,8 @@ def test_ending_a_flow_on_the_national_case_system_refreshes_only_its_area_and_t
         .limit(1)
     )
     _save("data_flows", _record("data_flows", ref) | {"status": "ended", "ended_on": "2026-11-01"})
-    state = _stored_state()
-    assert state != before and state == _full_state(as_of)
+    state = stored_state()
+    assert state != before and state == full_state(as_of)
     assert not full_refreshes
 
 
@@ -236,7 +209,7 @@ def test_a_flow_edit_decides_the_national_system_only_when_its_use_of_it_changes
     pcm = _record("storage_systems", "pcm")
     _save("storage_systems", pcm | {"approved_for_prevent": False})
     as_of = register.default_as_of()
-    before = _stored_state()
+    before = stored_state()
     full_refreshes, live_users, builds = [], [], []
     original, original_users, original_build = findings.refresh, area_scope.live_users, area_scope.build
     monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
@@ -252,8 +225,8 @@ def test_a_flow_edit_decides_the_national_system_only_when_its_use_of_it_changes
         started = date.fromisoformat(record.get("started_on") or "2020-01-02")
         record["started_on"] = date.fromordinal(started.toordinal() - 1).isoformat()
     _save("data_flows", record)
-    state = _stored_state()
-    assert state != before and state == _full_state(as_of)
+    state = stored_state()
+    assert state != before and state == full_state(as_of)
     assert not full_refreshes
     assert bool(live_users) == uses_changed
     assert builds and not any(k["meetings"] for k in builds)
@@ -288,8 +261,8 @@ def test_a_flow_edit_of_its_own_fields_decides_that_flow_alone(synthetic_registe
     pcm = _record("storage_systems", "pcm")
     _save("storage_systems", pcm | {"approved_for_prevent": False})
     as_of = register.default_as_of()
-    before = _stored_state()
-    assert before == _full_state(as_of)
+    before = stored_state()
+    assert before == full_state(as_of)
     full_refreshes, builds, alone = [], [], []
     original, original_build, original_alone = findings.refresh, area_scope.build, area_scope.flows_alone
     monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
@@ -306,8 +279,8 @@ def test_a_flow_edit_of_its_own_fields_decides_that_flow_alone(synthetic_registe
     else:
         ref = _national_system_flow("a007")
     _save("data_flows", OWN_EDITS[edit](_record("data_flows", ref)))
-    state = _stored_state()
-    assert state == _full_state(as_of)
+    state = stored_state()
+    assert state == full_state(as_of)
     assert (state != before) == (edit != "saved as it was"), "the edit changes some finding"
     assert alone == [{ref}] and not builds and not full_refreshes
 
