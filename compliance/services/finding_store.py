@@ -68,13 +68,7 @@ def _stored(
             statement = statement.where(table.rule_code.in_(sorted(rules)))
         rows = db.session.execute(statement).all()
     else:
-        refs = sorted({ref for _, ref in subjects})
-        rows = [
-            row
-            for start in range(0, len(refs), CHUNK)
-            for row in db.session.execute(sa.select(*columns).where(table.subject_ref.in_(refs[start : start + CHUNK])))
-            if (row.subject_type, row.subject_ref) in subjects and (rules is None or row.rule_code in rules)
-        ]
+        rows = [row for row in rows_about(sa.select(*columns), subjects) if rules is None or row.rule_code in rules]
     ids = current_ids({(row.subject_type, row.subject_ref) for row in rows})
     current: dict[tuple[str, str, str], Any] = {}
     gone = []
@@ -84,6 +78,20 @@ def _stored(
         else:
             gone.append(row)
     return current, gone
+
+
+def rows_about(statement: sa.Select, subjects: set[tuple[SubjectType, str]]) -> list[Any]:
+    """The rows of `statement` (a select of finding columns that include subject_type and
+    subject_ref) about `subjects`, read a chunk of refs at a time (a driver's limit on bound
+    parameters)."""
+    column = Finding.__table__.c.subject_ref
+    refs = sorted({ref for _, ref in subjects})
+    return [
+        row
+        for start in range(0, len(refs), CHUNK)
+        for row in db.session.execute(statement.where(column.in_(refs[start : start + CHUNK])))
+        if (row.subject_type, row.subject_ref) in subjects
+    ]
 
 
 def current_ids(subjects: set[tuple[SubjectType, str]]) -> dict[tuple[SubjectType, str], int]:

@@ -23,11 +23,10 @@ from ..exchange.validate import InvalidDocument, Problems
 from ..extensions import db
 from ..models import Finding
 from ..models.enums import FindingStatus, SubjectType
-from . import exchange, write_scope
+from . import exchange, finding_store, write_scope
 from .access import Scope
 
 UnreadableFile = workbook_in.UnreadableFile
-CHUNK = 500
 
 
 def read(paths: list[Path], progress: Callable[[str], None] = lambda _: None) -> tuple[dict[str, Any], Any]:
@@ -92,13 +91,7 @@ def _open_findings(subjects: frozenset[tuple[SubjectType, str]] | None) -> set[t
     if subjects is None:
         rows = db.session.execute(statement).all()
     else:
-        refs = sorted({ref for _, ref in subjects})
-        rows = [
-            row
-            for start in range(0, len(refs), CHUNK)
-            for row in db.session.execute(statement.where(Finding.subject_ref.in_(refs[start : start + CHUNK])))
-            if (row.subject_type, row.subject_ref) in subjects
-        ]
+        rows = finding_store.rows_about(statement, subjects)
     return {(s.value, rule, t.value, ref, name or ref) for s, rule, t, ref, name in rows}
 
 
