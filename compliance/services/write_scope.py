@@ -357,6 +357,7 @@ def import_document(
         db.session.rollback()
     else:
         db.session.commit()
+        exchange.fresh_statistics(result)
         _remember_changes(scope, result)
     return result
 
