@@ -94,13 +94,33 @@ def rows_about(statement: sa.Select, subjects: set[tuple[SubjectType, str]]) -> 
     ]
 
 
-def current_ids(subjects: set[tuple[SubjectType, str]]) -> dict[tuple[SubjectType, str], int]:
-    """The id of the record that has each (subject type, ref) now (a few queries per type)."""
+def _subject_models() -> dict[SubjectType, Any]:
     from ..exchange import fields as f
     from ..models import PanelMeeting
 
     models = {SubjectType(kind.subject): kind.model for kind in f.RECORD_TYPES}
     models[SubjectType.PANEL_MEETING] = PanelMeeting
+    return models
+
+
+def about_gone_records(finding_ids: list[int]) -> set[int]:
+    """Of these findings, those whose record is gone (purged, or a meeting its panel no longer
+    holds): a record given the same ref since is another record. One query, whatever the types."""
+    if not finding_ids:
+        return set()
+    gone = sa.or_(
+        Finding.subject_id.is_(None),
+        *(
+            sa.and_(Finding.subject_type == subject_type, ~sa.exists().where(model.id == Finding.subject_id))
+            for subject_type, model in _subject_models().items()
+        ),
+    )
+    return set(db.session.scalars(sa.select(Finding.id).where(Finding.id.in_(finding_ids), gone)))
+
+
+def current_ids(subjects: set[tuple[SubjectType, str]]) -> dict[tuple[SubjectType, str], int]:
+    """The id of the record that has each (subject type, ref) now (a few queries per type)."""
+    models = _subject_models()
     refs: dict[SubjectType, list[str]] = defaultdict(list)
     for subject_type, ref in subjects:
         refs[SubjectType(subject_type)].append(ref)
