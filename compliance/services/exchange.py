@@ -23,7 +23,7 @@ from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
 from ..models import Organisation, PanelMeeting
 from ..models.enums import SubjectType
-from . import audit, bulk, finding_store, findings, reference, refresh_marker, register, snapshot
+from . import audit, bulk, finding_store, findings, planner_statistics, reference, refresh_marker, register, snapshot
 from .register import UnknownArea
 
 CHUNK = 500
@@ -122,16 +122,10 @@ ANALYZE_AFTER = 1000
 
 
 def fresh_statistics(result: ImportResult) -> None:
-    """PostgreSQL plans each query on its tables' statistics, which autovacuum refreshes only some
-    time after a large write. Until then a table just filled is planned as if empty: a query of the
-    scoped refresh planned that way ran for forty minutes in testing. So after an import that wrote
-    ANALYZE_AFTER records or more, ANALYZE at once (about a second on the national register)."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    if sum(result.created.values()) + sum(result.updated.values()) < ANALYZE_AFTER:
-        return
-    with db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    """After an import that wrote ANALYZE_AFTER records or more, PostgreSQL's planner statistics
+    are refreshed at once (services/planner_statistics.py), not whenever autovacuum gets to them."""
+    if sum(result.created.values()) + sum(result.updated.values()) >= ANALYZE_AFTER:
+        planner_statistics.refresh()
 
 
 def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dry_run: bool = False) -> ImportResult:
