@@ -6,6 +6,8 @@ each time its table is measured: once to size the rows, again for each piece whe
 across pages, and again to draw it. A `Cell` keeps its lines for the width it was last wrapped to
 (a cell's text and width never change once made), so it is laid out once.
 
+Paragraph measures words through a cache (below).
+
 Register text is plain text, not markup: `cell` gives reportlab the one fragment its markup parser
 would make for it, without running the parser, unless the text holds `&`, `<` or `>` (the parser
 makes several fragments of such text, so it is escaped and parsed as before).
@@ -13,12 +15,20 @@ makes several fragments of such text, so it is escaped and parsed as before).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
+from reportlab.platypus import paragraph as _paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaParser
+
+# reportlab measures every word of every paragraph it lays out, and a register's words repeat (its
+# controls, statuses, rule wording, reference patterns): each word's width is worked out once. The
+# width of a string depends only on the string, the font and the size, so nothing drawn changes.
+_paragraph.stringWidth = lru_cache(maxsize=1 << 16)(pdfmetrics.stringWidth)
 
 
 class Cell(Paragraph):
