@@ -32,7 +32,7 @@ from ..labels import art6_text, label, long_date, public_authority_text
 from ..rules.areas import financial_year
 from ..rules.base import DISCLAIMER
 from ..rules.context import RuleContext
-from .pdf_cells import Cell, cell, escape
+from .pdf_cells import cell, escape, markup_cell
 
 MARKING = "OFFICIAL-SENSITIVE"
 SEVERITIES = ("high", "medium", "low")
@@ -63,6 +63,7 @@ SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9.5)
 H1 = ParagraphStyle("h1", parent=styles["Heading1"], fontName="Helvetica-Bold", fontSize=16, spaceAfter=8)
 H2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName="Helvetica-Bold", fontSize=12, spaceAfter=6)
 TITLE = ParagraphStyle("title", parent=H1, fontSize=24, leading=30, spaceAfter=20)
+FLOW_CELL = "{}<br/><font size=6>{}</font>"  # a data flow's name, then its reference and status, smaller
 MATRIX_HEAD = ParagraphStyle("matrix-head", parent=SMALL, fontName="Helvetica-Bold", fontSize=6.5, leading=8)
 
 
@@ -427,9 +428,7 @@ def _matrix(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
     header = [cell(name, MATRIX_HEAD) for name in ("Data flow", *(name for name, _ in CONTROLS))]
     rows: list[list[Any]] = [header]
     for flow in flows:
-        row: list[Any] = [
-            Cell(f"{_esc(flow.name)}<br/><font size=6>{_esc(flow.ref)} ({label(flow.status).lower()})</font>", SMALL)
-        ]
+        row: list[Any] = [markup_cell(FLOW_CELL, SMALL, flow.name, f"{flow.ref} ({label(flow.status).lower()})")]
         for name, codes in CONTROLS:
             row.append(_cell(name, flow, ctx, raised[flow.ref] & set(codes)))
         rows.append(row)

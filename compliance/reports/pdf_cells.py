@@ -71,6 +71,40 @@ def cell(text: str | None, style: ParagraphStyle) -> Cell:
     return Cell(cleaned, style, frags=[_fragment(style).clone(text=cleaned)])
 
 
+_MARKERS = ("\ue000", "\ue001", "\ue002", "\ue003")
+_TEMPLATES: dict[tuple[str, int], tuple[ParagraphStyle, list[Any] | None]] = {}
+
+
+def markup_cell(template: str, style: ParagraphStyle, *texts: str) -> Cell:
+    """Register texts set into markup, as a table cell: `template` is markup with a `{}` for each
+    text (as str.format), parsed once per style; each cell's fragments are the template's with the
+    texts put in. Where the parser would see the result differently (a text that is empty, holds
+    markup characters or runs of spaces) the result is escaped and parsed as usual."""
+    key = (template, id(style))
+    if key not in _TEMPLATES:
+        marked = template.format(*_MARKERS[: template.count("{}")])
+        _, frags, _ = ParaParser().parse(marked, style)
+        usable = cleanBlockQuotedText(marked) == marked and not style.textTransform and frags is not None
+        _TEMPLATES[key] = (style, frags if usable else None)
+    frags = _TEMPLATES[key][1]
+    whole = template.format(*(escape(text) for text in texts))
+    if frags is None or any(not text or _has_markup_or_marker(text) for text in texts):
+        return Cell(whole, style)
+    if cleanBlockQuotedText(whole) != whole:  # runs of spaces or line breaks in a text
+        return Cell(whole, style)
+    filled = []
+    for frag in frags:
+        text = frag.text
+        for marker, value in zip(_MARKERS, texts, strict=False):
+            text = text.replace(marker, value)
+        filled.append(frag.clone(text=text))
+    return Cell(whole, style, frags=filled)
+
+
+def _has_markup_or_marker(text: str) -> bool:
+    return any(c in text for c in "&<>") or any(m in text for m in _MARKERS)
+
+
 def escape(text: str | None) -> str:
     """Register text as a Paragraph's literal text: reportlab reads <, > and & as markup."""
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -9,8 +9,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-from compliance.reports.pdf import MATRIX_HEAD, SMALL
-from compliance.reports.pdf_cells import Cell, cell, escape
+from compliance.reports.pdf import FLOW_CELL, MATRIX_HEAD, SMALL
+from compliance.reports.pdf_cells import Cell, cell, escape, markup_cell
 
 TEXTS = [
     "Riverford County Council",
@@ -31,6 +31,17 @@ def test_a_cell_has_the_fragments_and_lines_reportlab_s_parser_gives(text, style
     ours, theirs = cell(text, style), Paragraph(escape(text), style)
     assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags]
     for width in (20 * mm, 44 * mm, 130 * mm):
+        assert ours.wrap(width, 500) == theirs.wrap(width, 500)
+        assert repr(ours.blPara) == repr(theirs.blPara)
+
+
+@pytest.mark.parametrize("name", [t for t in TEXTS if t is not None])
+@pytest.mark.parametrize("detail", ["a001-f0001 (live)", "x  y", "\ue000", "<b>"])
+def test_a_markup_cell_has_the_fragments_and_lines_of_its_markup_parsed(name, detail):
+    ours = markup_cell(FLOW_CELL, SMALL, name, detail)
+    theirs = Paragraph(FLOW_CELL.format(escape(name), escape(detail)), SMALL)
+    assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags]
+    for width in (20 * mm, 34 * mm, 130 * mm):
         assert ours.wrap(width, 500) == theirs.wrap(width, 500)
         assert repr(ours.blPara) == repr(theirs.blPara)
 
