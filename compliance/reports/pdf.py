@@ -13,6 +13,7 @@ from __future__ import annotations
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -179,8 +180,17 @@ def _sections(data: ReportInput, index: _Index) -> Iterator[list[Any]]:
     yield _cover(data)
     yield _contents(data, index)
     yield _summary(data)
-    for ref in data.area_refs:
-        yield _area(data, index, ref)
+    from . import flow_map
+
+    # dot lays out the next area's map in its own process while reportlab lays out this area's pages.
+    with ThreadPoolExecutor(max_workers=1) as dot:
+        refs = list(data.area_refs)
+        ahead = {}
+        for n, ref in enumerate(refs):
+            for later in refs[n : n + 2]:
+                if later not in ahead and data.maps.get(later) is not None:
+                    ahead[later] = dot.submit(flow_map.layout, data.maps[later])
+            yield _area(data, index, ref, ahead.pop(ref, None))
     yield _catalogue(data)
 
 
@@ -324,7 +334,7 @@ def _chart(items: Sequence[tuple[str, int]]) -> Drawing:
     return drawing
 
 
-def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
+def _area(data: ReportInput, index: _Index, ref: str, layout: Future | None = None) -> list[Any]:
     ctx = data.ctx
     area = next(a for a in ctx.areas if a.ref == ref)
     story: list[Any] = [Paragraph(f"Area: {_esc(area.name)}", H1)]
@@ -362,11 +372,11 @@ def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
         story.append(Paragraph("No risks have been accepted.", BODY))
     story += _panels(index.panels[ref])
     story.append(PageBreak())
-    story += _map(data.maps.get(ref))
+    story += _map(data.maps.get(ref), layout)
     return story
 
 
-def _map(flow_map: Any) -> list[Any]:
+def _map(flow_map: Any, layout: Future | None = None) -> list[Any]:
     """The area's data-flow map on a page of its own (reports/flow_map.py lays it out with dot)."""
     from . import flow_map as drawing
 
@@ -387,7 +397,8 @@ def _map(flow_map: Any) -> list[Any]:
         Spacer(1, 3 * mm),
     ]
     if flow_map.flows or flow_map.organisations:
-        story.append(drawing.drawing(flow_map, A4[0] - 36 * mm, A4[1] - 44 * mm - 45 * mm))
+        laid = layout.result() if layout is not None else None
+        story.append(drawing.drawing(flow_map, A4[0] - 36 * mm, A4[1] - 44 * mm - 45 * mm, laid))
     story.append(PageBreak())
     return story
 
