@@ -10,7 +10,6 @@ same bytes (reportlab's invariant mode: no random document id, no creation time 
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,15 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
 from ..labels import art6_text, label, long_date, public_authority_text
@@ -34,8 +30,8 @@ from ..rules.areas import financial_year
 from ..rules.base import DISCLAIMER
 from ..rules.context import RuleContext
 from .pdf_cells import cell, escape, markup_cell
+from .pdf_pages import MARKING, _NumberedCanvas
 
-MARKING = "OFFICIAL-SENSITIVE"
 SEVERITIES = ("high", "medium", "low")
 CONTROLS = (
     ("DSA", ("FLOW_NO_AGREEMENT", "SHARED_OUTSIDE_AGREEMENT")),
@@ -112,58 +108,6 @@ class _Document(BaseDocTemplate):
             self._headings += 1
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=level > 0)
-
-
-class _NumberedCanvas(pdfcanvas.Canvas):
-    """Draws the marking and "Page N of M" once the number of pages is known.
-
-    Each page's drawing is held back until then (the number goes at the end of its content), but
-    compressed; once numbered, a page's content is compressed as the PDF will store it straight
-    away, where reportlab would keep it as text until the file is written. A national report's
-    thousands of pages are then held in memory at a few kilobytes each."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict | None] = []
-
-    def showPage(self) -> None:  # noqa: N802  (reportlab's name)
-        state = dict(self.__dict__)
-        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
-        self._pages.append(state)
-        self._startPage()
-
-    def save(self) -> None:
-        pages = self._pages
-        total = len(pages)
-        for n, state in enumerate(pages):
-            pages[n] = None
-            self.__dict__.update(state)
-            self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
-            width, height = A4
-            self.setFont("Helvetica-Bold", 10)
-            self.drawCentredString(width / 2, height - 12 * mm, MARKING)
-            self.drawCentredString(width / 2, 10 * mm, MARKING)
-            self.setFont("Helvetica", 8)
-            self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-            _compress_contents(self._doc.Pages.pages[-1])
-        super().save()
-
-
-def _compress_contents(page: pdfdoc.PDFPage) -> None:
-    """A page's content as the PDF stores it (the filters reportlab would apply when it writes the
-    file, in the same order, so the same bytes), made now: the text is let go."""
-    if page.Contents or not page.stream or not page.compression:
-        return
-    filters = [pdfdoc.PDFBase85Encode, pdfdoc.PDFZCompress] if rl_config.useA85 else [pdfdoc.PDFZCompress]
-    content = page.stream
-    for encoding in reversed(filters):
-        content = encoding.encode(content)
-    stream = pdfdoc.PDFStream(content=content)
-    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(f.pdfname) for f in filters])
-    stream.__Comment__ = "page stream"
-    page.Contents = stream
-    page.stream = None
 
 
 def build(path: str, data: ReportInput) -> int:
