@@ -28,7 +28,7 @@ from reportlab.platypus.paraparser import ParaParser
 # reportlab measures every word of every paragraph it lays out, and a register's words repeat (its
 # controls, statuses, rule wording, reference patterns): each word's width is worked out once. The
 # width of a string depends only on the string, the font and the size, so nothing drawn changes.
-_paragraph.stringWidth = lru_cache(maxsize=1 << 16)(pdfmetrics.stringWidth)
+_paragraph.stringWidth = lru_cache(maxsize=1 << 14)(pdfmetrics.stringWidth)  # at most a few megabytes
 
 
 class Cell(Paragraph):
