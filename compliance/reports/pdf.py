@@ -54,6 +54,7 @@ CONTROLS = (
     ("Retention", ("RETENTION_MISSING",)),
 )
 
+_NONE: frozenset[str] = frozenset()
 styles = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=9, leading=12)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9.5)
@@ -385,7 +386,7 @@ def _matrix(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
     for flow in flows:
         row: list[Any] = [markup_cell(FLOW_CELL, SMALL, flow.name, f"{flow.ref} ({label(flow.status).lower()})")]
         for name, codes in CONTROLS:
-            row.append(_cell(name, flow, ctx, raised[flow.ref] & set(codes)))
+            row.append(_cell(name, flow, ctx, raised.get(flow.ref, _NONE) & set(codes)))
         rows.append(row)
     widths = [34 * mm] + [15.5 * mm] * len(CONTROLS)
     table = _table(rows, widths)
