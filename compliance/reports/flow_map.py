@@ -244,11 +244,12 @@ def layout(flow_map: FlowMap) -> dict[str, Any]:
     return json.loads(_graph(flow_map, lambda key, ref: "", "Helvetica").pipe(format="json", encoding="utf-8"))
 
 
-def drawing(flow_map: FlowMap, max_width: float, max_height: float) -> Any:
-    """The map as a reportlab Drawing, scaled (never up) to fit max_width x max_height points."""
+def drawing(flow_map: FlowMap, max_width: float, max_height: float, laid: dict[str, Any] | None = None) -> Any:
+    """The map as a reportlab Drawing, scaled (never up) to fit max_width x max_height points
+    (`laid`: its layout, when already made)."""
     from reportlab.graphics.shapes import Drawing, Group
 
-    laid = layout(flow_map)
+    laid = laid if laid is not None else layout(flow_map)
     x0, y0, x1, y1 = (float(v) for v in laid["bb"].split(","))
     width, height = x1 - x0, y1 - y0
     scale = min(1.0, max_width / width, max_height / height)

@@ -10,30 +10,28 @@ same bytes (reportlab's invariant mode: no random document id, no creation time 
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
 from ..labels import art6_text, label, long_date, public_authority_text
 from ..rules.areas import financial_year
 from ..rules.base import DISCLAIMER
 from ..rules.context import RuleContext
+from .pdf_cells import cell, escape, markup_cell
+from .pdf_pages import MARKING, _NumberedCanvas
 
-MARKING = "OFFICIAL-SENSITIVE"
 SEVERITIES = ("high", "medium", "low")
 CONTROLS = (
     ("DSA", ("FLOW_NO_AGREEMENT", "SHARED_OUTSIDE_AGREEMENT")),
@@ -56,12 +54,15 @@ CONTROLS = (
     ("Retention", ("RETENTION_MISSING",)),
 )
 
+_NONE: frozenset[str] = frozenset()
 styles = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=9, leading=12)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9.5)
 H1 = ParagraphStyle("h1", parent=styles["Heading1"], fontName="Helvetica-Bold", fontSize=16, spaceAfter=8)
 H2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName="Helvetica-Bold", fontSize=12, spaceAfter=6)
 TITLE = ParagraphStyle("title", parent=H1, fontSize=24, leading=30, spaceAfter=20)
+FLOW_CELL = "{}<br/><font size=6>{}</font>"  # a data flow's name, then its reference and status, smaller
+MATRIX_HEAD = ParagraphStyle("matrix-head", parent=SMALL, fontName="Helvetica-Bold", fontSize=6.5, leading=8)
 
 
 @dataclass(frozen=True)
@@ -110,58 +111,6 @@ class _Document(BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=level > 0)
 
 
-class _NumberedCanvas(pdfcanvas.Canvas):
-    """Draws the marking and "Page N of M" once the number of pages is known.
-
-    Each page's drawing is held back until then (the number goes at the end of its content), but
-    compressed; once numbered, a page's content is compressed as the PDF will store it straight
-    away, where reportlab would keep it as text until the file is written. A national report's
-    thousands of pages are then held in memory at a few kilobytes each."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict | None] = []
-
-    def showPage(self) -> None:  # noqa: N802  (reportlab's name)
-        state = dict(self.__dict__)
-        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
-        self._pages.append(state)
-        self._startPage()
-
-    def save(self) -> None:
-        pages = self._pages
-        total = len(pages)
-        for n, state in enumerate(pages):
-            pages[n] = None
-            self.__dict__.update(state)
-            self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
-            width, height = A4
-            self.setFont("Helvetica-Bold", 10)
-            self.drawCentredString(width / 2, height - 12 * mm, MARKING)
-            self.drawCentredString(width / 2, 10 * mm, MARKING)
-            self.setFont("Helvetica", 8)
-            self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-            _compress_contents(self._doc.Pages.pages[-1])
-        super().save()
-
-
-def _compress_contents(page: pdfdoc.PDFPage) -> None:
-    """A page's content as the PDF stores it (the filters reportlab would apply when it writes the
-    file, in the same order, so the same bytes), made now: the text is let go."""
-    if page.Contents or not page.stream or not page.compression:
-        return
-    filters = [pdfdoc.PDFBase85Encode, pdfdoc.PDFZCompress] if rl_config.useA85 else [pdfdoc.PDFZCompress]
-    content = page.stream
-    for encoding in reversed(filters):
-        content = encoding.encode(content)
-    stream = pdfdoc.PDFStream(content=content)
-    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(f.pdfname) for f in filters])
-    stream.__Comment__ = "page stream"
-    page.Contents = stream
-    page.stream = None
-
-
 def build(path: str, data: ReportInput) -> int:
     """Write the report in one pass (a national report runs to thousands of pages); returns the
     number of pages."""
@@ -176,8 +125,17 @@ def _sections(data: ReportInput, index: _Index) -> Iterator[list[Any]]:
     yield _cover(data)
     yield _contents(data, index)
     yield _summary(data)
-    for ref in data.area_refs:
-        yield _area(data, index, ref)
+    from . import flow_map
+
+    # dot lays out the next area's map in its own process while reportlab lays out this area's pages.
+    with ThreadPoolExecutor(max_workers=1) as dot:
+        refs = list(data.area_refs)
+        ahead = {}
+        for n, ref in enumerate(refs):
+            for later in refs[n : n + 2]:
+                if later not in ahead and data.maps.get(later) is not None:
+                    ahead[later] = dot.submit(flow_map.layout, data.maps[later])
+            yield _area(data, index, ref, ahead.pop(ref, None))
     yield _catalogue(data)
 
 
@@ -251,7 +209,7 @@ def _cover(data: ReportInput) -> list[Any]:
     rows = [
         ["Areas", ", ".join(names) or "None"],
         ["Evaluation date", data.ctx.as_of.strftime("%-d %B %Y")],
-        ["Law applied", Paragraph(_esc(data.law), SMALL)],
+        ["Law applied", cell(data.law, SMALL)],
         ["Generated by", data.generated_by],
         ["Generated at", data.generated_at.strftime("%-d %B %Y %H:%M")],
         ["Filters", data.filters],
@@ -321,7 +279,7 @@ def _chart(items: Sequence[tuple[str, int]]) -> Drawing:
     return drawing
 
 
-def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
+def _area(data: ReportInput, index: _Index, ref: str, layout: Future | None = None) -> list[Any]:
     ctx = data.ctx
     area = next(a for a in ctx.areas if a.ref == ref)
     story: list[Any] = [Paragraph(f"Area: {_esc(area.name)}", H1)]
@@ -347,10 +305,10 @@ def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
             info = data.accepted.get((g.rule, g.subject_type, g.subject_ref), {})
             rows.append(
                 [
-                    Paragraph(_esc(g.rule), SMALL),
-                    Paragraph(_esc(g.subject_ref), SMALL),
-                    Paragraph(_esc(info.get("reason", "")), SMALL),
-                    Paragraph(_esc(info.get("by", "")), SMALL),
+                    cell(g.rule, SMALL),
+                    cell(g.subject_ref, SMALL),
+                    cell(info.get("reason", ""), SMALL),
+                    cell(info.get("by", ""), SMALL),
                     str(info.get("review_on", "")),
                 ]
             )
@@ -359,11 +317,11 @@ def _area(data: ReportInput, index: _Index, ref: str) -> list[Any]:
         story.append(Paragraph("No risks have been accepted.", BODY))
     story += _panels(index.panels[ref])
     story.append(PageBreak())
-    story += _map(data.maps.get(ref))
+    story += _map(data.maps.get(ref), layout)
     return story
 
 
-def _map(flow_map: Any) -> list[Any]:
+def _map(flow_map: Any, layout: Future | None = None) -> list[Any]:
     """The area's data-flow map on a page of its own (reports/flow_map.py lays it out with dot)."""
     from . import flow_map as drawing
 
@@ -384,7 +342,8 @@ def _map(flow_map: Any) -> list[Any]:
         Spacer(1, 3 * mm),
     ]
     if flow_map.flows or flow_map.organisations:
-        story.append(drawing.drawing(flow_map, A4[0] - 36 * mm, A4[1] - 44 * mm - 45 * mm))
+        laid = layout.result() if layout is not None else None
+        story.append(drawing.drawing(flow_map, A4[0] - 36 * mm, A4[1] - 44 * mm - 45 * mm, laid))
     story.append(PageBreak())
     return story
 
@@ -410,8 +369,8 @@ def _findings(open_gaps: list[Any]) -> list[Any]:
         )
         rows = [["Record", "What is wrong"]] + [
             [
-                Paragraph(_esc(f"{g.subject_type.replace('_', ' ')} {g.subject_ref}"), SMALL),
-                Paragraph(_esc(g.message.removesuffix(DISCLAIMER).strip()), SMALL),
+                cell(f"{g.subject_type.replace('_', ' ')} {g.subject_ref}", SMALL),
+                cell(g.message.removesuffix(DISCLAIMER).strip(), SMALL),
             ]
             for g in group
         ]
@@ -422,17 +381,12 @@ def _findings(open_gaps: list[Any]) -> list[Any]:
 def _matrix(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
     flows = sorted(index.flows[ref], key=lambda f: f.ref)
     raised = index.raised
-    bold = ParagraphStyle("matrix-head", parent=SMALL, fontName="Helvetica-Bold", fontSize=6.5, leading=8)
-    header = [Paragraph(name, bold) for name in ("Data flow", *(name for name, _ in CONTROLS))]
+    header = [cell(name, MATRIX_HEAD) for name in ("Data flow", *(name for name, _ in CONTROLS))]
     rows: list[list[Any]] = [header]
     for flow in flows:
-        row: list[Any] = [
-            Paragraph(
-                f"{_esc(flow.name)}<br/><font size=6>{_esc(flow.ref)} ({label(flow.status).lower()})</font>", SMALL
-            )
-        ]
+        row: list[Any] = [markup_cell(FLOW_CELL, SMALL, flow.name, f"{flow.ref} ({label(flow.status).lower()})")]
         for name, codes in CONTROLS:
-            row.append(_cell(name, flow, ctx, raised[flow.ref] & set(codes)))
+            row.append(_cell(name, flow, ctx, raised.get(flow.ref, _NONE) & set(codes)))
         rows.append(row)
     widths = [34 * mm] + [15.5 * mm] * len(CONTROLS)
     table = _table(rows, widths)
@@ -455,11 +409,11 @@ def _partners_and_bases(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
         info = ctx.partner_type(org)
         rows.append(
             [
-                Paragraph(_esc(org.name), SMALL),
-                Paragraph(
+                cell(org.name, SMALL),
+                cell(
                     public_authority_text(org.public_authority, bool(info and info.public_authority_by_default)), SMALL
                 ),
-                Paragraph(_esc(org.complaints_procedure_ref or "Not recorded"), SMALL),
+                cell(org.complaints_procedure_ref or "Not recorded", SMALL),
             ]
         )
     bases: list[list[Any]] = [["Data flow", "Party", "Basis"]]
@@ -471,9 +425,7 @@ def _partners_and_bases(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
                 text = art6_text(
                     basis.art6.value if basis.art6 else None, basis.annex1_condition and basis.annex1_condition.value
                 )
-            bases.append(
-                [Paragraph(flow.ref, SMALL), Paragraph(_esc(basis.party.name), SMALL), Paragraph(_esc(text), SMALL)]
-            )
+            bases.append([cell(flow.ref, SMALL), cell(basis.party.name, SMALL), cell(text, SMALL)])
     story: list[Any] = [Paragraph("Partners in live flows", H2), _table(rows, [60 * mm, 40 * mm, 74 * mm])]
     if len(bases) > 1:
         story += [Paragraph("Lawful bases", H2), _table(bases, [50 * mm, 50 * mm, 74 * mm])]
@@ -508,10 +460,10 @@ def _panels(panels: list[Any]) -> list[Any]:
             )
             rows.append(
                 [
-                    Paragraph(_esc(panel.name), SMALL),
-                    Paragraph(_esc(meeting.ref), SMALL),
+                    cell(panel.name, SMALL),
+                    cell(meeting.ref, SMALL),
                     long_date(meeting.held_on),
-                    Paragraph(_esc(cases_discussed_text(meeting.cases_discussed)), SMALL),
+                    cell(cases_discussed_text(meeting.cases_discussed), SMALL),
                     str(len(methods)),
                     str(signed),
                     str(minuted),
@@ -532,10 +484,10 @@ def _catalogue(data: ReportInput) -> list[Any]:
     for rule in sorted(data.rules.values(), key=lambda r: r.gnn):
         rows.append(
             [
-                Paragraph(f"{rule.gnn} {rule.code}", SMALL),
-                Paragraph(_esc(rule.title), SMALL),
+                cell(f"{rule.gnn} {rule.code}", SMALL),
+                cell(rule.title, SMALL),
                 rule.severity.value,
-                Paragraph(_esc("; ".join(ref.citation for ref in rule.references)), SMALL),
+                cell("; ".join(ref.citation for ref in rule.references), SMALL),
             ]
         )
     return [Paragraph("Appendix: the rule catalogue", H1), _table(rows, [52 * mm, 50 * mm, 16 * mm, 56 * mm])]
@@ -561,6 +513,4 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> T
     return table
 
 
-def _esc(text: str) -> str:
-    """Register text as a Paragraph's literal text: reportlab reads <, > and & as markup."""
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_esc = escape

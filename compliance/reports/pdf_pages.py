@@ -1,0 +1,116 @@
+"""The PDF reports' pages: "OFFICIAL-SENSITIVE" centred at the top and bottom of every page and
+"Page N of M", drawn once the number of pages is known.
+
+Each page's drawing is held back until then (the number goes at the end of its content). A
+national report runs to thousands of pages, so what is held for a page is kept small: its content
+compressed in a temporary file (not in memory), and only those of the canvas's settings that differ
+from a fresh canvas's. Once numbered, a page's content is compressed as the PDF will store it and
+goes back to the temporary file until reportlab writes the PDF, which then reads it from there.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zlib
+from typing import IO, Any
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen import canvas as pdfcanvas
+
+MARKING = "OFFICIAL-SENSITIVE"
+_UNSET = object()
+_OWN = ("_pages", "_fresh", "_spool")  # this class's own attributes, not the page's
+
+
+class _NumberedCanvas(pdfcanvas.Canvas):
+    """A canvas that draws the marking and "Page N of M" when the document is saved."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict | None] = []
+        self._fresh = dict(self.__dict__)  # the settings a page starts from, shared by every page
+        self._spool: IO[bytes] = tempfile.TemporaryFile(prefix="report-pages-")
+
+    def showPage(self) -> None:  # noqa: N802  (reportlab's name)
+        fresh = self._fresh
+        state = {
+            key: value
+            for key, value in self.__dict__.items()
+            if key not in _OWN and key != "_code" and fresh.get(key, _UNSET) is not value
+        }
+        state["_code"] = _spool(self._spool, zlib.compress("\n".join(self._code).encode("utf-8"), 1))
+        self._pages.append(state)
+        self._startPage()
+
+    def save(self) -> None:
+        pages = self._pages
+        total = len(pages)
+        try:
+            for n, state in enumerate(pages):
+                pages[n] = None
+                self.__dict__.update({key: value for key, value in self._fresh.items() if key not in _OWN})
+                self.__dict__.update(state)
+                self._code = [zlib.decompress(_unspool(self._spool, state["_code"])).decode("utf-8")]
+                width, height = A4
+                self.setFont("Helvetica-Bold", 10)
+                self.drawCentredString(width / 2, height - 12 * mm, MARKING)
+                self.drawCentredString(width / 2, 10 * mm, MARKING)
+                self.setFont("Helvetica", 8)
+                self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
+                super().showPage()
+                _compress_contents(self._doc.Pages.pages[-1], self._spool)
+            super().save()
+        finally:
+            self._spool.close()
+
+
+def _spool(spool: IO[bytes], data: bytes) -> tuple[int, int]:
+    spool.seek(0, 2)
+    at = spool.tell()
+    spool.write(data)
+    return at, len(data)
+
+
+def _unspool(spool: IO[bytes], where: tuple[int, int]) -> bytes:
+    spool.seek(where[0])
+    return spool.read(where[1])
+
+
+class _SpooledStream(pdfdoc.PDFStream):
+    """A page's content stream, read back from the temporary file when the PDF is written."""
+
+    def __init__(self, spool: IO[bytes], content: bytes | str):
+        # reportlab's ASCII85 filter gives text: kept as ASCII, given back as text.
+        self._text = isinstance(content, str)
+        data = content.encode("ascii") if isinstance(content, str) else content
+        self._spool, self._where = spool, _spool(spool, data)
+        super().__init__()
+
+    @property
+    def content(self) -> bytes | str:
+        data = _unspool(self._spool, self._where)
+        return data.decode("ascii") if self._text else data
+
+    @content.setter
+    def content(self, value: Any) -> None:  # PDFStream.__init__ sets it to None
+        if value is not None:
+            raise ValueError("a spooled stream's content is in its file")
+
+
+def _compress_contents(page: pdfdoc.PDFPage, spool: IO[bytes]) -> None:
+    """A page's content as the PDF stores it (the filters reportlab would apply when it writes the
+    file, in the same order, so the same bytes), made now: the text is let go."""
+    if page.Contents or not page.stream or not page.compression:
+        return
+    filters = [pdfdoc.PDFBase85Encode, pdfdoc.PDFZCompress] if rl_config.useA85 else [pdfdoc.PDFZCompress]
+    content = page.stream
+    for encoding in reversed(filters):
+        content = encoding.encode(content)
+    stream = _SpooledStream(spool, content)
+    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(f.pdfname) for f in filters])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+    page.stream = None
