@@ -45,23 +45,51 @@ class RuleContext:
     joint_controller_arrangements: Sequence[JointControllerArrangement] = ()
     panels: Sequence[Panel] = ()
 
+    # Answers kept per organisation (identity) for one evaluation: the rules ask about each party
+    # of each flow's lawful bases (some 50,000 questions a rule over a national register).
+    @cached_property
+    def _competent(self) -> dict[Organisation, bool]:
+        return {}
+
+    @cached_property
+    def _public(self) -> dict[Organisation, bool]:
+        return {}
+
+    @cached_property
+    def _processor_pairs(self) -> dict[DataFlow, tuple[tuple[Organisation, Organisation], ...]]:
+        return {}
+
     # --- partner-type facts -------------------------------------------------------------
     def partner_type(self, organisation: Organisation) -> PartnerTypeInfo | None:
         return self.partner_types.get(organisation.partner_type)
 
     def is_competent_authority(self, organisation: Organisation) -> bool:
         """DPA 2018 Part 3: as recorded, else the partner type's default (police)."""
+        try:
+            return self._competent[organisation]
+        except KeyError:
+            pass
         if organisation.competent_authority is not None:
-            return organisation.competent_authority
-        info = self.partner_type(organisation)
-        return bool(info and info.competent_authority_by_default)
+            answer = organisation.competent_authority
+        else:
+            info = self.partner_type(organisation)
+            answer = bool(info and info.competent_authority_by_default)
+        self._competent[organisation] = answer
+        return answer
 
     def is_public_authority(self, organisation: Organisation) -> bool:
         """UK GDPR Art 6(1), words after point (f): as recorded, else the partner type's default."""
+        try:
+            return self._public[organisation]
+        except KeyError:
+            pass
         if organisation.public_authority is not None:
-            return organisation.public_authority
-        info = self.partner_type(organisation)
-        return bool(info and info.public_authority_by_default)
+            answer = organisation.public_authority
+        else:
+            info = self.partner_type(organisation)
+            answer = bool(info and info.public_authority_by_default)
+        self._public[organisation] = answer
+        return answer
 
     def owes_panel_confidentiality(self, organisation: Organisation) -> bool:
         """A Schedule 7 partner or a panel member (s37/s38 CTSA 2015)."""
@@ -164,13 +192,17 @@ class RuleContext:
     def processor_pairs(self, flow: DataFlow) -> list[tuple[Organisation, Organisation]]:
         """(controller, processor) pairs a flow involves: a controller-to-processor flow (its sender
         and recipient) and every storage system it uses that a supplier hosts for its owner."""
+        known = self._processor_pairs.get(flow)  # (kept: asked twice for each live flow a refresh)
+        if known is not None:
+            return list(known)
         pairs: list[tuple[Organisation, Organisation]] = []
         if flow.relationship_ == Relationship.CONTROLLER_TO_PROCESSOR:
             pairs.append((flow.sender, flow.recipient))
         for system in flow.storage_systems:
             if system.processor is not None:
                 pairs.append((system.owner or flow.recipient, system.processor))
-        return list(dict.fromkeys(pairs))
+        found = self._processor_pairs[flow] = tuple(dict.fromkeys(pairs))
+        return list(found)
 
     @cached_property
     def live_processor_pairs(self) -> frozenset[tuple[Organisation, Organisation]]:

@@ -49,7 +49,8 @@ def confidentiality_unrecorded(meeting: PanelMeeting, ctx: RuleContext) -> Hit |
 
 @rule("CONFIDENTIALITY_VERBAL_ONLY", "G25", SubjectType.PANEL_MEETING, Severity.LOW)
 def confidentiality_verbal_only(meeting: PanelMeeting, ctx: RuleContext) -> Hit | None:
-    if unrecorded(meeting) or not meeting.attendees or not all(has_evidence(a) for a in meeting.attendees):
+    # (Every attendee with evidence: then none is unrecorded, whatever cases were discussed.)
+    if not meeting.attendees or not all(map(has_evidence, meeting.attendees)):
         return None
     verbal = [
         a for a in meeting.attendees if a.confidentiality.method == ConfidentialityMethod.VERBAL_RECORDED_IN_MINUTES

@@ -127,6 +127,8 @@ class Snapshot:
     def __init__(self) -> None:
         self.records: dict[str, list[Any]] = {}
         self.by_id: dict[type, dict[int, Any]] = {}
+        # (model, link) pairs set as the records were made (`_load`'s `inline`), not by `_link`.
+        self.linked: set[tuple[type, str]] = set()
         if _paused.depth:
             _paused.made.append(self)
 
@@ -138,6 +140,7 @@ class Snapshot:
                 obj.__dict__.clear()
         self.records.clear()
         self.by_id.clear()
+        self.linked.clear()
 
 
 def load(
@@ -156,14 +159,16 @@ def load(
     only the refs of the areas around its own). `without`: collections of CHILDREN not loaded
     (their attribute is then absent, so a rule reading one fails rather than answers wrongly)."""
     full = ids is None
+    # A whole register's records are linked to the records loaded before them as they are made.
+    inline = full and not refs_only
     snap = Snapshot()
     for key, (model, _) in LOAD_OPTIONS.items():
         wanted = None if full else sorted(set(ids.get(key, ())))
-        made = _load(snap, model, model.__table__.c.id, wanted, personal)
+        made = _load(snap, model, model.__table__.c.id, wanted, personal, inline=inline)
         snap.records[key] = sorted(made, key=_by_ref)
     for parent_model, collection, order in CHILDREN:
         if collection not in without:
-            _load_children(snap, parent_model, collection, order, full=full, personal=personal)
+            _load_children(snap, parent_model, collection, order, full=full, personal=personal, inline=inline)
     loaded = dict(snap.by_id)
     if refs_only:
         _load_refs(snap, refs_only)
@@ -204,9 +209,9 @@ def _columns(
     for index, attr in enumerate(attrs):
         column = attr.columns[0]
         if isinstance(column.type, sa.Enum) and column.type.enum_class is not None:
-            members = {member.value: member for member in column.type.enum_class}
+            members = _Members({member.value: member for member in column.type.enum_class})
             selected.append(sa.type_coerce(column, sa.String))
-            conversions.append((index, members.get))
+            conversions.append((index, members))
         elif isinstance(column.type, sa.Date):
             selected.append(sa.type_coerce(column, sa.String))
             conversions.append((index, _to_date))
@@ -243,57 +248,141 @@ def _parsed(text: str) -> tuple[Any, bool]:
 def _rows(statement: sa.Select, column: sa.Column, wanted: list[int] | None) -> list[Any]:
     """All rows, or those whose `column` is in `wanted` (a few IN lists of CHUNK ids)."""
     if wanted is None:
-        return db.session.execute(statement).all()
+        return _driver_rows(statement)
     rows: list[Any] = []
     for start in range(0, len(wanted), CHUNK):
         rows.extend(db.session.execute(statement.where(column.in_(wanted[start : start + CHUNK]))).all())
     return rows
 
 
+def _driver_rows(statement: sa.Select) -> list[tuple]:
+    """Every row of `statement` (no parameters) as the driver's own tuples: SQLAlchemy's Row
+    objects and its per-row processing were a fifth of a national load (400,000 rows). What its
+    processing did (SQLite's 0/1 as booleans) is done by `_maker(..., raw=True)`."""
+    session = db.session
+    if session.autoflush:  # as session.execute does before it reads
+        session.flush()
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(statement.compile(dialect=connection.dialect)))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 @cache
-def _maker(model: type, dates_as_text: bool, personal: bool = False) -> Callable[[Any], Any]:
+def _maker(
+    model: type, dates_as_text: bool, personal: bool = False, raw: bool = False, links: tuple[str, ...] = ()
+) -> Callable[..., Callable[[Any], Any]]:
     """A function making one snapshot object from one row of `_columns(model)`, its conversions
     written out (as `collections.namedtuple` and `dataclasses` write their methods): a national
     register is some 300,000 rows, and a loop over each row's columns cost more than the query.
     `dates_as_text`: the driver gives dates and JSON as text (SQLite), else as dates and parsed
-    values (psycopg)."""
-    names, _, conversions = _columns(model, personal)
+    values (psycopg). `raw`: rows straight from the driver (`_driver_rows`), so each column's own
+    result processing (SQLAlchemy's, e.g. SQLite's 0/1 to booleans) is done here too. `links`:
+    many-to-one links (`_inline_links`) set from their foreign key as each record is made. Returns
+    a function of the links' targets (records by id, in the order of `links`) that returns the
+    function making one record."""
+    names, columns, conversions = _columns(model, personal)
     env: dict[str, Any] = {"new": object.__new__, "cls": mirror(model)}
+    dialect = db.session.get_bind().dialect
     values = []
+    sources = {_link_source(model, link): (link, number) for number, link in enumerate(links)}
     for index, name in enumerate(names):
         convert = dict(conversions).get(index)
         if convert is _to_date:
             convert = date.fromisoformat if dates_as_text else None
         elif convert is _from_json:
             convert = _from_json if dates_as_text else None
+        processor = columns[index].type.dialect_impl(dialect).result_processor(dialect, None) if raw else None
+        if processor is not None:
+            if convert is not None:
+                raise TypeError(f"{model.__name__}.{name}: a converted column with its own result processing")
+            convert = processor
         if convert is None:
             values.append(f"{name!r}: v{index}")
+        elif isinstance(convert, _Members):  # (a lookup, not a call: 400,000 enum values)
+            env[f"convert{index}"] = convert
+            values.append(f"{name!r}: convert{index}[v{index}]")
         else:
             env[f"convert{index}"] = convert
             values.append(f"{name!r}: None if v{index} is None else convert{index}(v{index})")
+        if name in sources:
+            link, number = sources[name]
+            values.append(f"{link!r}: None if v{index} is None else targets{number}[v{index}]")
     unpack = ", ".join(f"v{index}" for index in range(len(names)))
+    targets = "".join(f"targets{number}, " for number in range(len(links)))
     source = (
-        f"def make(row):\n    {unpack}, = row\n    obj = new(cls)\n"
+        f"def maker({targets}):\n"
+        f"  def make(row):\n    {unpack}, = row\n    obj = new(cls)\n"
         f"    obj.__dict__ = {{{', '.join(values)}}}\n    return obj\n"
+        "  return make\n"
     )
     exec(source, env)  # noqa: S102 (source built above from the model's own column names)
-    return env["make"]
+    return env["maker"]
+
+
+class _Members(dict):
+    """An enum's members by value; None (and, as `dict.get` answered before, an unknown value)
+    gives None."""
+
+    def __missing__(self, value: Any) -> None:
+        return None
+
+
+def _link_source(model: type, link: str) -> str:
+    """The attribute name of the foreign key a many-to-one link follows."""
+    mapper = sa.inspect(model)
+    [column] = mapper.relationships[link].local_columns
+    return mapper.get_property_by_column(column).key
+
+
+def _inline_links(snap: Snapshot, model: type) -> tuple[tuple[str, type], ...]:
+    """The many-to-one links of `model` to the records of another model loaded already."""
+    return tuple(
+        (relationship.key, relationship.mapper.class_)
+        for relationship in sa.inspect(model).relationships
+        if relationship.secondary is None
+        and relationship.direction is sa.orm.MANYTOONE
+        and relationship.mapper.class_ is not model
+        and relationship.mapper.class_ in snap.by_id
+    )
 
 
 def _load(
-    snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | None, personal: bool = False
+    snap: Snapshot,
+    model: type,
+    column: sa.Column,
+    wanted: list[int] | None,
+    personal: bool = False,
+    *,
+    inline: bool = False,
 ) -> list[Any]:
     """Objects for the rows of `model`'s table (all, or where `column` is in `wanted`), their
-    column attributes (foreign keys included) under their mapped names."""
+    column attributes (foreign keys included) under their mapped names. `inline`: each link to
+    records loaded already is set as the object is made (a whole register: 600,000 links)."""
     _, columns, _ = _columns(model, personal)
-    make = _maker(model, db.session.get_bind().dialect.name == "sqlite", personal)
+    links = _inline_links(snap, model) if inline else ()
+    maker = _maker(
+        model, db.session.get_bind().dialect.name == "sqlite", personal, wanted is None, tuple(k for k, _ in links)
+    )
+    make = maker(*(snap.by_id[target] for _, target in links))
+    snap.linked.update((model, link) for link, _ in links)
     made = [make(row) for row in _rows(sa.select(*columns), column, wanted)]
     snap.by_id.setdefault(model, {}).update({obj.id: obj for obj in made})
     return made
 
 
 def _load_children(
-    snap: Snapshot, parent_model: type, collection: str, order, *, full: bool, personal: bool = False
+    snap: Snapshot,
+    parent_model: type,
+    collection: str,
+    order,
+    *,
+    full: bool,
+    personal: bool = False,
+    inline: bool = False,
 ) -> None:
     relationship = sa.inspect(parent_model).relationships[collection]
     parents = snap.by_id.get(parent_model, {})
@@ -305,7 +394,7 @@ def _load_children(
     if not parents:
         return
     key = foreign_key.key
-    children = _load(snap, child, foreign_key, None if full else list(parents), personal)
+    children = _load(snap, child, foreign_key, None if full else list(parents), personal, inline=inline)
     if not relationship.uselist:
         for item in children:
             parent = parents.get(item.__dict__[key])
@@ -332,7 +421,7 @@ def _link(snap: Snapshot, model: type, objects: dict[int, Any], *, full: bool) -
     for relationship in sa.inspect(model).relationships:
         if relationship.secondary is not None:
             _link_many(snap, relationship, objects, full=full)
-        elif relationship.direction is sa.orm.MANYTOONE:
+        elif relationship.direction is sa.orm.MANYTOONE and (model, relationship.key) not in snap.linked:
             [column] = relationship.local_columns
             targets = snap.by_id[relationship.mapper.class_]
             source, link = column.key, relationship.key  # (read once: some 600,000 links)
