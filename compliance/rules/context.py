@@ -238,8 +238,9 @@ class RuleContext:
         for flow in self.data_flows:
             index[flow.area.ref].update((flow.sender, flow.recipient))
         for dsa in self.dsas:
+            parties = [party.organisation for party in dsa.parties]
             for area in self.areas_of_dsa(dsa):
-                index[area].update(party.organisation for party in dsa.parties)
+                index[area].update(parties)
         for mou in self.mous:
             for area in self.areas_of_mou(mou):
                 index[area].update(mou.parties)

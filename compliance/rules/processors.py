@@ -24,9 +24,12 @@ def in_force(contract: ProcessingContract, as_of: date) -> bool:
 def processor_no_contract(flow: DataFlow, ctx: RuleContext) -> Hit | None:
     if not flow.is_live:
         return None
+    pairs = ctx.processor_pairs(flow)
+    if not pairs:
+        return None
     uncovered = [
         f"{controller.name} and its processor {processor.name}"
-        for controller, processor in ctx.processor_pairs(flow)
+        for controller, processor in pairs
         if not any(in_force(contract, ctx.as_of) for contract in ctx.contracts_by_pair.get((controller, processor), ()))
     ]
     if uncovered:
