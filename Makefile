@@ -16,12 +16,13 @@ run: install assets db demo
 	$(BIN)/compliance run --host $(HOST) --port $(PORT)
 
 # Tests run on TEST_WORKERS processes (pytest-xdist; 0 runs them in this process): much of the
-# suite waits on PostgreSQL and Chromium, so more workers than cores still helps.
+# suite waits on PostgreSQL and Chromium, so more workers than cores still helps. worksteal: a worker
+# that runs out of tests takes some from a busy one, so the run does not end on one long tail.
 TEST_WORKERS ?= 3
 test: install-test assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The national-scale benchmark (bench/run.py): SQLite and PostgreSQL (BENCH_POSTGRES_URL, else a
 # throwaway cluster when PostgreSQL is installed); prints the table and writes BENCHMARKS.md.

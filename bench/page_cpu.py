@@ -5,10 +5,12 @@ what a page costs when wall-clock latency under load cannot; the bare GOV.UK pag
 test's floor) is measured the same way and every page is given as a multiple of it.
 
     .venv/bin/python -m bench.page_cpu [--db /tmp/speed-200.db] [--areas 200] [--requests 30]
-        [--only "dashboard;findings"] [--profile "meeting page"]
+        [--only "dashboard;findings"] [--profile "meeting page"] [--nothing-kept]
 
 The register is built once into --db (a SQLite file: migrate, synth, the two bench users) and
 reused by later runs. --profile prints cProfile's top functions for one page instead.
+--nothing-kept empties the page cache (services/page_cache.py) before every request: what the
+first request after a write costs.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def main() -> None:
         "--only", default="", help="pages whose names hold one of these words, ';' between (and the floor)"
     )
     parser.add_argument("--profile", default="", help="a page name: print its cProfile instead")
+    parser.add_argument("--nothing-kept", action="store_true", help="empty the page cache before every request")
     parser.add_argument("--sort", default="cumulative", help="the order of --profile's functions (cumulative, tottime)")
     args = parser.parse_args()
     db = Path(args.db)
@@ -128,6 +131,8 @@ def main() -> None:
 
         def request(who: str, method: str, path: str):
             client = clients[who]
+            if args.nothing_kept:
+                app.extensions.pop("page_cache", None)
             if method == "POST":
                 data = {"csrf_token": csrf, "file": (io.BytesIO(workbook), f"{WORKBOOK_AREA}.xlsx")}
                 response = client.post(path, data=data, content_type="multipart/form-data")
@@ -157,7 +162,8 @@ def main() -> None:
             if not wanted or name.startswith("floor") or any(word in name for word in wanted)
         }
         floor = results["floor: minimal GOV.UK page"][1]
-        print(f"server CPU per request, in process, {args.requests} requests after {args.warmup} ({db})")
+        kept = ", nothing kept" if args.nothing_kept else ""
+        print(f"server CPU per request, in process{kept}, {args.requests} requests after {args.warmup} ({db})")
         for name, (median, p95, wall) in results.items():
             print(
                 f"  {name:40} median {median * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms"

@@ -48,7 +48,7 @@ def create_app(config: type[Config] | None = None, *, web: bool = True) -> Flask
 def _register_web(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from . import login, security
+    from . import assets, login, security
     from .extensions import csrf
     from .templating import BYTECODE_CACHE
     from .views import edge, saved
@@ -56,6 +56,7 @@ def _register_web(app: Flask) -> None:
     # Before anything creates the Jinja environment (WTFormsHelpers and the templates below do).
     app.jinja_options = {**app.jinja_options, "bytecode_cache": BYTECODE_CACHE}
     security.init_app(app)
+    assets.init_app(app)
     edge.init_app(app)  # before sign-in: a NUL in the address must not reach a query
     login.init_app(app)
     csrf.init_app(app)

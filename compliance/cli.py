@@ -207,10 +207,16 @@ def import_command(file: tuple[str, ...], dry_run: bool) -> None:
     click.echo(result.summary())
     if result.refreshed:
         refreshed = result.refreshed
-        click.echo(
-            f"Findings as of {refreshed.as_of}: {len(refreshed.raised)} raised "
-            f"({refreshed.opened} new, {refreshed.reopened} reopened, {refreshed.closed} closed)"
-        )
+        counts = f"({refreshed.opened} new, {refreshed.reopened} reopened, {refreshed.closed} closed)"
+        if refreshed.subjects is None:
+            click.echo(f"Findings as of {refreshed.as_of}: {len(refreshed.raised)} raised {counts}")
+        else:
+            # A scoped refresh: only the records the import could affect were checked again.
+            checked = len(refreshed.subjects)
+            click.echo(
+                f"Findings as of {refreshed.as_of}, for the {checked} {'record' if checked == 1 else 'records'} "
+                f"this import could affect: {len(refreshed.raised)} raised {counts}; the others' findings stand"
+            )
 
 
 def _import_workbook(paths: list[Path], dry_run: bool):

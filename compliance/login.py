@@ -1,5 +1,6 @@
 """Every page needs a signed-in user, except the few that must not: sign-in, the accessibility
-statement and the assets. Sessions end after a period of inactivity."""
+statement and the assets. Sessions end after a period of inactivity. A person who signed in with
+a temporary password sees only "Choose a new password" (and can sign out) until they have chosen one."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "health.healthz",
     }
 )
+
+# What a person who must change their temporary password may still reach (besides PUBLIC_ENDPOINTS).
+WHILE_PASSWORD_MUST_CHANGE = frozenset({"auth.change_password", "auth.sign_out"})
 
 
 @login_manager.user_loader
@@ -53,4 +57,7 @@ def init_app(app: Flask) -> None:
             flash("You were signed out because you had not done anything for a while. Sign in again.")
             return redirect(url_for("auth.sign_in"))
         session["last_seen"] = now
+        if current_user.password_must_change and request.endpoint not in WHILE_PASSWORD_MUST_CHANGE:
+            # 303: a refused POST becomes a GET of the page, and nothing it carried is written.
+            return redirect(url_for("auth.change_password"), code=303)
         return None

@@ -64,6 +64,9 @@ class User(TimestampMixin, Base):
     # A local account that may sign in with a password when PASSWORD_SIGN_IN=disabled (audited
     # at every use): the way in when the provider is down.
     break_glass: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The password is a temporary one an admin's page showed once: until the person chooses their
+    # own (services/users.change_own_password) every page but that one sends them to it.
+    password_must_change: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     areas: Mapped[list[Area]] = relationship(secondary=user_area, order_by="Area.ref")
     panels: Mapped[list[Panel]] = relationship(secondary=user_panel, order_by="Panel.ref")

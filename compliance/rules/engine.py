@@ -48,6 +48,36 @@ DATED = frozenset(
 )
 
 
+# Fields (model attributes) of a record that no rule reads but the rules about that record itself,
+# in working out its own findings (their names and areas included): a save that changes only these
+# can move that record's findings alone, so findings.refresh_after_change decides that record alone
+# (not its areas). tests/integration/test_own_fields.py traces every rule's reads over a register
+# on which every rule fires and checks that each field named here is read only so.
+OWN_FIELDS: dict[str, frozenset[str]] = {
+    # Not its status, area, parties, lawful bases, agreements, DPIA, storage systems, start date
+    # or relationship: the rules about those records, its organisations and its systems read them.
+    "data_flows": frozenset(
+        {
+            "name",
+            "programme",
+            "frequency",
+            "transfer_channel",
+            "ended_on",
+            "data_categories",
+            "subjects_children",
+            "subjects_vulnerable_adults",
+            "combines_sources",
+            "large_scale",
+            "retention_period",
+            "retention_trigger",
+            "retention_review_points",
+            "retention_disposal",
+            "ropa_ref",
+        }
+    ),
+}
+
+
 def subject_name(subject_type: SubjectType, subject) -> str:
     name = getattr(subject, SUBJECT_NAME_FIELDS.get(subject_type, "name"), None)
     return name or subject.ref

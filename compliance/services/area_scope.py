@@ -69,6 +69,8 @@ class AreaScope:
     lean_ids: dict[str, set[int]] = field(default_factory=dict)
     refs_only: dict[str, set[int]] = field(default_factory=dict)
     meetings: bool = True  # whether the panels' meetings are decided (and so loaded whole)
+    # Collections of snapshot.CHILDREN the decided subjects' rules never read (not loaded).
+    unread: frozenset[str] = frozenset()
 
     def covers(self, subject_type: SubjectType, subject_ref: str) -> bool:
         return (subject_type, subject_ref) in self.owned
@@ -85,10 +87,12 @@ def _ids(*statements) -> set[int]:
 def _ids_by(statements: list[tuple[str, Any]]) -> dict[str, set[int]]:
     """Ids per name from (name, statement) pairs, in one round trip (a name may repeat)."""
     found: dict[str, set[int]] = {name: set() for name, _ in statements}
-    parts = []
-    for name, statement in statements:
-        sub = statement.subquery()
-        parts.append(sa.select(sa.literal(name).label("name"), list(sub.c)[0].label("id")).select_from(sub))
+    # Each statement with the name put before its column, not wrapped as a subquery: a subquery's
+    # columns are made afresh each time, at a cost that was a third of deciding a scope.
+    parts = [
+        statement.with_only_columns(sa.literal(name).label("name"), *statement.selected_columns)
+        for name, statement in statements
+    ]
     for name, value in db.session.execute(sa.union_all(*parts)):
         if value is not None:
             found[name].add(value)
@@ -183,6 +187,82 @@ def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = No
     }
     scope.refs_only = {"areas": set(areas.values()) - inside}
     _decide_ownership(scope, local_orgs, None if shared_systems is None else set(shared_systems))
+    return scope
+
+
+def flows_alone(flow_refs: Iterable[str]) -> AreaScope:
+    """What deciding some flows alone needs, for a save that changed only their own fields (those
+    no rule about another subject reads, rules.engine.OWN_FIELDS): the flows, their areas, what
+    they point at, and what the register holds about their organisations that their rules look
+    up (processing contracts, joint-controller arrangements, privacy notices), with every
+    organisation those point at. Two statements, not an area's dozen: the rules then run over
+    these flows only."""
+    refs = sorted(set(flow_refs))
+    chosen = _where_in(DataFlow.ref, refs)
+    flows = sa.select(DataFlow.id).where(chosen)
+
+    def of_flows(column) -> sa.Select:
+        return sa.select(column).where(chosen)
+
+    dsas, mous, dpias = of_flows(DataFlow.dsa_id), of_flows(DataFlow.mou_id), of_flows(DataFlow.dpia_id)
+    systems = sa.select(flow_system.c.storage_system_id).where(flow_system.c.data_flow_id.in_(flows))
+    notices = sa.select(flow_notice.c.privacy_notice_id).where(flow_notice.c.data_flow_id.in_(flows))
+    areas = of_flows(DataFlow.area_id)
+    ids = _ids_by(
+        [
+            ("all_areas", sa.select(Area.id)),  # the others are loaded by ref alone
+            ("data_flows", flows),
+            ("areas", areas),
+            ("dsas", dsas),
+            ("mous", mous),
+            ("dpias", dpias),
+            ("storage_systems", systems),
+            ("privacy_notices", notices),
+            # The organisations the flows involve, and those the records above point at.
+            ("organisations", of_flows(DataFlow.sender_id)),
+            ("organisations", of_flows(DataFlow.recipient_id)),
+            ("organisations", sa.select(LawfulBasis.party_id).where(LawfulBasis.data_flow_id.in_(flows))),
+            ("organisations", sa.select(Area.responsible_authority_id).where(Area.id.in_(areas))),
+            ("organisations", sa.select(DsaParty.organisation_id).where(DsaParty.dsa_id.in_(dsas))),
+            ("organisations", sa.select(mou_party.c.organisation_id).where(mou_party.c.mou_id.in_(mous))),
+            ("organisations", sa.select(Dpia.controller_id).where(Dpia.id.in_(dpias))),
+            ("organisations", sa.select(StorageSystem.owner_id).where(StorageSystem.id.in_(systems))),
+            ("organisations", sa.select(StorageSystem.processor_id).where(StorageSystem.id.in_(systems))),
+            ("organisations", sa.select(PrivacyNotice.controller_id).where(PrivacyNotice.id.in_(notices))),
+        ]
+    )
+    orgs = ids["organisations"]
+    # What the flows' rules look up by organisation: contracts by pair, arrangements by party,
+    # notices by controller; and the organisations those contracts and arrangements name.
+    contracts = sa.select(ProcessingContract.id).where(
+        _where_in(ProcessingContract.controller_id, orgs) | _where_in(ProcessingContract.processor_id, orgs)
+    )
+    arrangements = sa.select(joint_controller_party.c.arrangement_id).where(
+        _where_in(joint_controller_party.c.organisation_id, orgs)
+    )
+    ids |= _ids_by(
+        [
+            ("processing_contracts", contracts),
+            ("joint_controller_arrangements", arrangements),
+            ("more_notices", sa.select(PrivacyNotice.id).where(_where_in(PrivacyNotice.controller_id, orgs))),
+            ("more_orgs", sa.select(ProcessingContract.controller_id).where(ProcessingContract.id.in_(contracts))),
+            ("more_orgs", sa.select(ProcessingContract.processor_id).where(ProcessingContract.id.in_(contracts))),
+            (
+                "more_orgs",
+                sa.select(joint_controller_party.c.organisation_id).where(
+                    joint_controller_party.c.arrangement_id.in_(arrangements)
+                ),
+            ),
+        ]
+    )
+    ids["privacy_notices"] |= ids.pop("more_notices")
+    ids["organisations"] |= ids.pop("more_orgs")
+    # A flow's rules read no area's designations and no DSA's redactions (only the rules about
+    # the area and the DSA do): a rule that did would fail for want of them, not answer wrongly.
+    unread = frozenset({"designations", "redactions", "confidentiality"})
+    scope = AreaScope(ids["areas"], ids=ids, lean_ids=ids, meetings=False, unread=unread)
+    scope.refs_only = {"areas": ids.pop("all_areas") - ids["areas"]}
+    scope.owned = {(SubjectType.DATA_FLOW, ref) for ref in refs}
     return scope
 
 

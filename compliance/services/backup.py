@@ -36,6 +36,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..extensions import db
+from . import planner_statistics
 
 FORMAT = "prevent-compliance-register-backup"
 VERSION = 1
@@ -345,6 +346,9 @@ def restore_backup(source: Path, force: bool = False) -> Manifest:
                 "Restore into an empty database, or pass --force to replace what is there."
             )
         (_restore_sqlite if kind == "sqlite" else _restore_postgresql)(dump)
+    # pg_restore writes every row but no planner statistics: without them the first queries are
+    # planned as if the tables were empty.
+    planner_statistics.refresh()
     with db.engine.connect() as connection:
         tables = _counts(connection)
         revision = _revision(connection, tables)

@@ -9,6 +9,7 @@ same transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +22,8 @@ from ..exchange import fields as f
 from ..exchange.validate import InvalidDocument, Problem
 from ..extensions import db
 from ..models import Organisation, PanelMeeting
-from . import audit, bulk, findings, reference, register, snapshot
+from ..models.enums import SubjectType
+from . import audit, bulk, finding_store, findings, planner_statistics, reference, refresh_marker, register, snapshot
 from .register import UnknownArea
 
 CHUNK = 500
@@ -96,14 +98,14 @@ def import_text(
     actor: str,
     source: str = "import",
     dry_run: bool = False,
-    inspect: Callable[[], None] | None = None,
+    inspect: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import a document in one transaction (committed, or rolled back for a dry run, after
-    `inspect()` has looked at what the import would leave)."""
+    `inspect(result)` has looked at what the import would leave)."""
     try:
         result = load_text(text, actor=actor, source=source, dry_run=dry_run)
         if dry_run and inspect is not None:
-            inspect()
+            inspect(result)
     except BaseException:
         db.session.rollback()
         raise
@@ -111,7 +113,19 @@ def import_text(
         db.session.rollback()
     else:
         db.session.commit()
+        fresh_statistics(result)
     return result
+
+
+# Records an import must write (new or replaced) before PostgreSQL's statistics are refreshed at once.
+ANALYZE_AFTER = 1000
+
+
+def fresh_statistics(result: ImportResult) -> None:
+    """After an import that wrote ANALYZE_AFTER records or more, PostgreSQL's planner statistics
+    are refreshed at once (services/planner_statistics.py), not whenever autovacuum gets to them."""
+    if sum(result.created.values()) + sum(result.updated.values()) >= ANALYZE_AFTER:
+        planner_statistics.refresh()
 
 
 def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dry_run: bool = False) -> ImportResult:
@@ -121,6 +135,9 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
     already holds are replaced through the ORM, which compares them before and after."""
     doc, stored = check(text)
     reference.ensure_loaded(actor=actor, source="seed")
+    # Whether the stored findings are exact for the register's date before anything is written: then
+    # only what the import changes can move them (see _refresh_changed).
+    marker = refresh_marker.current()
     result = ImportResult(dry_run=dry_run)
     new = {key: [r for r in doc.get(key, ()) if r["ref"] not in stored[key]] for key in f.BY_KEY}
     created = bulk.insert_records(
@@ -145,18 +162,85 @@ def load_text(text: str | bytes | dict[str, Any], *, actor: str, source: str, dr
     # may depend on the date), and what a changed one pointed at before may have changed with it.
     touched = [(key, record) for key in f.BY_KEY for record in doc.get(key, ())]
     if touched and len(touched) <= SCOPED_REFRESH_LIMIT and not date_changed:
-        affected = {(key, record["ref"]) for key, record in touched}
-        kept = _storage_use_kept(touched, stored, replaced)
-        for key, record in [*touched, *((k, before) for k, _, before, _ in replaced)]:
-            affected.update(
-                (target, ref)
-                for _, target, ref in validate.pointers(key, record)
-                if not (target == "storage_systems" and (key, record["ref"]) in kept)
-            )
-        result.refreshed = findings.refresh_after_change(actor, {(k, r["ref"]) for k, r in touched}, affected)
+        result.refreshed = findings.refresh_after_change(
+            actor,
+            {(k, r["ref"]) for k, r in touched},
+            _affected(touched, stored, replaced),
+            changed=_fields_changed(touched, stored, replaced),
+        )
+    elif touched and marker is not None and marker.as_of == register.default_as_of() and not date_changed:
+        result.refreshed = _refresh_changed(new, replaced, stored, actor)
     else:
         result.refreshed = findings.refresh(actor=actor)
+    if result.refreshed.subjects is not None:
+        result.refreshed = _close_removed_meetings(result.refreshed, doc, replaced, actor)
     return result
+
+
+def _close_removed_meetings(refreshed: findings.Refreshed, doc, replaced, actor: str) -> findings.Refreshed:
+    """After a scoped refresh: close the findings of the meetings a replaced panel no longer holds
+    (deleted with it), as a full refresh closes the findings of every record that is gone. No
+    scope decides them: they are in no area any more."""
+    kept = {meeting["ref"] for panel in doc.get("panels", ()) for meeting in panel.get("meetings", ())}
+    removed = {
+        (SubjectType.PANEL_MEETING, meeting["ref"])
+        for key, _, before, _ in replaced
+        if key == "panels"
+        for meeting in before.get("meetings", ())
+        if meeting["ref"] not in kept
+    }
+    if not removed:
+        return refreshed
+    gone = finding_store.store([], as_of=refreshed.as_of, actor=actor, subjects=removed)
+    return dataclasses.replace(
+        refreshed,
+        closed=refreshed.closed + gone.closed,
+        closed_ids=refreshed.closed_ids + gone.closed_ids,
+        subjects=refreshed.subjects | removed,
+    )
+
+
+def _refresh_changed(new, replaced, stored, actor: str) -> findings.Refreshed:
+    """The refresh after a larger import (an area's workbook) into a register whose stored findings
+    were exact for its date: only the records it created or changed can move a finding (an unchanged
+    record, at an unchanged date, decides what it decided), so those, and everything they point at
+    now or pointed at before, are refreshed as a save's are (findings.refresh_after_change), which
+    runs every rule when the change reaches too far."""
+    changed = [(key, record) for key, records in new.items() for record in records]
+    changed += [(key, record) for key, record, _, _ in replaced]
+    if not changed:
+        return findings.Refreshed(register.default_as_of(), [], 0, 0, 0, subjects=frozenset())
+    return findings.refresh_after_change(
+        actor,
+        {(key, record["ref"]) for key, record in changed},
+        _affected(changed, stored, replaced),
+        changed=_fields_changed(changed, stored, replaced),
+    )
+
+
+def _affected(touched, stored, replaced) -> set[tuple[str, str]]:
+    """The records `touched` and everything they point at now or pointed at before (a storage
+    system only where the flow's use of it changed): what a scoped refresh must decide."""
+    affected = {(key, record["ref"]) for key, record in touched}
+    kept = _storage_use_kept(touched, stored, replaced)
+    for key, record in [*touched, *((k, before) for k, _, before, _ in replaced)]:
+        affected.update(
+            (target, ref)
+            for _, target, ref in validate.pointers(key, record)
+            if not (target == "storage_systems" and (key, record["ref"]) in kept)
+        )
+    return affected
+
+
+def _fields_changed(touched, stored, replaced) -> dict[tuple[str, str], frozenset[str]]:
+    """For each stored record among `touched`, the exchange keys whose values changed (none for one
+    written as it was); a new record has no entry."""
+    changed = {(key, record["ref"]): frozenset() for key, record in touched if record["ref"] in stored[key]}
+    changed |= {
+        (key, record["ref"]): frozenset(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        for key, record, before, after in replaced
+    }
+    return changed
 
 
 def _storage_use(record: dict[str, Any]) -> tuple:
@@ -194,10 +278,20 @@ def _replace(doc, stored, result: ImportResult, actor: str, source: str) -> list
         return changed
     before: dict[tuple[str, str], dict[str, Any]] = {}
     for key, record_type in f.BY_KEY.items():
+        different = []
         for record in replaced[key]:
             obj = stored[key][record["ref"]]
-            before[(key, record["ref"])] = serialise.record(record_type, obj)
+            previous = serialise.record(record_type, obj)
+            if previous == record:
+                # Imported exactly as it is stored (most rows of a workbook downloaded, edited and
+                # uploaded again): nothing to write, no audit entry, no version raised.
+                result.unchanged[key] = result.unchanged.get(key, 0) + 1
+                _archived_by(obj, previous, actor)
+                continue
+            before[(key, record["ref"])] = previous
             apply.clear_children(key, obj)
+            different.append(record)
+        replaced[key] = different
     db.session.flush()
     index: dict[str, dict[str, Any]] = {key: dict(objs) for key, objs in stored.items()}
 

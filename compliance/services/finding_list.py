@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Area, Finding, Panel, PanelMeeting, Rule
 from ..models.enums import FindingStatus, Severity, SubjectType
 from ..models.finding import finding_area
-from . import page_cache
+from . import finding_store, page_cache
 from .access import Scope
 from .dashboard import WORST_FIRST, by_rule
 from .records import Page
@@ -104,7 +104,13 @@ def _statement(scope: Scope, filters: Filters, sort: str):
     )
 
 
-def search(scope: Scope, filters: Filters, sort: str = "", page: int = 1) -> Page:
+@dataclass(frozen=True)
+class FindingsPage(Page):
+    # The ids of the page's findings whose record is gone: shown without a link to it.
+    gone: frozenset[int] = frozenset()
+
+
+def search(scope: Scope, filters: Filters, sort: str = "", page: int = 1) -> FindingsPage:
     """A page of the matching findings. Counting and sorting every match (some fifteen thousand
     for a national admin) is the costly part: the count and the page's finding ids are kept until
     the register changes (services/page_cache.py), and the findings themselves read by id."""
@@ -120,7 +126,14 @@ def search(scope: Scope, filters: Filters, sort: str = "", page: int = 1) -> Pag
     total, number, ids = page_cache.kept("findings", key, locate)
     statement = sa.select(Finding).options(selectinload(Finding.rule), selectinload(Finding.areas))
     found = {finding.id: finding for finding in db.session.scalars(statement.where(Finding.id.in_(ids)))} if ids else {}
-    return Page([found[i] for i in ids if i in found], total, number, PAGE_SIZE)
+    # A closed finding of a record since purged must not link to a record given its ref later.
+    return FindingsPage(
+        [found[i] for i in ids if i in found],
+        total,
+        number,
+        PAGE_SIZE,
+        gone=frozenset(finding_store.about_gone_records(ids)),
+    )
 
 
 def open_ones(scope: Scope, ids: list[int] | None = None, filters: Filters | None = None) -> list[Finding]:

@@ -37,6 +37,8 @@ class Refreshed:
     # Which findings: new or reopened, and closed (their ids), for "this save closed ... and opened ...".
     opened_ids: tuple[int, ...] = ()
     closed_ids: tuple[int, ...] = ()
+    # The subjects whose findings it decided (as (subject type, ref)); None: every subject.
+    subjects: frozenset[tuple[SubjectType, str]] | None = None
 
 
 def _stored(
@@ -66,13 +68,7 @@ def _stored(
             statement = statement.where(table.rule_code.in_(sorted(rules)))
         rows = db.session.execute(statement).all()
     else:
-        refs = sorted({ref for _, ref in subjects})
-        rows = [
-            row
-            for start in range(0, len(refs), CHUNK)
-            for row in db.session.execute(sa.select(*columns).where(table.subject_ref.in_(refs[start : start + CHUNK])))
-            if (row.subject_type, row.subject_ref) in subjects and (rules is None or row.rule_code in rules)
-        ]
+        rows = [row for row in rows_about(sa.select(*columns), subjects) if rules is None or row.rule_code in rules]
     # (Rows read as tuples: some 15,000 findings in a national register.)
     subjects_of = [(row[2], row[3]) for row in rows]  # (subject type, subject ref)
     ids = current_ids(set(subjects_of))
@@ -86,13 +82,47 @@ def _stored(
     return current, gone
 
 
-def current_ids(subjects: set[tuple[SubjectType, str]]) -> dict[tuple[SubjectType, str], int]:
-    """The id of the record that has each (subject type, ref) now (a few queries per type)."""
+def rows_about(statement: sa.Select, subjects: set[tuple[SubjectType, str]]) -> list[Any]:
+    """The rows of `statement` (a select of finding columns that include subject_type and
+    subject_ref) about `subjects`, read a chunk of refs at a time (a driver's limit on bound
+    parameters)."""
+    column = Finding.__table__.c.subject_ref
+    refs = sorted({ref for _, ref in subjects})
+    return [
+        row
+        for start in range(0, len(refs), CHUNK)
+        for row in db.session.execute(statement.where(column.in_(refs[start : start + CHUNK])))
+        if (row.subject_type, row.subject_ref) in subjects
+    ]
+
+
+def _subject_models() -> dict[SubjectType, Any]:
     from ..exchange import fields as f
     from ..models import PanelMeeting
 
     models = {SubjectType(kind.subject): kind.model for kind in f.RECORD_TYPES}
     models[SubjectType.PANEL_MEETING] = PanelMeeting
+    return models
+
+
+def about_gone_records(finding_ids: list[int]) -> set[int]:
+    """Of these findings, those whose record is gone (purged, or a meeting its panel no longer
+    holds): a record given the same ref since is another record. One query, whatever the types."""
+    if not finding_ids:
+        return set()
+    gone = sa.or_(
+        Finding.subject_id.is_(None),
+        *(
+            sa.and_(Finding.subject_type == subject_type, ~sa.exists().where(model.id == Finding.subject_id))
+            for subject_type, model in _subject_models().items()
+        ),
+    )
+    return set(db.session.scalars(sa.select(Finding.id).where(Finding.id.in_(finding_ids), gone)))
+
+
+def current_ids(subjects: set[tuple[SubjectType, str]]) -> dict[tuple[SubjectType, str], int]:
+    """The id of the record that has each (subject type, ref) now (a few queries per type)."""
+    models = _subject_models()
     refs: dict[SubjectType, list[str]] = defaultdict(list)
     for subject_type, ref in subjects:
         refs[SubjectType(subject_type)].append(ref)
@@ -185,7 +215,8 @@ def store(
         refresh_marker.mark(as_of)
     elif subjects is not None:
         refresh_marker.after_scoped(as_of)
-    return Refreshed(as_of, raised, len(new), len(reopened), len(closed), (*new_ids, *reopened), tuple(closed))
+    decided = None if subjects is None else frozenset(subjects)
+    return Refreshed(as_of, raised, len(new), len(reopened), len(closed), (*new_ids, *reopened), tuple(closed), decided)
 
 
 def _compare(existing, area_ids, changes: _Changes) -> list[int]:

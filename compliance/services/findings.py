@@ -8,6 +8,7 @@ findings raised again reopen. Every step is a FindingEvent, so the history is ne
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +22,7 @@ from ..models.enums import FindingEventKind, FindingStatus, Severity, SubjectTyp
 from ..models.finding import finding_area
 from ..rules.base import REGISTRY, RaisedFinding
 from ..rules.context import RuleContext
-from ..rules.engine import DATED, evaluate
+from ..rules.engine import DATED, OWN_FIELDS, evaluate
 from . import area_scope, finding_store, reference, refresh_marker, register, snapshot
 from .access import NotVisible, Scope
 from .finding_store import Refreshed
@@ -94,14 +95,24 @@ KEYS = {subject_type: key for key, subject_type in SUBJECT_TYPES.items()}
 
 
 def refresh_after_change(
-    actor: str, touched: set[tuple[str, str]], affected: set[tuple[str, str]], as_of: date | None = None
+    actor: str,
+    touched: set[tuple[str, str]],
+    affected: set[tuple[str, str]],
+    as_of: date | None = None,
+    changed: Mapping[tuple[str, str], frozenset[str]] | None = None,
 ) -> Refreshed:
     """The refresh after a change to a few records (`touched`, as (list name, ref)); `affected`
     adds every record they pointed at before or point at now. Refreshes the areas those belong to,
     widened (three times at most) until every affected subject is decided there (area_scope.py);
-    otherwise, and for changes to organisations or arrangements, every rule."""
+    otherwise, and for changes to organisations or arrangements, every rule. `changed`: for each
+    record among `touched` that was stored before, the exchange-format keys whose values changed
+    (none for one saved as it was): when every touched record is one of them and changed only
+    fields its own rules alone read (OWN_FIELDS), the refresh decides those records alone."""
     if not {key for key, _ in touched} <= SCOPED_KEYS:
         return refresh(actor, as_of)
+    if changed and _own_fields_only(touched, changed):
+        scope = area_scope.flows_alone({ref for _, ref in touched})
+        return _refresh_scope(scope, actor, as_of or register.default_as_of())
     # An organisation is read by every record that points at it (its name is in their findings'
     # messages, its type and status in their rules): those are affected wherever they are.
     readers = area_scope.referrers({ref for key, ref in touched if key == "organisations"})
@@ -129,6 +140,24 @@ def refresh_after_change(
             break
         areas |= more
     return refresh(actor, as_of)
+
+
+def _own_fields_only(touched: set[tuple[str, str]], changed: Mapping[tuple[str, str], frozenset[str]]) -> bool:
+    """Whether every touched record is a stored flow whose save changed only fields no rule about
+    another subject reads (rules.engine.OWN_FIELDS; flows alone for now), or nothing."""
+    return all(
+        key == "data_flows" and (key, ref) in changed and _attributes(key, changed[(key, ref)]) <= OWN_FIELDS[key]
+        for key, ref in touched
+    )
+
+
+def _attributes(key: str, record_keys: frozenset[str]) -> set[str]:
+    """The model attributes behind exchange-format keys of a `key` record (a nested group such as a
+    flow's "retention" stands for each of its fields; a key the list does not know stands for
+    itself, which no OWN_FIELDS entry names)."""
+    fields = {field.key: (field.attribute,) for field in f.BY_KEY[key].fields}
+    fields |= {"subjects": tuple(x.attribute for x in f.SUBJECTS), "retention": tuple(x.attribute for x in f.RETENTION)}
+    return {attribute for name in record_keys for attribute in fields.get(name, (name,))}
 
 
 def refresh_meeting(meeting, actor: str, *, attendance_changed: bool, panel_too: bool = False) -> Refreshed:
@@ -160,7 +189,7 @@ def refresh_meeting(meeting, actor: str, *, attendance_changed: bool, panel_too:
 def _refresh_scope(scope: area_scope.AreaScope, actor: str, as_of: date) -> Refreshed:
     reference.ensure_loaded()
     with snapshot.gc_paused():
-        without = frozenset() if scope.meetings else frozenset({"confidentiality"})
+        without = scope.unread | (frozenset() if scope.meetings else frozenset({"confidentiality"}))
         snap = snapshot.load(scope.lean_ids, refs_only=scope.refs_only, without=without)
         ctx = _scope_context(scope, as_of, snap, _ScopeContext)
         ctx.owned = scope.owned

@@ -60,6 +60,20 @@ def get_meeting(scope: Scope, ref: str) -> PanelMeeting:
     return meeting
 
 
+def heading(scope: Scope, ref: str) -> tuple[str, date]:
+    """(panel name, date held) of a meeting the user may see; NotVisible otherwise. One query: what
+    a meeting page whose content is kept needs each request."""
+    statement = (
+        sa.select(Panel.name, PanelMeeting.held_on)
+        .join(Panel, Panel.id == PanelMeeting.panel_id)
+        .where(PanelMeeting.ref == ref, scope.where(PanelMeeting))
+    )
+    row = db.session.execute(statement).first()
+    if row is None:
+        raise NotVisible(f"meeting {ref}")
+    return row[0], row[1]
+
+
 def partner_organisations(panel: Panel) -> list[Organisation]:
     """The organisations of the panel's areas: who may be added as an attendee."""
     statement = (

@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import MANYTOONE, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..exchange import fields as f
 from ..exchange import serialise
@@ -163,25 +164,66 @@ def get_record(scope: Scope, key: str, ref: str) -> Any:
     obj = db.session.scalar(statement)
     if obj is None:
         raise NotVisible(f"{kind.subject} {ref}")
-    _preload_links(kind, obj)
+    _preload_references(obj)
     return obj
 
 
-def _preload_links(kind: f.RecordType, obj: Any) -> None:
-    """Load the organisations and areas a record names in one query each, so that rendering its
-    links does not query once per link."""
-    from ..models import Area, Organisation
+def heading(scope: Scope, key: str, ref: str) -> str:
+    """What a record's page is headed (its name or title, else its ref), when the user may see it;
+    NotVisible otherwise. One query: what a page whose content is kept needs each request."""
+    kind = record_type(key)
+    model = kind.model
+    label = getattr(model, "name", None) or getattr(model, "title", None) or model.ref
+    row = db.session.execute(sa.select(model.ref, label).where(model.ref == ref, scope.where(model))).first()
+    if row is None:
+        raise NotVisible(f"{kind.subject} {ref}")
+    return row[1] or row[0]
 
-    data = serialise.record(kind, obj)
-    wanted: dict[str, set[str]] = {"organisations": set(), "areas": set()}
-    for field in kind.fields:
-        if field.target in wanted and field.key in data:
-            value = data[field.key]
-            wanted[field.target].update(value if isinstance(value, list) else [value])
-    if wanted["organisations"]:
-        list(db.session.scalars(sa.select(Organisation).where(Organisation.ref.in_(wanted["organisations"]))))
-    if wanted["areas"]:
-        list(db.session.scalars(sa.select(Area).where(Area.ref.in_(wanted["areas"]))))
+
+def _preload_references(obj: Any) -> None:
+    """Load what the record and its loaded items (a DSA's parties, a panel's meetings' attendees) point at
+    one-to-one (a flow's area, sender, DSA; each party's organisation): one query per kind of
+    record, by id, set on each item, so that reading the record for its page does not query once
+    per link."""
+    holders, level = [obj], [obj]
+    while level:  # the record, its loaded items, theirs (a panel's meetings' attendees)
+        level = [
+            item
+            for holder in level
+            for relationship in sa.inspect(holder).mapper.relationships
+            if relationship.uselist and relationship.key in sa.inspect(holder).dict
+            for item in sa.inspect(holder).dict[relationship.key]
+            if item not in holders
+        ]
+        holders.extend(level)
+    known: dict[tuple[type, Any], Any] = {(type(holder), sa.inspect(holder).identity): holder for holder in holders}
+    links = [(holder, *link) for holder in holders for link in _unloaded_references(holder)]
+    wanted: dict[type, set[Any]] = {}
+    for _, _, model, value in links:
+        if (model, (value,)) not in known:
+            wanted.setdefault(model, set()).add(value)
+    for model, ids in wanted.items():
+        for found in db.session.scalars(sa.select(model).where(model.id.in_(sorted(ids)))):
+            known[(model, (found.id,))] = found
+    for holder, key, model, value in links:
+        if (model, (value,)) in known:
+            set_committed_value(holder, key, known[(model, (value,))])
+
+
+def _unloaded_references(holder: Any) -> list[tuple[str, type, Any]]:
+    """(relationship, model, id) of each one-to-one link by id of `holder` not loaded yet."""
+    holder_state = sa.inspect(holder)
+    found = []
+    for relationship in holder_state.mapper.relationships:
+        if relationship.direction is not MANYTOONE or relationship.key in holder_state.dict:
+            continue
+        if [remote.key for remote in relationship.remote_side] != ["id"]:
+            continue
+        (column,) = relationship.local_columns
+        value = holder_state.dict.get(holder_state.mapper.get_property_by_column(column).key)
+        if value is not None:
+            found.append((relationship.key, relationship.mapper.class_, value))
+    return found
 
 
 def _linked_refs(fields: tuple[f.Field, ...], data: dict[str, Any], wanted: dict[str, set[str]]) -> None:
@@ -195,18 +237,34 @@ def _linked_refs(fields: tuple[f.Field, ...], data: dict[str, Any], wanted: dict
                 _linked_refs(nested, item, wanted)
 
 
-def link_names(scope: Scope, kind: f.RecordType, data: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The names of the records a record links to, {"organisations": {ref: name}, ...}, so its page
-    shows each link by name: one query per kind of record linked, only records the user may see."""
+def links(
+    scope: Scope, kind: f.RecordType, data: dict[str, Any]
+) -> tuple[dict[str, dict[str, str]], set[tuple[str, str]]]:
+    """What a record's page shows of the records it links to, one query per kind of record linked:
+    their names, {"organisations": {ref: name}, ...} (only records the user may see), and the
+    (list name, ref) of those its own fields link to that are archived (marked as such)."""
     wanted: dict[str, set[str]] = {}
     _linked_refs(kind.fields, data, wanted)
+    own = {
+        (field.target, ref)
+        for field in kind.fields
+        if field.target and data.get(field.key)
+        for ref in (data[field.key] if isinstance(data[field.key], list) else [data[field.key]])
+    }
     names: dict[str, dict[str, str]] = {}
+    archived: set[tuple[str, str]] = set()
     for key, refs in wanted.items():
         model = f.BY_KEY[key].model
         label = getattr(model, "name", None) or getattr(model, "title", None) or model.ref
-        statement = sa.select(model.ref, label).where(model.ref.in_(refs), scope.where(model))
-        names[key] = {ref: text for ref, text in db.session.execute(statement) if text}
-    return names
+        visible = sa.case((scope.where(model), 1), else_=0)
+        statement = sa.select(model.ref, label, model.archived_on, visible).where(model.ref.in_(sorted(refs)))
+        names[key] = {}
+        for ref, text, archived_on, may_see in db.session.execute(statement):
+            if text and may_see:
+                names[key][ref] = text
+            if archived_on is not None and (key, ref) in own:
+                archived.add((key, ref))
+    return names, archived
 
 
 def open_findings(scope: Scope, subject_type: str, subject_id: int, subject_ref: str) -> list[Finding]:
@@ -340,22 +398,6 @@ class Archived(Exception):
 # a flow is ended (no rule about a live flow fires for it), a DSA terminated (not in force).
 ARCHIVED_STATUS = {"data_flows": ("status", "ended"), "dsas": ("status", "terminated")}
 REASON_MAX = 2000
-
-
-def archived_links(kind: f.RecordType, record: dict[str, Any]) -> set[tuple[str, str]]:
-    """(list name, ref) of the archived records this record links to (one query per list it
-    links to): its page marks those links as archived."""
-    wanted: dict[str, set[str]] = {}
-    for field in kind.fields:
-        if field.target and record.get(field.key):
-            value = record[field.key]
-            wanted.setdefault(field.target, set()).update(value if isinstance(value, list) else [value])
-    found: set[tuple[str, str]] = set()
-    for target, refs in wanted.items():
-        model = f.BY_KEY[target].model
-        statement = sa.select(model.ref).where(model.ref.in_(sorted(refs)), model.archived_on.is_not(None))
-        found.update((target, ref) for ref in db.session.scalars(statement))
-    return found
 
 
 def linked_from(scope: Scope, key: str, ref: str) -> list[tuple[str, str]]:

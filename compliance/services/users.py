@@ -8,12 +8,12 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.orm import selectinload
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Area, Panel, User
 from ..models.enums import Role
-from . import audit
+from . import audit, throttle
 
 MIN_PASSWORD_LENGTH = 12
 # werkzeug's scrypt (N=2**15, r=8, p=1); config.py's PASSWORD_HASH_METHOD, outside an app.
@@ -23,6 +23,15 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class UserError(ValueError):
     """Bad input for a user; the message names what is wrong."""
+
+
+class PasswordChangeError(UserError):
+    """A person's own new password refused: `problems` maps each field (current_password,
+    new_password, confirm_password) to what is wrong with it, so a form shows each on its field."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
 
 
 def hash_password(password: str) -> str:
@@ -41,6 +50,8 @@ def user_dict(user: User) -> dict:
         "areas": [area.ref for area in user.areas],
         "panels": [panel.ref for panel in user.panels],
         **({"break_glass": True} if user.break_glass else {}),
+        # Not "password…": an entry names no password, and says only that this one is temporary.
+        **({"temporary_sign_in": True} if user.password_must_change else {}),
         **({"signs_on_with": user.oidc_issuer} if user.oidc_subject else {}),
     }
 
@@ -54,11 +65,13 @@ def create_user(
     panel_refs: list[str] = (),
     break_glass: bool = False,
     name: str | None = None,
+    temporary: bool = False,
     actor: str,
     source: str,
 ) -> User:
     """A local account with a password. A break-glass account must be an admin: it is the way in
-    when single sign-on is down and PASSWORD_SIGN_IN=disabled."""
+    when single sign-on is down and PASSWORD_SIGN_IN=disabled. A `temporary` password (one the
+    register made up and an admin's page showed) must be changed at the person's first sign-in."""
     email = email.strip().lower()
     problems = []
     if not EMAIL_PATTERN.match(email):
@@ -93,6 +106,7 @@ def create_user(
         areas=areas,
         panels=panels,
         break_glass=break_glass,
+        password_must_change=temporary,
     )
     db.session.add(user)
     db.session.flush()
@@ -170,8 +184,56 @@ def set_password(email: str, password: str, *, actor: str, source: str) -> User:
         raise UserError(f"{user.email} signs in with the council's accounts and has no password here")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    before = user_dict(user)
     user.password_hash = hash_password(password)
-    _changed(user, user_dict(user), actor=actor, source=source, password="changed")
+    # The operator typed it for them: not a temporary password the register made up.
+    user.password_must_change = False
+    _changed(user, before, actor=actor, source=source, password="changed")
+    return user
+
+
+def change_own_password(
+    user: User, current: str, new: str, confirm: str, *, source: str, address: str = "unknown"
+) -> User:
+    """A person chooses their own password (checked in full first, each problem against its field);
+    the temporary-password flag clears and every session of theirs ends (the caller signs the
+    current one in again under the new generation). Audited (never the password).
+
+    Each check of the current password counts against the sign-in limits (services/throttle.py),
+    so that a session left open cannot be used to guess it faster than the sign-in page allows."""
+    if user.signs_on_with_provider or not user.has_password:
+        raise UserError(f"{user.email} signs in with the council's accounts and has no password here")
+    current, new, confirm = current or "", new or "", confirm or ""
+    problems = {}
+    if not current:
+        problems["current_password"] = "Enter your current password"
+    elif not throttle.take_attempt(user.email, address):
+        problems["current_password"] = (
+            "Your current password has been entered wrongly too many times: wait 15 minutes, then try again"
+        )
+    elif not check_password_hash(user.password_hash, current):
+        problems["current_password"] = "Your current password is not right: enter the password you signed in with"
+    else:
+        # Kept even if the new password is refused below: the right password was shown.
+        throttle.succeeded(user.email, address)
+        db.session.commit()
+    if not new:
+        problems["new_password"] = "Enter a new password"
+    elif len(new) < MIN_PASSWORD_LENGTH:
+        problems["new_password"] = f"Your new password must be at least {MIN_PASSWORD_LENGTH} characters"
+    elif new == current:
+        problems["new_password"] = "Your new password must be different from your current password"
+    if not confirm:
+        problems["confirm_password"] = "Enter your new password again"
+    elif new and confirm != new:
+        problems["confirm_password"] = "The passwords do not match: enter your new password again"
+    if problems:
+        raise PasswordChangeError(problems)
+    before = user_dict(user)
+    user.password_hash = hash_password(new)
+    user.password_must_change = False
+    # The person themselves, named as the web pages name an actor ("web:email").
+    _changed(user, before, actor=f"{source}:{user.email}", source=source, password="changed")
     return user
 
 

@@ -22,8 +22,8 @@ from ..exchange import workbook_layout as layout
 from ..exchange.validate import InvalidDocument, Problems
 from ..extensions import db
 from ..models import Finding
-from ..models.enums import FindingStatus
-from . import exchange, write_scope
+from ..models.enums import FindingStatus, SubjectType
+from . import exchange, finding_store, write_scope
 from .access import Scope
 
 UnreadableFile = workbook_in.UnreadableFile
@@ -78,26 +78,41 @@ class Preview:
     closed: list[tuple] = field(default_factory=list)
 
 
-def _open_findings() -> set[tuple]:
-    statement = sa.select(
-        Finding.severity, Finding.rule_code, Finding.subject_type, Finding.subject_ref, Finding.subject_name
-    ).where(Finding.status == FindingStatus.OPEN)
-    return {(s.value, rule, t.value, ref, name or ref) for s, rule, t, ref, name in db.session.execute(statement)}
+def _open_findings(subjects: frozenset[tuple[SubjectType, str]] | None) -> set[tuple]:
+    """The open findings about `subjects` (every subject: None), as the preview lists them."""
+    columns = (
+        Finding.severity,
+        Finding.rule_code,
+        Finding.subject_type,
+        Finding.subject_ref,
+        Finding.subject_name,
+    )
+    statement = sa.select(*columns).where(Finding.status == FindingStatus.OPEN)
+    if subjects is None:
+        rows = db.session.execute(statement).all()
+    else:
+        rows = finding_store.rows_about(statement, subjects)
+    return {(s.value, rule, t.value, ref, name or ref) for s, rule, t, ref, name in rows}
 
 
 def preview(scope: Scope, path: Path, *, actor: str) -> Preview:
-    """Check a workbook and work out what importing it would change, writing nothing."""
+    """Check a workbook and work out what importing it would change, writing nothing.
+
+    The import runs in a transaction that is rolled back. Its refresh says which subjects it
+    decided (those the changed records can affect, or every subject): their open findings are read
+    before the rollback, and again after it (the register as it was); nothing else can differ."""
     digest = sha256(path)
     doc, located = read([path])
-    before = _open_findings()
-    seen: dict[str, set[tuple]] = {}
+    seen: dict[str, Any] = {}
 
-    def inspect() -> None:
-        seen["after"] = _open_findings()
+    def inspect(result: exchange.ImportResult) -> None:
+        seen["subjects"] = result.refreshed.subjects if result.refreshed is not None else None
+        seen["after"] = _open_findings(seen["subjects"])
 
     result = _by_cell(
         located, lambda: write_scope.import_document(scope, doc, actor=actor, dry_run=True, inspect=inspect)
     )
+    before = _open_findings(seen.get("subjects"))
     order = {"high": 0, "medium": 1, "low": 2}
     key = lambda item: (order.get(item[0], 3), item[1], item[3])  # noqa: E731
     after = seen.get("after", before)

@@ -334,7 +334,7 @@ def import_document(
 ) -> Any:
     """A file imported from the browser. An import replaces each record it holds as a whole (the
     audit trail keeps the before and after); for a user who does not see every area, the file is
-    checked and merged like a form first. For a dry run, `inspect()` is called before the
+    checked and merged like a form first. For a dry run, `inspect(result)` is called before the
     rollback, to look at what the import would leave (a preview's findings)."""
     from . import exchange
 
@@ -353,10 +353,11 @@ def import_document(
         raise
     if dry_run:
         if inspect is not None:
-            inspect()
+            inspect(result)
         db.session.rollback()
     else:
         db.session.commit()
+        exchange.fresh_statistics(result)
         _remember_changes(scope, result)
     return result
 

@@ -244,6 +244,7 @@ def new_person() -> ResponseReturnValue:
                     area_refs=list(form.areas.data or ()),
                     panel_refs=list(form.panels.data or ()),
                     name=form.name.data,
+                    temporary=True,
                     actor=actor(),
                     source="web",
                 )

@@ -5,14 +5,15 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from ..services import auth, sso
+from ..extensions import db
+from ..services import auth, sso, users
 from .edge import Form
 
 bp = Blueprint("auth", __name__)
@@ -43,6 +44,20 @@ class CodeForm(Form):
         ],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(Form):
+    """Every check is the service's (users.change_own_password), each shown against its field."""
+
+    current_password = PasswordField("Current password", widget=GovPasswordInput())
+    new_password = PasswordField(
+        "New password",
+        description=f"At least {users.MIN_PASSWORD_LENGTH} characters. A few unrelated words are easy to "
+        "remember and hard to guess.",
+        widget=GovPasswordInput(),
+    )
+    confirm_password = PasswordField("Confirm your new password", widget=GovPasswordInput())
+    submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
 def safe_next(target: str | None) -> str:
@@ -150,3 +165,39 @@ def sign_out() -> ResponseReturnValue:
 @bp.get("/signed-out")
 def signed_out() -> ResponseReturnValue:
     return render_template("auth/signed_out.html", single_sign_on=sso.configured())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """A person chooses their own password: at once after signing in with a temporary one (the
+    guard in login.py sends them here from every other page), or whenever they like. Not for a
+    person who signs in with the council's accounts: they have no password here."""
+    if current_user.signs_on_with_provider or not current_user.has_password:
+        abort(404)
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = users.change_own_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                form.confirm_password.data,
+                source="web",
+                address=_client_address(),
+            )
+        except users.PasswordChangeError as error:
+            db.session.rollback()
+            for name, problem in error.problems.items():
+                form[name].errors = [*form[name].errors, problem]
+        else:
+            # Every other session of theirs has ended (a new session generation): this one goes on
+            # under the new generation.
+            login_user(user)
+            session["last_seen"] = int(time.time())
+            flash("Your password has been changed.")
+            return redirect(url_for("main.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "auth/change_password.html", form=form, must_change=current_user.password_must_change
+    ), status

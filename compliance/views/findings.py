@@ -19,6 +19,7 @@ from ..services import finding_list, findings, page_cache, reference
 from . import finding_actions
 from .common import actor, page_number, posted_version, require, scope
 from .edge import Form, attachment
+from .kept import kept_content
 from .widgets import DateInput
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
@@ -68,20 +69,35 @@ class BulkAcceptForm(AcceptRiskForm):
     submit = SubmitField("Accept the risk of these findings", widget=GovSubmitInput())
 
 
-def _list(form: BulkAcceptForm, status: int = 200) -> ResponseReturnValue:
+def _list(form: BulkAcceptForm | None = None, status: int = 200) -> ResponseReturnValue:
+    """The findings page; with the bulk-acceptance form as posted (its errors) after a refused write.
+    As opened (no form posted) its content is the same for every user of the same scope, filters,
+    sort and page until the register changes, so it is kept (views/kept.py)."""
     filters = finding_list.Filters.from_args(request.args)
     sort = request.args.get("sort", "")[:20]
-    return render_template(
-        "findings/index.html",
-        page=finding_list.search(scope(), filters, sort=sort, page=page_number()),
-        filters=filters,
-        sort=sort,
-        filters_form=_filters_form(filters, sort),
-        record_keys=RECORD_KEYS,
-        form=form,
-        can_edit=scope().can_edit_register,
-        ticked={int(i) for i in request.form.getlist("finding") if FINDING_ID.fullmatch(i)},
-    ), status
+    page = page_number()
+    if form is None:
+        asked = (tuple(sorted(filters.chosen.items())), sort, page)
+        body = kept_content("findings page", asked, lambda: _content(filters, sort, page, BulkAcceptForm()))
+    else:
+        body = _content(filters, sort, page, form)
+    return render_template("findings/index.html", body=body, form=form), status
+
+
+def _content(filters: finding_list.Filters, sort: str, page: int, form: BulkAcceptForm) -> Markup:
+    return Markup(  # rendered from templates (autoescaped)
+        render_template(
+            "findings/list_body.html",
+            page=finding_list.search(scope(), filters, sort=sort, page=page),
+            filters=filters,
+            sort=sort,
+            filters_form=_filters_form(filters, sort),
+            record_keys=RECORD_KEYS,
+            form=form,
+            can_edit=scope().can_edit_register,
+            ticked={int(i) for i in request.form.getlist("finding") if FINDING_ID.fullmatch(i)},
+        )
+    )
 
 
 def _filters_form(filters: finding_list.Filters, sort: str) -> Markup:
@@ -107,7 +123,7 @@ def _filters_form(filters: finding_list.Filters, sort: str) -> Markup:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Every finding the user may see, filtered, sorted and paginated."""
-    return _list(BulkAcceptForm())
+    return _list()
 
 
 @bp.post("/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from ..exchange.validate import InvalidDocument
@@ -11,6 +12,7 @@ from ..labels import long_date
 from ..services import meetings, records, write_scope
 from .common import actor, posted_version, require, return_to, scope
 from .edge import attachment
+from .kept import kept_content
 from .meeting_forms import (
     AttendeeForm,
     AttendeesForm,
@@ -100,20 +102,43 @@ def _show(
     organisation_form=None,
     attendees_form=None,
 ) -> ResponseReturnValue:
-    can_record = scope().can_record_meetings_of(meeting.panel)
-    findings = records.open_findings(scope(), "panel_meeting", meeting.id, meeting.ref)
+    """The meeting's page; with the forms as posted (their errors) after a refused write."""
+    posted = [f for f in (attendees_form, attendee_form, minuted_form, organisation_form) if f is not None]
+    page_title = _title(meeting.panel.name, meeting.held_on)
+    body = _content(meeting.ref, page_title, meeting, attendee_form, minuted_form, organisation_form, attendees_form)
     return render_template(
-        "meetings/show.html",
-        meeting=meeting,
-        findings=findings,
-        can_record=can_record,
-        attendee_form=attendee_form or _attendee_form(meeting, formdata=None),
-        attendees_form=attendees_form or _attendees_form(meeting),
-        minuted_form=minuted_form or _minuted_form(meeting),
-        organisation_form=organisation_form or NewOrganisationForm(prefix="organisation", formdata=None),
-        form=next((f for f in (attendees_form, attendee_form, minuted_form, organisation_form) if f is not None), None),
-        conflict=conflict,
+        "meetings/show.html", page_title=page_title, body=body, form=next(iter(posted), None), conflict=conflict
     ), status
+
+
+def _title(panel_name: str, held_on) -> str:
+    return f"{panel_name}, {held_on:%-d %B %Y}"
+
+
+def _content(
+    meeting_ref,
+    page_title,
+    meeting=None,
+    attendee_form=None,
+    minuted_form=None,
+    organisation_form=None,
+    attendees_form=None,
+) -> Markup:
+    """The page's content (meetings/show_body.html), from the meeting (read when not given)."""
+    meeting = meeting or meetings.get_meeting(scope(), meeting_ref)
+    return Markup(  # rendered from templates (autoescaped)
+        render_template(
+            "meetings/show_body.html",
+            meeting=meeting,
+            page_title=page_title,
+            findings=records.open_findings(scope(), "panel_meeting", meeting.id, meeting.ref),
+            can_record=scope().can_record_meetings_of(meeting.panel),
+            attendee_form=attendee_form or _attendee_form(meeting, formdata=None),
+            attendees_form=attendees_form or _attendees_form(meeting),
+            minuted_form=minuted_form or _minuted_form(meeting),
+            organisation_form=organisation_form or NewOrganisationForm(prefix="organisation", formdata=None),
+        )
+    )
 
 
 def _changed_meanwhile(meeting_ref: str, error: write_scope.Conflict, **forms) -> ResponseReturnValue:
@@ -130,7 +155,14 @@ def _minuted_form(meeting) -> MinutedStatementForm:
 
 @bp.get("/<meeting_ref>")
 def show(meeting_ref: str) -> ResponseReturnValue:
-    return _show(meetings.get_meeting(scope(), meeting_ref))
+    """The meeting's page as opened (no form posted): its content is the same for every user of the
+    same scope, `next` and chosen organisation until the register changes, so it is kept
+    (views/kept.py); a request reads the meeting's heading (which also checks the user may see it)."""
+    panel_name, held_on = meetings.heading(scope(), meeting_ref)  # 404 outside the user's areas
+    page_title = _title(panel_name, held_on)
+    asked = (meeting_ref, return_to(), request.args.get("organisation", ""))
+    body = kept_content("meeting page", asked, lambda: _content(meeting_ref, page_title))
+    return render_template("meetings/show.html", page_title=page_title, body=body)
 
 
 @bp.post("/<meeting_ref>/attendees")

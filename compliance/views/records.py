@@ -18,6 +18,7 @@ from ..services import audit, evidence, records, reference, related, write_scope
 from . import record_forms
 from .common import actor, page_number, posted_version, require, return_to, scope
 from .edge import Form, attachment
+from .kept import kept_content
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -83,16 +84,31 @@ def download(key: str) -> ResponseReturnValue:
 
 @bp.get("/<key>/<ref>")
 def detail(key: str, ref: str) -> ResponseReturnValue:
-    kind = _kind(key)
+    """A record's page. Its content is the same for every user of the same scope until the register
+    changes, so it is kept (views/kept.py): a request reads the record's heading (which also checks
+    the user may see it) and renders the frame."""
+    _kind(key)
+    page_title = records.heading(scope(), key, ref)  # 404 outside the user's areas
+    page = page_number()
+    body = kept_content("record page", (key, ref, page), lambda: _detail_content(key, ref, page, page_title))
+    return render_template(
+        "records/detail.html", key=key, title=records.TITLES[key][0], page_title=page_title, body=body
+    )
+
+
+def _detail_content(key: str, ref: str, page: int, page_title: str) -> str:
+    kind = f.BY_KEY[key]
     obj = records.get_record(scope(), key, ref)
     record = records.exchange_record(key, obj)
+    names, archived = records.links(scope(), kind, record)
     return render_template(
-        "records/detail.html",
+        "records/detail_body.html",
         key=key,
         kind=kind,
         obj=obj,
         record=record,
-        names=records.link_names(scope(), kind, record),
+        page_title=page_title,
+        names=names,
         findings=records.open_findings(scope(), kind.subject, obj.id, obj.ref),
         documents=evidence.for_record(kind.subject, obj.id),
         noun=records.TITLES[key][1],
@@ -100,9 +116,9 @@ def detail(key: str, ref: str) -> ResponseReturnValue:
         can_edit=scope().can_edit_register,
         targets={field.key: field.target for field in kind.fields if field.target},
         implied=reference.implied_values(key, obj),
-        related=related.for_record(scope(), key, obj, page_number()),
+        related=related.for_record(scope(), key, obj, page),
         record_keys={kind.subject: kind.key for kind in f.RECORD_TYPES},
-        archived_links=records.archived_links(kind, record),
+        archived_links=archived,
     )
 
 

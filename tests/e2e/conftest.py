@@ -4,6 +4,7 @@ skip with the reason, unless REQUIRE_BROWSER=1."""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from pathlib import Path
@@ -97,6 +98,34 @@ def page(browser, request):
     yield page
     context.close()
     assert problems == [], problems
+
+
+# axe-core's WCAG 2.2 A and AA rules. Only the violations are reported: passes and inapplicable
+# rules would otherwise come back with every node they looked at.
+WCAG_22_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+_VIOLATIONS = """options => axe.run(document, options).then(results => results.violations.map(violation => ({
+    id: violation.id,
+    impact: violation.impact,
+    nodes: violation.nodes.map(node => ({target: node.target})),
+})))"""
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations of WCAG 2.2 A and AA on the page as it is now: each with its rule's id,
+    impact and the nodes it found (only these cross from the browser to Python)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    return page.evaluate(_VIOLATIONS, WCAG_22_AA)
+
+
+@functools.cache
+def _axe_source() -> str:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().axe_script
 
 
 def sign_in(page, base: str, role: str) -> None:

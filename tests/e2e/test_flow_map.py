@@ -6,12 +6,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from compliance.reports import flow_map as drawing
 
-from .conftest import screenshot, sign_in
-from .test_accessibility import WCAG_22_AA
+from .conftest import axe_violations, screenshot, sign_in
 
 pytestmark = pytest.mark.skipif(
     not drawing.graphviz_available() and os.environ.get("REQUIRE_GRAPHVIZ") != "1",
@@ -27,7 +25,7 @@ def test_the_map_passes_axe_and_is_screenshot_at_two_widths(server, page, reques
     picture = page.get_by_role("img", name="Data-flow map of Riverford")
     assert picture.is_visible()
     assert picture.bounding_box()["width"] > 300
-    violations = Axe().run(page, options=WCAG_22_AA).response["violations"]
+    violations = axe_violations(page)
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
     screenshot(page, request, "1280")
     page.set_viewport_size({"width": 375, "height": 800})

@@ -1,7 +1,7 @@
 """docs/deploying.md, run: build the wheel, install it alone into a new virtual environment,
 then every command of the guide in order, from an empty working directory, with the guide's
 paths and database URLs swapped for temporary ones. On SQLite, and on PostgreSQL when
-TEST_DATABASE_URL is set (CI). The wheel is built and installed once per test session.
+TEST_DATABASE_URL is set (CI). The wheel is built and installed once per test run (shared by its workers).
 
 Also: the demo loads from the installed wheel (db upgrade, seed demo, gaps), gunicorn serves the
 sign-in page and its CSS, and nothing is written inside the installed package.
@@ -9,9 +9,11 @@ sign-in page and its CSS, and nothing is written inside the installed package.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import socketserver
@@ -37,9 +39,6 @@ GUIDE = ROOT / "docs" / "deploying.md"
 BLOCK = re.compile(r"^```(sh|cron)\n(.*?)^```", re.M | re.S)
 WHEEL = "prevent_compliance_register-0.1.0-py3-none-any.whl"
 ADMIN_PASSWORD = "deploy-guide-admin-password"
-# The wheel is built once per process (a session fixture: a module one was built again each time
-# pytest's ordering by backend interleaved other modules' tests): keep these tests on one xdist worker.
-pytestmark = pytest.mark.xdist_group("wheel")
 
 
 def guide_blocks() -> list[tuple[str, list[str]]]:
@@ -60,22 +59,37 @@ def files_under(path: Path) -> dict[str, int]:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory) -> Iterator[dict]:
     """The guide's first two blocks: the wheel built from this checkout, installed alone in a new
-    virtual environment (pip's cache makes the dependencies quick after the first time)."""
-    started = time.perf_counter()
-    base = tmp_path_factory.mktemp("deploy")
+    virtual environment (pip's cache makes the dependencies quick after the first time). Built once
+    per test run: the first xdist worker to get here builds it under a lock, the others wait and
+    use it (the tests only run its commands; each checks nothing is written inside it)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this run's directory, shared by its workers
+    base = root / "deploy"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    with (root / "deploy.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / "installed").is_file():
+            _build_and_install(base, env)
+            (base / "installed").write_text("ok\n")
+    venv = base / "opt" / "venv"
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    assert (site / "compliance" / "bundled" / "migrations" / "env.py").is_file()
+    yield {"base": base, "venv": venv, "site": site, "env": env}
+
+
+def _build_and_install(base: Path, env: dict[str, str]) -> None:
+    started = time.perf_counter()
+    shutil.rmtree(base, ignore_errors=True)  # what a failed build on another worker left
+    base.mkdir()
     build, install = guide_blocks()[:2]
     for line in build[1]:
         run(line.replace("-w dist", f"-w {base / 'dist'}"), env, ROOT)
     assert (base / "dist" / WHEEL).is_file()
     for line in install[1]:
         run(line.replace("/opt/register", str(base / "opt")).replace("dist/", f"{base / 'dist'}/"), env, base)
-    venv = base / "opt" / "venv"
-    site = next((venv / "lib").glob("python3*/site-packages"))
-    assert (site / "compliance" / "bundled" / "migrations" / "env.py").is_file()
     print(f"\nwheel built and installed in {time.perf_counter() - started:.1f} s")
-    yield {"base": base, "venv": venv, "site": site, "env": env}
 
 
 @pytest.fixture

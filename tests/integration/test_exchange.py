@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -284,3 +285,19 @@ def test_the_act_s_fields_round_trip_and_bad_values_name_what_is_allowed(cli):
     assert result.exit_code == 2
     assert "data_flows[0].lawful_bases[1].annex1_condition" in result.output
     assert "safeguarding_vulnerable_individuals" in result.output
+
+
+def test_an_import_says_how_far_its_findings_refresh_reached(cli):
+    doc = load_fixture("full-register.json")
+    assert import_doc(cli, doc).exit_code == 0
+    change = {"format": doc["format"], "version": 1, "data_flows": [copy.deepcopy(doc["data_flows"][1])]}
+    change["data_flows"][0]["name"] = "Prevent referrals to Shire Police"
+    result = import_doc(cli, change)
+    assert result.exit_code == 0, result.output
+    line = result.stdout.splitlines()[-1]
+    # Only the changed flow was checked again: the count is its, not the register's.
+    assert re.fullmatch(
+        r"Findings as of \d{4}-\d\d-\d\d, for the 1 record this import could affect: \d+ raised "
+        r"\(\d+ new, \d+ reopened, \d+ closed\); the others' findings stand",
+        line,
+    ), line

@@ -35,6 +35,7 @@ from compliance.services import (
     users,
 )
 from compliance.services.access import Scope
+from tests.conftest import build_once
 
 AREAS = 4
 ADMIN = Scope(Role.ADMIN, "admin@example.org", None, frozenset())
@@ -43,7 +44,7 @@ FORMATS = (["--format", "text"], ["--format", "json"], ["--format", "csv"], ["--
 
 @pytest.fixture
 def national(app):
-    synth.generate(AREAS, seed=5, actor="test")
+    build_once(f"synthetic-{AREAS}-seed-5", lambda: synth.generate(AREAS, seed=5, actor="test"))
     db.session.remove()
     return app
 

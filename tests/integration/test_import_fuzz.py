@@ -9,6 +9,7 @@ The default profile keeps CI's run short; `HYPOTHESIS_PROFILE=deep` runs many mo
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 
@@ -16,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
+from hypothesis_jsonschema import _from_schema, from_schema
 
 from compliance.exchange import validate
 from compliance.exchange.validate import InvalidDocument
@@ -38,6 +39,11 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# hypothesis-jsonschema builds a new regex strategy for every pattern it meets on every draw (the
+# schema's refs, dates and free text: two thousand for fifteen documents, most of the time the
+# test took). A strategy is a value, the same for the same pattern and alphabet: build each once.
+_from_schema.from_js_regex = functools.lru_cache(maxsize=None)(_from_schema.from_js_regex)
 
 FULL = json.loads(fixture_path("full-register.json").read_text())
 

@@ -15,14 +15,11 @@ from compliance import synthetic
 from compliance.exchange import fields as f
 from compliance.exchange import serialise
 from compliance.extensions import db
-from compliance.models import DataFlow, Finding
-from compliance.models.enums import FindingStatus
+from compliance.models import DataFlow, Organisation
 from compliance.rules.base import REGISTRY
 from compliance.rules.engine import evaluate
-from compliance.services import area_scope, exchange, findings, register, synth
-from tests.conftest import build_once
-
-AREAS = 12
+from compliance.services import area_scope, exchange, findings, register
+from tests.integration.conftest import full_state, stored_state
 
 
 def test_synth_is_deterministic_for_a_seed():
@@ -40,30 +37,6 @@ def test_synth_has_the_shape_the_issue_asks_for():
     for panel in doc["panels"]:
         assert 30 <= len(panel["meetings"]) <= 36
         assert all(6 <= len(m["attendees"]) <= 12 for m in panel["meetings"])
-
-
-@pytest.fixture
-def synthetic_register(app):
-    build_once(f"synthetic-{AREAS}-seed-3", lambda: synth.generate(AREAS, seed=3, actor="test"))
-    db.session.remove()
-    return app
-
-
-def _stored_state() -> set:
-    rows = db.session.execute(
-        sa.select(Finding).where(Finding.status != FindingStatus.REMEDIATED).options(sa.orm.selectinload(Finding.areas))
-    )
-    return {
-        (f.rule_code, f.subject_type.value, f.subject_ref, f.severity.value, f.message, tuple(a.ref for a in f.areas))
-        for f in rows.scalars()
-    }
-
-
-def _full_state(as_of: date) -> set:
-    return {
-        (i.rule, i.subject_type.value, i.subject_ref, i.severity.value, i.message, tuple(i.areas))
-        for i in findings.evaluate_at(as_of)
-    }
 
 
 def test_every_rule_fires_and_a_third_of_flows_have_a_finding(synthetic_register):
@@ -185,13 +158,13 @@ def test_the_refresh_after_an_edit_leaves_the_findings_a_full_refresh_would(synt
     original = findings.refresh
     monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
     as_of = register.default_as_of()
-    before = _stored_state()
-    assert before == _full_state(as_of)
+    before = stored_state()
+    assert before == full_state(as_of)
     target, record = change(_record(key, ref))
     _save(target, record)
-    state = _stored_state()
+    state = stored_state()
     assert state != before, "the edit changes some finding"
-    assert state == _full_state(as_of)
+    assert state == full_state(as_of)
     assert (not full_refreshes) == scoped, "a scoped refresh where one is possible, the full one otherwise"
 
 
@@ -203,7 +176,7 @@ def test_ending_a_flow_on_the_national_case_system_refreshes_only_its_area_and_t
     pcm = _record("storage_systems", "pcm")
     _save("storage_systems", pcm | {"approved_for_prevent": False})
     as_of = register.default_as_of()
-    before = _stored_state()
+    before = stored_state()
     assert any(rule == "STORAGE_UNAPPROVED" and ref == "pcm" for rule, _, ref, *_ in before)
     full_refreshes = []
     original = findings.refresh
@@ -215,8 +188,8 @@ def test_ending_a_flow_on_the_national_case_system_refreshes_only_its_area_and_t
         .limit(1)
     )
     _save("data_flows", _record("data_flows", ref) | {"status": "ended", "ended_on": "2026-11-01"})
-    state = _stored_state()
-    assert state != before and state == _full_state(as_of)
+    state = stored_state()
+    assert state != before and state == full_state(as_of)
     assert not full_refreshes
 
 
@@ -239,7 +212,7 @@ def test_a_flow_edit_decides_the_national_system_only_when_its_use_of_it_changes
     pcm = _record("storage_systems", "pcm")
     _save("storage_systems", pcm | {"approved_for_prevent": False})
     as_of = register.default_as_of()
-    before = _stored_state()
+    before = stored_state()
     full_refreshes, live_users, builds = [], [], []
     original, original_users, original_build = findings.refresh, area_scope.live_users, area_scope.build
     monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
@@ -250,14 +223,69 @@ def test_a_flow_edit_decides_the_national_system_only_when_its_use_of_it_changes
         record["storage_systems"] = [ref for ref in record["storage_systems"] if ref != "pcm"]
     else:
         record["transfer_channel"] = "unsecure_email"
+        # With its start date too (which a DPIA's rule reads): a change to the channel alone is
+        # decided for the flow alone (test_a_flow_edit_of_its_own_fields_decides_that_flow_alone).
+        started = date.fromisoformat(record.get("started_on") or "2020-01-02")
+        record["started_on"] = date.fromordinal(started.toordinal() - 1).isoformat()
     _save("data_flows", record)
-    state = _stored_state()
-    assert state != before and state == _full_state(as_of)
+    state = stored_state()
+    assert state != before and state == full_state(as_of)
     assert not full_refreshes
     assert bool(live_users) == uses_changed
     assert builds and not any(k["meetings"] for k in builds)
     pcm_messages = {message for rule, _, ref, _, message, _ in state if ref == "pcm"}
     assert pcm_messages and (pcm_messages != {m for r, _, ref, _, m, _ in before if ref == "pcm"}) == uses_changed
+
+
+OWN_EDITS = {
+    # A change to fields no rule about another subject reads (rules.engine.OWN_FIELDS).
+    "by unsecure email": lambda r: r | {"transfer_channel": "unsecure_email"},
+    "routine, renamed, no ROPA entry": lambda r: (
+        {k: v for k, v in r.items() if k != "ropa_ref"} | {"frequency": "routine", "name": "Renamed flow"}
+    ),
+    "no retention, children, intelligence data": lambda r: (
+        {k: v for k, v in r.items() if k != "retention"}
+        | {
+            "subjects": {"children": True, "vulnerable_adults": True},
+            "data_categories": ["identifiers_contact", "intelligence_service_derived", "sc_health"],
+            "combines_sources": True,
+            "large_scale": True,
+        }
+    ),
+    "saved as it was": lambda r: r,
+}
+
+
+@pytest.mark.parametrize("edit", list(OWN_EDITS))
+@pytest.mark.parametrize("flow", ["national system", "police"])
+def test_a_flow_edit_of_its_own_fields_decides_that_flow_alone(synthetic_register, monkeypatch, edit, flow):
+    """Fields only the flow's own rules read: the refresh decides that flow alone (no area's
+    scope, no full refresh), and every finding, of every rule, is still a full refresh's."""
+    pcm = _record("storage_systems", "pcm")
+    _save("storage_systems", pcm | {"approved_for_prevent": False})
+    as_of = register.default_as_of()
+    before = stored_state()
+    assert before == full_state(as_of)
+    full_refreshes, builds, alone = [], [], []
+    original, original_build, original_alone = findings.refresh, area_scope.build, area_scope.flows_alone
+    monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
+    monkeypatch.setattr(area_scope, "build", lambda *a, **k: builds.append(1) or original_build(*a, **k))
+    monkeypatch.setattr(area_scope, "flows_alone", lambda refs: alone.append(set(refs)) or original_alone(refs))
+    if flow == "police":
+        ref = db.session.scalar(
+            sa.select(DataFlow.ref)
+            .join(DataFlow.recipient)
+            .where(Organisation.partner_type == "police", DataFlow.status == "live", DataFlow.ref.like("a006-%"))
+            .order_by(DataFlow.ref)
+            .limit(1)
+        )
+    else:
+        ref = _national_system_flow("a007")
+    _save("data_flows", OWN_EDITS[edit](_record("data_flows", ref)))
+    state = stored_state()
+    assert state == full_state(as_of)
+    assert (state != before) == (edit != "saved as it was"), "the edit changes some finding"
+    assert alone == [{ref}] and not builds and not full_refreshes
 
 
 def test_the_dashboard_counts_are_kept_only_until_the_register_changes(synthetic_register):

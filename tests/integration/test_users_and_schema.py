@@ -135,3 +135,31 @@ def test_reference_data_reloads_in_place_and_drops_what_the_file_no_longer_lists
     reference.load(folder)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LegalReference)) == count - 1
+
+
+def test_only_a_password_the_register_made_up_must_be_changed(cli):
+    """create_user(temporary=True) sets the flag; a password the operator sets clears it; the
+    person's own change checks the current one first and is audited without either password."""
+    from compliance.services import users
+
+    users.create_user("temp@example.org", "auditor", "made-up-temporary", temporary=True, actor="test", source="web")
+    users.create_user("typed@example.org", "auditor", PASSWORD, actor="test", source="cli")
+    db.session.commit()
+    assert users.get("temp@example.org").password_must_change is True
+    assert users.get("typed@example.org").password_must_change is False
+    person = users.get("temp@example.org")
+    generation = person.session_generation
+    with pytest.raises(users.PasswordChangeError) as refused:
+        users.change_own_password(person, "wrong", "short", "other", source="web")
+    assert set(refused.value.problems) == {"current_password", "new_password", "confirm_password"}
+    db.session.rollback()
+    users.change_own_password(person, "made-up-temporary", PASSWORD, PASSWORD, source="web")
+    db.session.remove()
+    person = users.get("temp@example.org")
+    assert person.password_must_change is False and person.session_generation == generation + 1
+    entry = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert entry.actor == "web:temp@example.org" and entry.after["password"] == "changed"
+    assert "made-up-temporary" not in str(entry.before) and PASSWORD not in str(entry.after)
+    users.create_user("again@example.org", "auditor", "made-up-temporary", temporary=True, actor="t", source="web")
+    users.set_password("again@example.org", PASSWORD, actor="test", source="cli")
+    assert users.get("again@example.org").password_must_change is False

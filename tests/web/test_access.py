@@ -27,6 +27,7 @@ ACCESS = {
     "auth.two_factor": ("GET", "/sign-in/code", {"anonymous": 302, **{r: 302 for r in R}}),
     "auth.sign_out": ("POST", "/sign-out", {**{r: 302 for r in R}}),
     "auth.signed_out": ("GET", "/signed-out", PUBLIC),
+    "auth.change_password": ("GET", "/account/password", R),
     # single sign-on is not set up in these tests (tests/web/test_single_sign_on.py sets it up)
     "sso.start": ("GET", "/sign-in/council", {role: 404 for role in ROLES}),
     "sso.callback": ("GET", "/sign-in/council/callback", {role: 404 for role in ROLES}),

@@ -41,6 +41,7 @@ def test_an_admin_creates_a_person_who_can_sign_in_with_the_password_shown_once(
     entry = _last_entry()
     assert entry.record_type == "user" and entry.actor == f"web:{USERS['admin']}"
     assert entry.after["name"] == "Sam Jones" and entry.after["role"] == "dpo" and "password" not in str(entry.after)
+    assert entry.after["temporary_sign_in"] is True  # it must be changed at their first sign-in
     assert audit_chain.verify().problem is None  # the entry is in the hash chain
     db.session.remove()
     assert sign_in(demo.test_client(), "sam.jones@riverford.example.gov.uk", password).status_code == 302

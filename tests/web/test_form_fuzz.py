@@ -68,6 +68,7 @@ def form_pages() -> list[tuple[str, str]]:
         ("/admin/", "/admin/sign-in-mappings"),
         ("/admin/people/new",) * 2,
         ("/admin/people/2/edit",) * 2,
+        ("/account/password",) * 2,
         ("FINDING", "FINDING/accept"),
         ("/findings/?status=open", "/findings/?status=open"),
     ]

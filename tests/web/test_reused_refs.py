@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import sqlalchemy as sa
 
@@ -168,3 +169,15 @@ def test_a_new_record_with_a_removed_ones_ref_inherits_nothing(otherton_dpo):
         # An admin reads it, without a link to the record that has its ref now.
         assert f'href="/records/organisations/{REF}"' not in admin.get(f"/findings/{row.id}").data.decode()
     assert f'href="/records/organisations/{REF}"' in admin.get(f"/findings/{new_rows[0].id}").data.decode()
+    # The findings list says the same: the old findings are listed without a link, as no longer in
+    # the register; the new record's with one.
+    listing = admin.get("/findings/?status=remediated&record_type=organisation").data.decode()
+    rows_html = {
+        int(m.group(1)): m.group(0)
+        for m in re.finditer(r'<tr class="govuk-table__row">.*?href="/findings/(\d+)".*?</tr>', listing, re.S)
+    }
+    for row in old:
+        if row.id in rows_html:
+            assert f'href="/records/organisations/{REF}"' not in rows_html[row.id]
+            assert "no longer in the register" in rows_html[row.id]
+    assert any(row.id in rows_html for row in old), "the list shows the old, closed findings"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -65,6 +67,30 @@ def test_assets_are_cacheable_and_still_protected(demo):
     assert response.headers.get("Cache-Control") != "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     response.close()
+
+
+def test_pages_name_their_assets_by_content_and_browsers_keep_those(demo):
+    """A page's stylesheets and script carry the digest of their content; asked for with it, an
+    asset is kept for a year (the page itself never is); without it, or with another, it is
+    revalidated each time."""
+    client = demo.test_client()
+    page = client.get("/sign-in")
+    assert page.headers["Cache-Control"] == "no-store"
+    named = re.findall(r'(?:href|src)="(/assets/([^"?]+)\?v=([0-9a-f]{12}))"', page.get_data(as_text=True))
+    assert {name for _, name, _ in named} == {"govuk-frontend.min.css", "app.css", "app.js"}
+    for url, name, digest in named:
+        content = (Path(demo.static_folder) / name).read_bytes()
+        assert digest == hashlib.sha256(content).hexdigest()[:12]
+        response = client.get(url)
+        assert response.status_code == 200 and response.data == content
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        response.close()
+        for other in (f"/assets/{name}", f"/assets/{name}?v=000000000000"):
+            response = client.get(other)
+            assert response.status_code == 200 and response.headers["Cache-Control"] == "no-cache", other
+            response.close()
+    assert client.get("/assets/no-such-file.css?v=000000000000").status_code == 404
 
 
 def test_error_pages_show_no_internals(client_for):

@@ -102,6 +102,16 @@ def test_each_role_signs_in_and_gets_what_its_mapping_gives(sso, provider, role)
     assert [panel.ref for panel in user.panels] == (["riverford-channel"] if role == "panel_chair" else [])
 
 
+def test_someone_who_signs_on_has_no_password_to_change_here(sso, provider):
+    client = sso.test_client()
+    assert sso_sign_in(client, provider, PEOPLE["dpo"]).status_code == 302
+    page = client.get("/").data.decode()
+    assert "Change your password" not in page
+    assert client.get("/account/password").status_code == 404
+    response = client.post("/account/password", data={"csrf_token": csrf(client, "/"), "current_password": ""})
+    assert response.status_code == 404
+
+
 def test_the_authorization_request_uses_pkce_state_and_nonce(sso, provider):
     start = sso.test_client().get("/sign-in/council")
     query = dict(requests.utils.urlparse(start.headers["Location"]).query.split("&")[i].split("=", 1) for i in range(0))

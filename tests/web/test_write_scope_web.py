@@ -169,6 +169,8 @@ def _post_routes(app) -> dict[str, list[str]]:
         "foi.withhold": ["/foi/riverford/2/withhold"],
         "foi.mark_final": ["/foi/riverford/final"],
         "foi.holder": ["/foi/holder"],
+        # Someone else's session cannot change a password it does not know (tests/web/test_temporary_password.py).
+        "auth.change_password": ["/account/password"],
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
     assert routes - set(paths) == {"auth.sign_in", "auth.two_factor", "auth.sign_out"}
