@@ -24,7 +24,17 @@ from ..models import (
     ProcessingContract,
     StorageSystem,
 )
-from ..models.enums import PartnerType, Relationship, SubjectType
+from ..models.enums import Art6Basis, Art9Condition, Part3Basis, PartnerType, Regime, Relationship, SubjectType
+
+# The lawful-basis rules `RuleContext.live_flows_faulting_bases` answers for, in its order.
+BASIS_RULES = (
+    "SPECIAL_CATEGORY_NO_CONDITION",
+    "CRIMINAL_DATA_NO_CONDITION",
+    "POLICE_NO_PART3_BASIS",
+    "CONSENT_AS_LAWFUL_BASIS",
+    "RECOGNISED_LI_MISUSED",
+    "LEGITIMATE_INTERESTS_BY_PUBLIC_AUTHORITY",
+)
 
 
 @dataclass(eq=False)
@@ -152,6 +162,36 @@ class RuleContext:
             for basis in flow.lawful_bases:
                 index[basis.party].append((flow, basis))
         return index
+
+    @cached_property
+    def live_flows_faulting_bases(self) -> Mapping[str, frozenset[DataFlow]]:
+        """For six of the lawful-basis rules (by code), the live flows with at least one basis
+        that rule finds fault with, judged by the basis alone: the rule looks no further at the
+        others. One pass over the bases for all six (each rule looping over every flow's bases
+        was a third of the rules' time in a national register)."""
+        index: dict[str, set[DataFlow]] = {code: set() for code in BASIS_RULES}
+        no_art9, no_art10, part3_for_police, consent, ea, f_public = (index[code] for code in BASIS_RULES)
+        for flow in self.live_flows:
+            for basis in flow.lawful_bases:
+                gdpr = basis.regime == Regime.UK_GDPR
+                if gdpr and (
+                    basis.art9 is None
+                    or (basis.art9 == Art9Condition.G_SUBSTANTIAL_PUBLIC_INTEREST and basis.sch1_paragraph is None)
+                ):
+                    no_art9.add(flow)
+                if gdpr and basis.art10 is None:
+                    no_art10.add(flow)
+                if (basis.regime != Regime.DPA_PART3 or not basis.sch8_condition) and self.is_competent_authority(
+                    basis.party
+                ):
+                    part3_for_police.add(flow)
+                if basis.art6 == Art6Basis.A_CONSENT or basis.part3 == Part3Basis.S35_2_A_CONSENT:
+                    consent.add(flow)
+                if gdpr and basis.art6 == Art6Basis.EA_RECOGNISED_LEGITIMATE_INTEREST:
+                    ea.add(flow)
+                if gdpr and basis.art6 == Art6Basis.F_LEGITIMATE_INTERESTS and self.is_public_authority(basis.party):
+                    f_public.add(flow)
+        return {code: frozenset(flows) for code, flows in index.items()}
 
     @cached_property
     def live_flows_by_party(self) -> Mapping[Organisation, list[DataFlow]]:

@@ -337,9 +337,18 @@ def _maker(
     dialect = db.session.get_bind().dialect
     values = []
     sources = {_link_source(model, link): (link, number) for number, link in enumerate(links)}
+    # For the rules alone, a foreign key whose link is set here is not kept beside it (no rule
+    # reads one): a flow keeps 24 attributes, not 30, so with the 4 its properties keep during the
+    # rules it stays within CPython's 30 shared names (past them each flow's dictionary is copied
+    # into one of its own). The keys that file children under their parents are kept.
+    dropped = set(sources) - _filing_keys(model) if lean else set()
     for index, name in enumerate(names):
         if not name.isidentifier() or keyword.iskeyword(name):
             raise ValueError(f"{model.__name__}.{name}: not a name a snapshot record can have")
+        if name in dropped:
+            link, number = sources[name]
+            values.append(f"{link} = None if v{index} is None else targets{number}[v{index}]")
+            continue
         convert = dict(conversions).get(index)
         if convert is _to_date:
             convert = date.fromisoformat if dates_as_text else None
@@ -372,6 +381,17 @@ def _maker(
     )
     exec(source, env)  # noqa: S102 (source built above from the model's own column names)
     return env["maker"]
+
+
+def _filing_keys(model: type) -> set[str]:
+    """The foreign keys by which `_load_children` files records of `model` under their parents."""
+    keys = set()
+    for parent_model, collection, _ in CHILDREN:
+        relationship = sa.inspect(parent_model).relationships[collection]
+        if relationship.mapper.class_ is model:
+            [(_, foreign_key)] = relationship.synchronize_pairs
+            keys.add(foreign_key.key)
+    return keys
 
 
 class _Members(dict):
