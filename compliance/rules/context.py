@@ -69,6 +69,20 @@ class RuleContext:
     def _processor_pairs(self) -> dict[DataFlow, tuple[tuple[Organisation, Organisation], ...]]:
         return {}
 
+    @cached_property
+    def _without_evidence(self) -> dict[PanelMeeting, list]:
+        return {}
+
+    def attendees_without_evidence(self, meeting: PanelMeeting, has_evidence) -> list:
+        """The attendees of `meeting` for whom `has_evidence` (rules.panels) is false, worked out
+        once a meeting for the two confidentiality rules (90,000 attendees in a national register)."""
+        try:
+            return self._without_evidence[meeting]
+        except KeyError:
+            pass
+        found = self._without_evidence[meeting] = [a for a in meeting.attendees if not has_evidence(a)]
+        return found
+
     # --- partner-type facts -------------------------------------------------------------
     def partner_type(self, organisation: Organisation) -> PartnerTypeInfo | None:
         return self.partner_types.get(organisation.partner_type)
