@@ -70,6 +70,15 @@ class RuleContext:
         return {}
 
     @cached_property
+    def _memos(self) -> dict[str, dict]:
+        return {}
+
+    def memo(self, name: str) -> dict:
+        """A dictionary kept for this evaluation under `name`, for a rule's answers that depend on
+        its key alone (not on the subject asking)."""
+        return self._memos.setdefault(name, {})
+
+    @cached_property
     def _without_evidence(self) -> dict[PanelMeeting, list]:
         return {}
 
