@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -70,12 +70,13 @@ class RuleContext:
         return {}
 
     @cached_property
-    def _memos(self) -> dict[str, dict]:
+    def _memos(self) -> dict[Hashable, dict]:
         return {}
 
-    def memo(self, name: str) -> dict:
+    def memo(self, name: Hashable) -> dict:
         """A dictionary kept for this evaluation under `name`, for a rule's answers that depend on
-        its key alone (not on the subject asking)."""
+        its key alone (not on the subject asking); a name that includes what else they depend on
+        (the date: `(code, ctx.as_of)`) reads that for every subject, as the date watch expects."""
         return self._memos.setdefault(name, {})
 
     @cached_property

@@ -27,9 +27,9 @@ def processor_no_contract(flow: DataFlow, ctx: RuleContext) -> Hit | None:
     pairs = ctx.processor_pairs(flow)
     if not pairs:
         return None
-    # Whether a pair has a contract in force, kept for the evaluation: 22,000 live flows in a
-    # national register ask about a few hundred pairs.
-    covered = ctx.memo("PROCESSOR_NO_CONTRACT")
+    # Whether a pair has a contract in force on the date, kept for the evaluation: 22,000 live
+    # flows in a national register ask about a few hundred pairs.
+    covered = ctx.memo(("PROCESSOR_NO_CONTRACT", ctx.as_of))
     uncovered = []
     for pair in pairs:
         answer = covered.get(pair)
