@@ -80,17 +80,19 @@ class RuleContext:
         return self._memos.setdefault(name, {})
 
     @cached_property
-    def _without_evidence(self) -> dict[PanelMeeting, list]:
+    def _without_evidence(self) -> dict[int, tuple[PanelMeeting, list]]:
         return {}
 
     def attendees_without_evidence(self, meeting: PanelMeeting, has_evidence) -> list:
         """The attendees of `meeting` for whom `has_evidence` (rules.panels) is false, worked out
-        once a meeting for the two confidentiality rules (90,000 attendees in a national register)."""
-        try:
-            return self._without_evidence[meeting]
-        except KeyError:
-            pass
-        found = self._without_evidence[meeting] = [a for a in meeting.attendees if not has_evidence(a)]
+        once a meeting for the two confidentiality rules (90,000 attendees in a national register).
+        Kept by the meeting's identity, beside the meeting itself (so the identity is not reused):
+        a meeting previewed before it is saved is a stand-in that cannot be a dictionary key."""
+        kept = self._without_evidence.get(id(meeting))
+        if kept is not None:
+            return kept[1]
+        found = [a for a in meeting.attendees if not has_evidence(a)]
+        self._without_evidence[id(meeting)] = (meeting, found)
         return found
 
     # --- partner-type facts -------------------------------------------------------------
