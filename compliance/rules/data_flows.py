@@ -42,20 +42,20 @@ def mou_not_a_dsa(flow: DataFlow, ctx: RuleContext) -> Hit | None:
 def shared_outside_agreement(flow: DataFlow, ctx: RuleContext) -> Hit | None:
     if not flow.is_live:
         return None
-    channel = humanise(flow.transfer_channel.value)
+    value = flow.transfer_channel.value
     if flow.dsa is None:
         if flow.transfer_channel in INFORMAL_CHANNELS:
-            return Hit(f"{describe(flow)} is shared by {channel} with no DSA covering it.")
+            return Hit(f"{describe(flow)} is shared by {humanise(value)} with no DSA covering it.")
         return None
     allowed = flow.dsa.allowed_channels
-    if allowed is not None and flow.transfer_channel.value not in allowed:
-        return Hit(f"{describe(flow)} is shared by {channel}, a channel DSA {flow.dsa.ref} does not allow.")
+    if allowed is not None and value not in allowed:
+        return Hit(f"{describe(flow)} is shared by {humanise(value)}, a channel DSA {flow.dsa.ref} does not allow.")
     return None
 
 
 @rule("RETENTION_MISSING", "G19", SubjectType.DATA_FLOW, Severity.MEDIUM)
 def retention_missing(flow: DataFlow, ctx: RuleContext) -> Hit | None:
-    if not flow.is_live:
+    if not flow.is_live or (flow.retention_period and flow.retention_trigger):
         return None
     missing = [
         name for name, value in (("period", flow.retention_period), ("trigger", flow.retention_trigger)) if not value
@@ -69,8 +69,11 @@ def retention_missing(flow: DataFlow, ctx: RuleContext) -> Hit | None:
 def privacy_notice_missing(flow: DataFlow, ctx: RuleContext) -> Hit | None:
     if not flow.is_live:
         return None
+    controllers = ctx.notice_controllers
+    if flow.sender in controllers and flow.recipient in controllers:
+        return None
     parties = dict.fromkeys((flow.sender, flow.recipient))
-    without = [org.name for org in parties if org not in ctx.notice_controllers]
+    without = [org.name for org in parties if org not in controllers]
     if without:
         return Hit(f"{describe(flow)}: no privacy notice in the register is published by {listing(without)}.")
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import compress, repeat
 
 from ..models.enums import SubjectType
 from . import (  # noqa: F401  (registers rules)
@@ -91,10 +92,11 @@ def evaluate(ctx: RuleContext, codes: Iterable[str] | None = None) -> list[Raise
     for spec in specs:
         if spec.subject_type not in ordered:
             ordered[spec.subject_type] = sorted(ctx.subjects(spec.subject_type), key=lambda s: s.ref)
-        for subject in ordered[spec.subject_type]:
-            hit = spec.check(subject, ctx)
-            if hit is None:
-                continue
+        subjects = ordered[spec.subject_type]
+        # Some 600,000 calls in a national register, nearly all returning None: the calls and the
+        # dropping of Nones run in C (map, compress), only the hits reach the loop below.
+        hits = list(map(spec.check, subjects, repeat(ctx)))
+        for subject, hit in zip(compress(subjects, hits), filter(None, hits), strict=True):
             findings.append(
                 RaisedFinding(
                     rule=spec.code,

@@ -1,4 +1,7 @@
-"""Rules about each party's lawful basis and conditions (G04-G08, G32-G34)."""
+"""Rules about each party's lawful basis and conditions (G04-G08, G32-G34).
+
+Six of them look only at the live flows `RuleContext.live_flows_faulting_bases` names for them
+(a live flow with a basis the rule would find fault with), then judge each as before."""
 
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ def lawful_basis_missing(flow: DataFlow, ctx: RuleContext) -> Hit | None:
 
 @rule("SPECIAL_CATEGORY_NO_CONDITION", "G05", SubjectType.DATA_FLOW, Severity.HIGH)
 def special_category_no_condition(flow: DataFlow, ctx: RuleContext) -> Hit | None:
-    if not (flow.is_live and flow.has_special_category):
+    if flow not in ctx.live_flows_faulting_bases["SPECIAL_CATEGORY_NO_CONDITION"] or not flow.has_special_category:
         return None
     problems: list[str] = []
     for basis in flow.lawful_bases:
@@ -52,7 +55,7 @@ def special_category_no_condition(flow: DataFlow, ctx: RuleContext) -> Hit | Non
 
 @rule("CRIMINAL_DATA_NO_CONDITION", "G06", SubjectType.DATA_FLOW, Severity.HIGH)
 def criminal_data_no_condition(flow: DataFlow, ctx: RuleContext) -> Hit | None:
-    if not (flow.is_live and flow.has_criminal_data):
+    if flow not in ctx.live_flows_faulting_bases["CRIMINAL_DATA_NO_CONDITION"] or not flow.has_criminal_data:
         return None
     without = [
         basis.party.name for basis in flow.lawful_bases if basis.regime == Regime.UK_GDPR and basis.art10 is None
@@ -85,7 +88,7 @@ def apd_missing(organisation: Organisation, ctx: RuleContext) -> Hit | None:
 
 @rule("POLICE_NO_PART3_BASIS", "G08", SubjectType.DATA_FLOW, Severity.HIGH)
 def police_no_part3_basis(flow: DataFlow, ctx: RuleContext) -> Hit | None:
-    if not flow.is_live:
+    if flow not in ctx.live_flows_faulting_bases["POLICE_NO_PART3_BASIS"]:
         return None
     problems: list[str] = []
     for basis in flow.lawful_bases:
@@ -102,7 +105,7 @@ def police_no_part3_basis(flow: DataFlow, ctx: RuleContext) -> Hit | None:
 
 @rule("CONSENT_AS_LAWFUL_BASIS", "G32", SubjectType.DATA_FLOW, Severity.MEDIUM)
 def consent_as_lawful_basis(flow: DataFlow, ctx: RuleContext) -> Hit | None:
-    if not flow.is_live:
+    if flow not in ctx.live_flows_faulting_bases["CONSENT_AS_LAWFUL_BASIS"]:
         return None
     relying = [
         basis.party.name
@@ -122,7 +125,7 @@ RECOGNISED_LI = "recognised_legitimate_interest"
 def recognised_li_misused(flow: DataFlow, ctx: RuleContext) -> Hit | None:
     """Art 6(1)(ea) claimed by a public authority, without an Annex 1 condition, or before it
     existed: recorded before it commenced, or relied on in a register judged before then."""
-    if not flow.is_live:
+    if flow not in ctx.live_flows_faulting_bases["RECOGNISED_LI_MISUSED"]:
         return None
     problems: list[str] = []
     commenced = ctx.commenced_on(RECOGNISED_LI)
@@ -151,7 +154,7 @@ def recognised_li_misused(flow: DataFlow, ctx: RuleContext) -> Hit | None:
 
 @rule("LEGITIMATE_INTERESTS_BY_PUBLIC_AUTHORITY", "G34", SubjectType.DATA_FLOW, Severity.HIGH)
 def legitimate_interests_by_public_authority(flow: DataFlow, ctx: RuleContext) -> Hit | None:
-    if not flow.is_live:
+    if flow not in ctx.live_flows_faulting_bases["LEGITIMATE_INTERESTS_BY_PUBLIC_AUTHORITY"]:
         return None
     relying = [
         basis.party.name

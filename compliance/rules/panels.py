@@ -18,11 +18,11 @@ def has_evidence(attendee: MeetingAttendee) -> bool:
     return record.method == ConfidentialityMethod.VERBAL_RECORDED_IN_MINUTES and bool(record.minutes_ref)
 
 
-def unrecorded(meeting: PanelMeeting) -> list[MeetingAttendee]:
+def unrecorded(meeting: PanelMeeting, ctx: RuleContext) -> list[MeetingAttendee]:
     """Attendees of a meeting that discussed cases whose confidentiality cannot be shown (G24)."""
     if not meeting.cases_discussed or meeting.cases_discussed <= 0:
         return []
-    return [attendee for attendee in meeting.attendees if not has_evidence(attendee)]
+    return ctx.attendees_without_evidence(meeting, has_evidence)
 
 
 def _who(attendee: MeetingAttendee) -> str:
@@ -32,7 +32,7 @@ def _who(attendee: MeetingAttendee) -> str:
 
 @rule("CONFIDENTIALITY_UNRECORDED", "G24", SubjectType.PANEL_MEETING, Severity.MEDIUM)
 def confidentiality_unrecorded(meeting: PanelMeeting, ctx: RuleContext) -> Hit | None:
-    missing = unrecorded(meeting)
+    missing = unrecorded(meeting, ctx)
     if not missing:
         return None
     outsiders = [attendee for attendee in missing if not ctx.owes_panel_confidentiality(attendee.organisation)]
@@ -49,7 +49,8 @@ def confidentiality_unrecorded(meeting: PanelMeeting, ctx: RuleContext) -> Hit |
 
 @rule("CONFIDENTIALITY_VERBAL_ONLY", "G25", SubjectType.PANEL_MEETING, Severity.LOW)
 def confidentiality_verbal_only(meeting: PanelMeeting, ctx: RuleContext) -> Hit | None:
-    if unrecorded(meeting) or not meeting.attendees or not all(has_evidence(a) for a in meeting.attendees):
+    # (Every attendee with evidence: then none is unrecorded, whatever cases were discussed.)
+    if not meeting.attendees or ctx.attendees_without_evidence(meeting, has_evidence):
         return None
     verbal = [
         a for a in meeting.attendees if a.confidentiality.method == ConfidentialityMethod.VERBAL_RECORDED_IN_MINUTES

@@ -36,7 +36,7 @@ def evaluate_at(as_of: date) -> list[RaisedFinding]:
     """What the rules raise at `as_of`, without storing anything."""
     reference.ensure_loaded()
     with snapshot.gc_paused():
-        return evaluate(register.rule_context(as_of))
+        return evaluate(register.rule_context(as_of, rules_only=True))
 
 
 def refresh(actor: str, as_of: date | None = None) -> Refreshed:
@@ -58,7 +58,7 @@ def bring_up_to_date(actor: str, as_of: date, area_ref: str | None = None) -> st
     if marker is not None:
         reference.ensure_loaded()
         with snapshot.gc_paused():
-            raised = evaluate(register.rule_context(as_of), DATED)
+            raised = evaluate(register.rule_context(as_of, rules_only=True), DATED)
             finding_store.store(raised, as_of=as_of, actor=actor, rules=DATED)
         refresh_marker.mark(as_of)
         return "dated rules"

@@ -130,13 +130,13 @@ def default_as_of() -> date:
     return (info.as_of if info and info.as_of else None) or date.today()
 
 
-def rule_context(as_of: date) -> RuleContext:
-    """The whole register as the rules read it: a snapshot of plain objects (see snapshot.py)."""
+def rule_context(as_of: date, *, rules_only: bool = False) -> RuleContext:
+    """The whole register as the rules read it: a snapshot of plain objects (see snapshot.py).
+    `rules_only`: for evaluating the rules alone (without the columns no rule reads)."""
     from . import snapshot
 
-    return RuleContext(
-        as_of=as_of, partner_types=partner_types(), commencements=commencement_dates(), **snapshot.load().records
-    )
+    records = snapshot.load(rules_only=rules_only).records
+    return RuleContext(as_of=as_of, partner_types=partner_types(), commencements=commencement_dates(), **records)
 
 
 def orm_rule_context(as_of: date) -> RuleContext:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import inspect
 import json
+import keyword
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -26,7 +27,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Area, DataFlow, Dsa, DsaParty, MeetingAttendee, Panel, PanelMeeting
+from ..models import (
+    Area,
+    ConfidentialityRecord,
+    DataFlow,
+    Dsa,
+    DsaParty,
+    LawfulBasis,
+    MeetingAttendee,
+    Panel,
+    PanelMeeting,
+)
 from .register import LOAD_OPTIONS
 
 CHUNK = 500
@@ -51,7 +62,8 @@ class _Kept:
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:
             return self
-        value = obj.__dict__[self.name] = self.compute(obj)
+        value = self.compute(obj)
+        setattr(obj, self.name, value)  # (not through __dict__: see `_maker`)
         return value
 
 
@@ -127,6 +139,8 @@ class Snapshot:
     def __init__(self) -> None:
         self.records: dict[str, list[Any]] = {}
         self.by_id: dict[type, dict[int, Any]] = {}
+        # (model, link) pairs set as the records were made (`_load`'s `inline`), not by `_link`.
+        self.linked: set[tuple[type, str]] = set()
         if _paused.depth:
             _paused.made.append(self)
 
@@ -138,6 +152,7 @@ class Snapshot:
                 obj.__dict__.clear()
         self.records.clear()
         self.by_id.clear()
+        self.linked.clear()
 
 
 def load(
@@ -146,6 +161,7 @@ def load(
     personal: bool = False,
     refs_only: Mapping[str, Iterable[int]] | None = None,
     without: frozenset[str] = frozenset(),
+    rules_only: bool = False,
 ) -> Snapshot:
     """Every record, or for each list named in `ids` the records with those ids, with the records
     they contain, linked to one another. The records a loaded record points at must be loaded too
@@ -154,16 +170,21 @@ def load(
     `refs_only`: records (by list name and id) that loaded records may point at, made with their
     id and ref alone: not in `records`, without their children or links (a scoped refresh reads
     only the refs of the areas around its own). `without`: collections of CHILDREN not loaded
-    (their attribute is then absent, so a rule reading one fails rather than answers wrongly)."""
+    (their attribute is then absent, so a rule reading one fails rather than answers wrongly).
+    `rules_only`: without the columns no rule reads (UNREAD_BY_RULES), for an evaluation alone."""
     full = ids is None
+    # A whole register's records are linked to the records loaded before them as they are made.
+    inline = full and not refs_only
     snap = Snapshot()
     for key, (model, _) in LOAD_OPTIONS.items():
         wanted = None if full else sorted(set(ids.get(key, ())))
-        made = _load(snap, model, model.__table__.c.id, wanted, personal)
+        made = _load(snap, model, model.__table__.c.id, wanted, personal, inline=inline, lean=rules_only)
         snap.records[key] = sorted(made, key=_by_ref)
     for parent_model, collection, order in CHILDREN:
         if collection not in without:
-            _load_children(snap, parent_model, collection, order, full=full, personal=personal)
+            _load_children(
+                snap, parent_model, collection, order, full=full, personal=personal, inline=inline, lean=rules_only
+            )
     loaded = dict(snap.by_id)
     if refs_only:
         _load_refs(snap, refs_only)
@@ -189,24 +210,49 @@ def _load_refs(snap: Snapshot, refs_only: Mapping[str, Iterable[int]]) -> None:
 # no finding, report or FOI draft built from a snapshot may contain.
 SKIPPED = frozenset({"created_at", "updated_at"})
 PERSONAL = {MeetingAttendee: frozenset({"name"}), DsaParty: frozenset({"signatory_name"})}
+# Columns of the largest tables that no rule (nor the engine's subject names and areas) reads,
+# left out of a snapshot made for the rules alone (`load(rules_only=True)`: some 200,000 values
+# fewer in a national register). A rule that comes to read one fails (AttributeError) until it is
+# taken out of this list.
+UNREAD_BY_RULES = {
+    DataFlow: frozenset(
+        {
+            "programme",
+            "ended_on",
+            "large_scale",
+            "retention_review_points",
+            "retention_disposal",
+            "record_version",
+            "archived_on",
+            "archived_reason",
+            "archived_by",
+        }
+    ),
+    LawfulBasis: frozenset({"domestic_law"}),
+    PanelMeeting: frozenset({"minutes_ref", "record_version"}),
+    MeetingAttendee: frozenset({"membership"}),
+    ConfidentialityRecord: frozenset({"signed_on"}),
+}
 
 
 @cache
 def _columns(
-    model: type, personal: bool = False
+    model: type, personal: bool = False, lean: bool = False
 ) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[tuple[int, Callable], ...]]:
     """The attribute names and selected columns of a model's snapshot, and the conversions this
     module makes itself: enums and dates are read as text and converted with a dict lookup and
     `date.fromisoformat` (SQLAlchemy's own conversion was a third of a national load on SQLite)."""
     skipped = SKIPPED if personal else SKIPPED | PERSONAL.get(model, frozenset())
+    if lean:
+        skipped |= UNREAD_BY_RULES.get(model, frozenset())
     attrs = [attr for attr in sa.inspect(model).column_attrs if attr.key not in skipped]
     selected, conversions = [], []
     for index, attr in enumerate(attrs):
         column = attr.columns[0]
         if isinstance(column.type, sa.Enum) and column.type.enum_class is not None:
-            members = {member.value: member for member in column.type.enum_class}
+            members = _Members({member.value: member for member in column.type.enum_class})
             selected.append(sa.type_coerce(column, sa.String))
-            conversions.append((index, members.get))
+            conversions.append((index, members))
         elif isinstance(column.type, sa.Date):
             selected.append(sa.type_coerce(column, sa.String))
             conversions.append((index, _to_date))
@@ -243,79 +289,197 @@ def _parsed(text: str) -> tuple[Any, bool]:
 def _rows(statement: sa.Select, column: sa.Column, wanted: list[int] | None) -> list[Any]:
     """All rows, or those whose `column` is in `wanted` (a few IN lists of CHUNK ids)."""
     if wanted is None:
-        return db.session.execute(statement).all()
+        return _driver_rows(statement)
     rows: list[Any] = []
     for start in range(0, len(wanted), CHUNK):
         rows.extend(db.session.execute(statement.where(column.in_(wanted[start : start + CHUNK]))).all())
     return rows
 
 
+def _driver_rows(statement: sa.Select) -> list[tuple]:
+    """Every row of `statement` (no parameters) as the driver's own tuples: SQLAlchemy's Row
+    objects and its per-row processing were a fifth of a national load (400,000 rows). What its
+    processing did (SQLite's 0/1 as booleans) is done by `_maker(..., raw=True)`."""
+    session = db.session
+    if session.autoflush:  # as session.execute does before it reads
+        session.flush()
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(statement.compile(dialect=connection.dialect)))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 @cache
-def _maker(model: type, dates_as_text: bool, personal: bool = False) -> Callable[[Any], Any]:
+def _maker(
+    model: type,
+    dates_as_text: bool,
+    personal: bool = False,
+    raw: bool = False,
+    links: tuple[str, ...] = (),
+    lean: bool = False,
+) -> Callable[..., Callable[[Any], Any]]:
     """A function making one snapshot object from one row of `_columns(model)`, its conversions
     written out (as `collections.namedtuple` and `dataclasses` write their methods): a national
     register is some 300,000 rows, and a loop over each row's columns cost more than the query.
     `dates_as_text`: the driver gives dates and JSON as text (SQLite), else as dates and parsed
-    values (psycopg)."""
-    names, _, conversions = _columns(model, personal)
+    values (psycopg). `raw`: rows straight from the driver (`_driver_rows`), so each column's own
+    result processing (SQLAlchemy's, e.g. SQLite's 0/1 to booleans) is done here too. `links`:
+    many-to-one links (`_inline_links`) set from their foreign key as each record is made. Returns
+    a function of the links' targets (records by id, in the order of `links`) that returns the
+    function making one record. Attributes are set one by one, always in the same order, so
+    the records of a class share their attribute names (CPython's key-sharing dictionaries: a
+    third less memory to fill and free than a dictionary of their own each)."""
+    names, columns, conversions = _columns(model, personal, lean)
     env: dict[str, Any] = {"new": object.__new__, "cls": mirror(model)}
+    dialect = db.session.get_bind().dialect
     values = []
+    sources = {_link_source(model, link): (link, number) for number, link in enumerate(links)}
+    # For the rules alone, a foreign key whose link is set here is not kept beside it (no rule
+    # reads one): a flow keeps 24 attributes, not 30, so with the 4 its properties keep during the
+    # rules it stays within CPython's 30 shared names (past them each flow's dictionary is copied
+    # into one of its own). The keys that file children under their parents are kept.
+    dropped = set(sources) - _filing_keys(model) if lean else set()
     for index, name in enumerate(names):
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise ValueError(f"{model.__name__}.{name}: not a name a snapshot record can have")
+        if name in dropped:
+            link, number = sources[name]
+            values.append(f"{link} = None if v{index} is None else targets{number}[v{index}]")
+            continue
         convert = dict(conversions).get(index)
         if convert is _to_date:
             convert = date.fromisoformat if dates_as_text else None
         elif convert is _from_json:
             convert = _from_json if dates_as_text else None
+        processor = columns[index].type.dialect_impl(dialect).result_processor(dialect, None) if raw else None
+        if processor is not None:
+            if convert is not None:
+                raise TypeError(f"{model.__name__}.{name}: a converted column with its own result processing")
+            convert = processor
         if convert is None:
-            values.append(f"{name!r}: v{index}")
+            values.append(f"{name} = v{index}")
+        elif isinstance(convert, _Members):  # (a lookup, not a call: 400,000 enum values)
+            env[f"convert{index}"] = convert
+            values.append(f"{name} = convert{index}[v{index}]")
         else:
             env[f"convert{index}"] = convert
-            values.append(f"{name!r}: None if v{index} is None else convert{index}(v{index})")
+            values.append(f"{name} = None if v{index} is None else convert{index}(v{index})")
+        if name in sources:
+            link, number = sources[name]
+            values.append(f"{link} = None if v{index} is None else targets{number}[v{index}]")
     unpack = ", ".join(f"v{index}" for index in range(len(names)))
+    targets = "".join(f"targets{number}, " for number in range(len(links)))
     source = (
-        f"def make(row):\n    {unpack}, = row\n    obj = new(cls)\n"
-        f"    obj.__dict__ = {{{', '.join(values)}}}\n    return obj\n"
+        f"def maker({targets}):\n"
+        f"  def make(row):\n    {unpack}, = row\n    obj = new(cls)\n"
+        + "".join(f"    obj.{value}\n" for value in values)
+        + "    return obj\n"
+        "  return make\n"
     )
     exec(source, env)  # noqa: S102 (source built above from the model's own column names)
-    return env["make"]
+    return env["maker"]
+
+
+def _filing_keys(model: type) -> set[str]:
+    """The foreign keys by which `_load_children` files records of `model` under their parents."""
+    keys = set()
+    for parent_model, collection, _ in CHILDREN:
+        relationship = sa.inspect(parent_model).relationships[collection]
+        if relationship.mapper.class_ is model:
+            [(_, foreign_key)] = relationship.synchronize_pairs
+            keys.add(foreign_key.key)
+    return keys
+
+
+class _Members(dict):
+    """An enum's members by value; None (and, as `dict.get` answered before, an unknown value)
+    gives None."""
+
+    def __missing__(self, value: Any) -> None:
+        return None
+
+
+def _link_source(model: type, link: str) -> str:
+    """The attribute name of the foreign key a many-to-one link follows."""
+    mapper = sa.inspect(model)
+    [column] = mapper.relationships[link].local_columns
+    return mapper.get_property_by_column(column).key
+
+
+def _inline_links(snap: Snapshot, model: type) -> tuple[tuple[str, type], ...]:
+    """The many-to-one links of `model` to the records of another model loaded already."""
+    return tuple(
+        (relationship.key, relationship.mapper.class_)
+        for relationship in sa.inspect(model).relationships
+        if relationship.secondary is None
+        and relationship.direction is sa.orm.MANYTOONE
+        and relationship.mapper.class_ is not model
+        and relationship.mapper.class_ in snap.by_id
+    )
 
 
 def _load(
-    snap: Snapshot, model: type, column: sa.Column, wanted: list[int] | None, personal: bool = False
+    snap: Snapshot,
+    model: type,
+    column: sa.Column,
+    wanted: list[int] | None,
+    personal: bool = False,
+    *,
+    inline: bool = False,
+    lean: bool = False,
 ) -> list[Any]:
     """Objects for the rows of `model`'s table (all, or where `column` is in `wanted`), their
-    column attributes (foreign keys included) under their mapped names."""
-    _, columns, _ = _columns(model, personal)
-    make = _maker(model, db.session.get_bind().dialect.name == "sqlite", personal)
+    column attributes (foreign keys included) under their mapped names. `inline`: each link to
+    records loaded already is set as the object is made (a whole register: 600,000 links)."""
+    _, columns, _ = _columns(model, personal, lean)
+    links = tuple(link for link, _ in _inline_links(snap, model)) if inline else ()
+    maker = _maker(model, db.session.get_bind().dialect.name == "sqlite", personal, wanted is None, links, lean)
+    relationships = sa.inspect(model).relationships
+    make = maker(*(snap.by_id[relationships[link].mapper.class_] for link in links))
+    snap.linked.update((model, link) for link in links)
     made = [make(row) for row in _rows(sa.select(*columns), column, wanted)]
     snap.by_id.setdefault(model, {}).update({obj.id: obj for obj in made})
     return made
 
 
 def _load_children(
-    snap: Snapshot, parent_model: type, collection: str, order, *, full: bool, personal: bool = False
+    snap: Snapshot,
+    parent_model: type,
+    collection: str,
+    order,
+    *,
+    full: bool,
+    personal: bool = False,
+    inline: bool = False,
+    lean: bool = False,
 ) -> None:
     relationship = sa.inspect(parent_model).relationships[collection]
     parents = snap.by_id.get(parent_model, {})
-    for parent in parents.values():
-        parent.__dict__[collection] = [] if relationship.uselist else None
+    # (Attributes set and read as attributes, not through `__dict__`, which would give each record
+    # a dictionary of its own: see `_maker`.)
+    lists: dict[int, list[Any]] = {}
+    if relationship.uselist:
+        for parent_id, parent in parents.items():
+            setattr(parent, collection, lists.setdefault(parent_id, []))
     [(_, foreign_key)] = relationship.synchronize_pairs
     child = relationship.mapper.class_
     snap.by_id.setdefault(child, {})
     if not parents:
         return
     key = foreign_key.key
-    children = _load(snap, child, foreign_key, None if full else list(parents), personal)
+    children = _load(snap, child, foreign_key, None if full else list(parents), personal, inline=inline, lean=lean)
     if not relationship.uselist:
-        for item in children:
-            parent = parents.get(item.__dict__[key])
-            if parent is not None:
-                parent.__dict__[collection] = item
+        # (One attribute set for each parent, with its child or None: 90,000 meeting attendees.)
+        by_parent = dict(zip(map(attrgetter(key), children), children, strict=True))
+        for parent_id, parent in parents.items():
+            setattr(parent, collection, by_parent.get(parent_id))
         return
     # (Some 300,000 children in a national register: the loop does no more than it must.)
-    lists = {parent_id: parent.__dict__[collection] for parent_id, parent in parents.items()}
-    for item in children:
-        found = lists.get(item.__dict__[key])
+    for item, parent_id in zip(children, map(attrgetter(key), children), strict=True):
+        found = lists.get(parent_id)
         if found is not None:
             found.append(item)
     for found in lists.values():
@@ -332,7 +496,7 @@ def _link(snap: Snapshot, model: type, objects: dict[int, Any], *, full: bool) -
     for relationship in sa.inspect(model).relationships:
         if relationship.secondary is not None:
             _link_many(snap, relationship, objects, full=full)
-        elif relationship.direction is sa.orm.MANYTOONE:
+        elif relationship.direction is sa.orm.MANYTOONE and (model, relationship.key) not in snap.linked:
             [column] = relationship.local_columns
             targets = snap.by_id[relationship.mapper.class_]
             source, link = column.key, relationship.key  # (read once: some 600,000 links)
@@ -356,4 +520,4 @@ def _link_many(snap: Snapshot, relationship, objects: dict[int, Any], *, full: b
         for own_id in owners[target.id]:
             lists[own_id].append(target)
     for obj_id, obj in objects.items():
-        obj.__dict__[relationship.key] = lists[obj_id]
+        setattr(obj, relationship.key, lists[obj_id])
