@@ -13,21 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from compliance.exchange import fields as f
-from compliance.extensions import db
 from compliance.models.enums import SubjectType
 from compliance.rules import base, engine
 from compliance.rules.engine import OWN_FIELDS, evaluate, subject_name
-from compliance.services import register, snapshot, synth
-from tests.conftest import build_once
+from compliance.services import register, snapshot
 
-AREAS = 12
-
-
-@pytest.fixture
-def synthetic_register(app):
-    build_once(f"synthetic-{AREAS}-seed-3", lambda: synth.generate(AREAS, seed=3, actor="test"))
-    db.session.remove()
-    return app
+# The synthetic register fixture (12 areas, seed 3) is tests/integration/conftest.py's.
 
 
 def _traced_reads(key: str, monkeypatch) -> dict[tuple[str, str], set]:
