@@ -101,30 +101,26 @@ class RuleContext:
 
     def is_competent_authority(self, organisation: Organisation) -> bool:
         """DPA 2018 Part 3: as recorded, else the partner type's default (police)."""
-        try:
-            return self._competent[organisation]
-        except KeyError:
-            pass
-        if organisation.competent_authority is not None:
-            answer = organisation.competent_authority
-        else:
-            info = self.partner_type(organisation)
-            answer = bool(info and info.competent_authority_by_default)
-        self._competent[organisation] = answer
-        return answer
+        return self._recorded_or_default(self._competent, organisation, "competent_authority")
 
     def is_public_authority(self, organisation: Organisation) -> bool:
         """UK GDPR Art 6(1), words after point (f): as recorded, else the partner type's default."""
+        return self._recorded_or_default(self._public, organisation, "public_authority")
+
+    def _recorded_or_default(self, kept: dict[Organisation, bool], organisation: Organisation, fact: str) -> bool:
+        """The organisation's `fact` as recorded, else its partner type's `<fact>_by_default`;
+        worked out once an organisation for this evaluation (`kept`)."""
         try:
-            return self._public[organisation]
+            return kept[organisation]
         except KeyError:
             pass
-        if organisation.public_authority is not None:
-            answer = organisation.public_authority
+        recorded = getattr(organisation, fact)
+        if recorded is not None:
+            answer = recorded
         else:
             info = self.partner_type(organisation)
-            answer = bool(info and info.public_authority_by_default)
-        self._public[organisation] = answer
+            answer = bool(info and getattr(info, f"{fact}_by_default"))
+        kept[organisation] = answer
         return answer
 
     def owes_panel_confidentiality(self, organisation: Organisation) -> bool:
