@@ -102,6 +102,16 @@ def after_scoped(as_of: date) -> None:
         db.session.flush()
 
 
+def state(as_of: date) -> str:
+    """A token that changes whenever something compared with the register may have changed: a change
+    entry (any record), the date (rules read it), or the stored findings' last refresh (a full
+    refresh, or reference data changed). A preview kept with this token is still what it says while
+    the token is the same."""
+    row = _row()
+    refreshed = f"{row.as_of.isoformat()}@{row.refreshed_at.isoformat()}" if row is not None else "none"
+    return f"{change_head()}/{as_of.isoformat()}/{refreshed}"
+
+
 def forget() -> None:
     """Something the rules read changed without a refresh: the stored findings are not known exact."""
     db.session.execute(sa.delete(FindingsRefresh))

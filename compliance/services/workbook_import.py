@@ -9,9 +9,12 @@ openpyxl is loaded only when a workbook is read (workbook_in imports it lazily).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +24,9 @@ from ..exchange import workbook_in
 from ..exchange import workbook_layout as layout
 from ..exchange.validate import InvalidDocument, Problems
 from ..extensions import db
-from ..models import Finding
+from ..models import Finding, Rule
 from ..models.enums import FindingStatus, SubjectType
-from . import exchange, finding_store, write_scope
+from . import exchange, finding_store, refresh_marker, write_scope
 from .access import Scope
 
 UnreadableFile = workbook_in.UnreadableFile
@@ -70,12 +73,17 @@ def sha256(path: Path) -> str:
 @dataclass
 class Preview:
     """What importing a workbook would do: the import's counts, and the findings it would raise
-    and close (as (severity, rule, subject type, subject ref, subject name))."""
+    and close (as (severity, rule, subject type, subject ref, subject name)).
+
+    `state` is the register's state it was worked out against (refresh_marker.state); `rechecked`
+    says a preview kept earlier was out of date and this one was worked out again."""
 
     result: exchange.ImportResult
     sha256: str
     raised: list[tuple] = field(default_factory=list)
     closed: list[tuple] = field(default_factory=list)
+    state: str = ""
+    rechecked: bool = False
 
 
 def _open_findings(subjects: frozenset[tuple[SubjectType, str]] | None) -> set[tuple]:
@@ -102,6 +110,7 @@ def preview(scope: Scope, path: Path, *, actor: str) -> Preview:
     decided (those the changed records can affect, or every subject): their open findings are read
     before the rollback, and again after it (the register as it was); nothing else can differ."""
     digest = sha256(path)
+    state = refresh_marker.state(date.today())
     doc, located = read([path])
     seen: dict[str, Any] = {}
 
@@ -116,7 +125,7 @@ def preview(scope: Scope, path: Path, *, actor: str) -> Preview:
     order = {"high": 0, "medium": 1, "low": 2}
     key = lambda item: (order.get(item[0], 3), item[1], item[3])  # noqa: E731
     after = seen.get("after", before)
-    return Preview(result, digest, sorted(after - before, key=key), sorted(before - after, key=key))
+    return Preview(result, digest, sorted(after - before, key=key), sorted(before - after, key=key), state)
 
 
 def confirm(scope: Scope, path: Path, expected_sha256: str, *, actor: str):
@@ -141,11 +150,9 @@ def _upload_path(folder: Path, digest: str, actor: str) -> Path:
 def stash(stream, folder: Path, actor: str) -> Path:
     """Keep an uploaded workbook under the instance folder, named by its SHA-256 and its uploader,
     until it is confirmed (uploads older than a day are removed)."""
-    import time
-
     uploads = folder / UPLOADS
     uploads.mkdir(parents=True, exist_ok=True)
-    for old in uploads.glob("*.xlsx"):
+    for old in [*uploads.glob("*.xlsx"), *uploads.glob("*.json")]:
         if time.time() - old.stat().st_mtime > KEEP_SECONDS:
             old.unlink(missing_ok=True)
     partial = uploads / f"upload-{hashlib.sha256(actor.encode()).hexdigest()[:16]}-{time.time_ns()}.part"
@@ -165,3 +172,73 @@ def stashed(folder: Path, digest: str, actor: str) -> Path | None:
         return None
     path = _upload_path(folder, digest, actor)
     return path if path.is_file() else None
+
+
+def discard(path: Path) -> None:
+    """Let a kept workbook go (confirmed, refused or changed), with its kept preview."""
+    path.unlink(missing_ok=True)
+    path.with_suffix(".json").unlink(missing_ok=True)
+
+
+# --- its preview, kept beside it: showing the preview again is a read -----------------------------
+
+
+def check(scope: Scope, path: Path, *, name: str, actor: str) -> Preview:
+    """Work out a kept workbook's preview (see `preview`) and keep it beside the workbook."""
+    checked = preview(scope, path, actor=actor)
+    _keep(path, checked, name)
+    return checked
+
+
+def kept_or_checked(scope: Scope, path: Path, expected_sha256: str, *, actor: str) -> tuple[Preview, str]:
+    """A kept workbook's preview and its file name: the one kept with it while the register is as it
+    was then (refresh_marker.state), else worked out again (and kept), marked `rechecked`. Raises
+    UnreadableFile if the workbook is no longer the file uploaded (its SHA-256)."""
+    if sha256(path) != expected_sha256:
+        raise UnreadableFile("the file changed since it was checked: upload it again")
+    kept = _kept(path)
+    name = kept["name"] if kept else path.name
+    if kept is not None and kept["state"] == refresh_marker.state(date.today()):
+        result = exchange.ImportResult(True, kept["created"], kept["updated"], kept["unchanged"])
+        raised, closed = (list(map(tuple, kept[k])) for k in ("raised", "closed"))
+        return Preview(result, expected_sha256, raised, closed, kept["state"]), name
+    checked = check(scope, path, name=name, actor=actor)
+    checked.rechecked = kept is not None
+    return checked, name
+
+
+def rule_titles(checked: Preview) -> dict[str, str]:
+    """The titles of the rules a preview's findings are about, by code."""
+    codes = {item[1] for item in (*checked.raised, *checked.closed)}
+    if not codes:
+        return {}
+    return dict(db.session.execute(sa.select(Rule.code, Rule.title).where(Rule.code.in_(sorted(codes)))).all())
+
+
+def current_state() -> str:
+    """The register's state now, to compare with a preview's."""
+    return refresh_marker.state(date.today())
+
+
+def _keep(path: Path, checked: Preview, name: str) -> None:
+    result = checked.result
+    kept = {
+        "name": name,
+        "sha256": checked.sha256,
+        "state": checked.state,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "raised": checked.raised,
+        "closed": checked.closed,
+    }
+    partial = path.with_suffix(f".{time.time_ns()}.part")
+    partial.write_text(json.dumps(kept), encoding="utf-8")
+    partial.replace(path.with_suffix(".json"))
+
+
+def _kept(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -35,9 +35,11 @@ class ImportForm(Form):
 
 
 class ConfirmForm(Form):
-    """Imports the workbook previewed: the one with this SHA-256, kept since its upload."""
+    """Imports the workbook previewed: the one with this SHA-256, kept since its upload, into the
+    register as it was previewed (its state then)."""
 
     sha256 = HiddenField()
+    checked = HiddenField()  # the register's state the preview was worked out against
     submit = SubmitField("Import these changes", widget=GovSubmitInput())
 
 
@@ -82,44 +84,75 @@ def import_file() -> ResponseReturnValue:
 
 
 def _preview(form: ImportForm) -> ResponseReturnValue:
-    """Check a workbook and show what importing it would change; nothing is written."""
+    """Keep the workbook and check it; its preview is then a page of its own (a read), so that
+    reloading it or coming back to it does not upload or check the workbook again."""
     from ..services import workbook_import
 
     folder = Path(current_app.instance_path)
+    name = form.file.data.filename or "the file"
     path = workbook_import.stash(form.file.data.stream, folder, actor())
     form.file.data.close()
     try:
-        preview = workbook_import.preview(scope(), path, actor=actor())
+        checked = workbook_import.check(scope(), path, name=name, actor=actor())
     except (exchange.InvalidDocument, workbook_import.UnreadableFile) as error:
-        path.unlink(missing_ok=True)
-        if isinstance(error, workbook_import.UnreadableFile):
-            return _index(form, [Problem(form.file.data.filename or "the file", str(error))], "1 problem", 400)
-        return _index(form, error.problems, error.summary(), 400)
-    confirm = ConfirmForm(sha256=preview.sha256)
+        workbook_import.discard(path)
+        return _refused(form, error, name)
+    return redirect(url_for("transfer.preview", sha256=checked.sha256), 303)
+
+
+def _refused(form: ImportForm, error: Exception, name: str) -> ResponseReturnValue:
+    problems = getattr(error, "problems", None) or [Problem(name, str(error))]
+    summary = error.summary() if isinstance(error, exchange.InvalidDocument) else f"{len(problems)} problem"
+    return _index(form, problems, summary, 400)
+
+
+def _gone(status: int = 400) -> ResponseReturnValue:
+    problem = Problem("the file", "the checked workbook is no longer here: upload it again")
+    return _index(ImportForm(formdata=None), [problem], "1 problem", status)
+
+
+@bp.get("/import/<sha256>")
+def preview(sha256: str) -> ResponseReturnValue:
+    """What importing a kept workbook would change; nothing is written. Worked out again when the
+    register has changed since it was checked."""
+    from ..services import workbook_import
+
+    require(scope().sees_everything)
+    path = workbook_import.stashed(Path(current_app.instance_path), sha256, actor())
+    if path is None:
+        return _gone(404)
+    try:
+        checked, name = workbook_import.kept_or_checked(scope(), path, sha256, actor=actor())
+    except (exchange.InvalidDocument, workbook_import.UnreadableFile) as error:
+        workbook_import.discard(path)
+        return _refused(ImportForm(formdata=None), error, path.name)
+    confirm = ConfirmForm(sha256=checked.sha256, checked=checked.state)
     titles = [(sheet.key, sheet.title) for sheet in SHEETS if sheet.parent is None]
+    rules = workbook_import.rule_titles(checked)
     return render_template(
-        "transfer/preview.html", preview=preview, form=confirm, name=form.file.data.filename, titles=titles
+        "transfer/preview.html", preview=checked, form=confirm, name=name, titles=titles, rules=rules
     )
 
 
 @bp.post("/import/confirm")
 def confirm_import() -> ResponseReturnValue:
-    """Import the workbook previewed, checked to be the same file (its SHA-256)."""
+    """Import the workbook previewed, checked to be the same file (its SHA-256) against the same
+    register: if anything changed after the preview, the preview is shown again, worked out anew."""
     from ..services import workbook_import
 
     require(scope().sees_everything)
     form = ConfirmForm()
     path = workbook_import.stashed(Path(current_app.instance_path), form.sha256.data or "", actor())
     if not form.validate_on_submit() or path is None:
-        problem = Problem("the file", "the checked workbook is no longer here: upload it again")
-        return _index(ImportForm(formdata=None), [problem], "1 problem", 400)
+        return _gone()
+    if form.checked.data != workbook_import.current_state():
+        return redirect(url_for("transfer.preview", sha256=form.sha256.data), 303)
     try:
         result = workbook_import.confirm(scope(), path, form.sha256.data, actor=actor())
     except (exchange.InvalidDocument, workbook_import.UnreadableFile) as error:
-        path.unlink(missing_ok=True)
-        problems = getattr(error, "problems", None) or [Problem("the file", str(error))]
-        return _index(ImportForm(formdata=None), problems, f"{len(problems)} problems", 400)
-    path.unlink(missing_ok=True)
+        workbook_import.discard(path)
+        return _refused(ImportForm(formdata=None), error, "the file")
+    workbook_import.discard(path)
     flash(result.summary() + ".")
     return redirect(url_for("transfer.index"))
 

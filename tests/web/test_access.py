@@ -85,6 +85,7 @@ ACCESS = {
     "transfer.import_file": ("POST", "/transfer/import", {**ADMIN, "admin": 400}),
     "transfer.export": ("GET", "/transfer/export", ADMIN),
     "transfer.confirm_import": ("POST", "/transfer/import/confirm", {**ADMIN, "admin": 400}),
+    "transfer.preview": ("GET", f"/transfer/import/{'0' * 64}", {**ADMIN, "admin": 404}),  # nothing kept
     "transfer.template": ("GET", "/transfer/template.xlsx", R),
     "transfer.report": ("GET", "/transfer/report.pdf?area=riverford", R),
     "admin.index": ("GET", "/admin/", ADMIN),
