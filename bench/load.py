@@ -3,8 +3,9 @@
 cookie = sign_in(base_url, "admin@example", password)
 results = measure(base_url, {"dashboard": "/"}, cookie=cookie)
 token, cookie = form_token(base_url, "/transfer/", cookie)   # a form's CSRF token, for a POST
-upload = Upload("/transfer/import", {"csrf_token": token}, "file", "area.xlsx", body)
-results = measure(base_url, {"import preview": upload}, cookie=cookie)
+upload = Upload("/transfer/import", {"csrf_token": token}, "file", "area.xlsx", body, expect=303)
+results = measure(base_url, {"import upload": upload}, cookie=cookie)
+preview = post_once(base_url, upload, cookie)   # where the upload redirects: its preview page
 
 python -m bench.load URL PATH [--cookie C | --email E --password P] [--connections 8] [--requests 400]
 """
@@ -102,9 +103,32 @@ def form_token(base_url: str, path: str, cookie: str) -> tuple[str, str]:
     return token.group(1), "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
+def post_once(base_url: str, upload: Upload, cookie: str) -> str:
+    """POST an Upload once; the path its answer redirects to (e.g. a workbook's preview page)."""
+    url = urlsplit(base_url)
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80, timeout=120)
+    boundary = "bench-once"
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Cookie": cookie,
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
+    try:
+        connection.request("POST", upload.path, body=upload.body(boundary), headers=headers)
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    location = urlsplit(response.getheader("Location", "")).path
+    if response.status != upload.expect or not location:
+        raise RuntimeError(f"POST {upload.path} gave {response.status} {location!r}, not {upload.expect} and a page")
+    return location
+
+
 @dataclass(frozen=True)
 class Upload:
-    """A form posted with one file (multipart/form-data), e.g. a workbook to preview."""
+    """A form posted with one file (multipart/form-data), e.g. a workbook to preview; `expect` is
+    the status of a response that counts as answered (303 for a post that redirects)."""
 
     path: str
     fields: dict[str, str]
@@ -112,6 +136,7 @@ class Upload:
     filename: str
     content: bytes
     content_type: str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    expect: int = 200
 
     def body(self, boundary: str) -> bytes:
         parts = [
@@ -218,6 +243,7 @@ async def run(
     url = urlsplit(base_url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     request = _request(host, port, path, cookie)
+    expect = path.expect if isinstance(path, Upload) else 200
     issued, span = 0, [0.0, 0.0]  # span: the first measured request's start, the last one's end
     latencies: list[float] = []
     errors: Counter[str] = Counter()
@@ -233,7 +259,7 @@ async def run(
             try:
                 async with asyncio.timeout(REQUEST_TIMEOUT):
                     status = await client.get()
-                error = "" if status == 200 else f"status {status}"
+                error = "" if status == expect else f"status {status}"
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, _Closed) as exc:
                 client.close()
                 error = f"{type(exc).__name__}: {exc}"
