@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .models import ART28_CLAUSES, DSA_CHECKLIST, PRIVACY_NOTICE_CHECKLIST
+from .synthetic_breaks import AREA_BREAKS, FLOW_BREAK_RATE, FLOW_BREAKS, SC_CATEGORIES, complete_basis
 
 AS_OF = date(2026, 11, 25)
 FORCES = 43
@@ -37,9 +38,6 @@ PARTNERS = (
 )
 # UK GDPR Art 6(1)(ea) (Data (Use and Access) Act 2025) from this date: a voluntary partner's
 # flows that start on or after it rest on the safeguarding condition; older ones on (f).
-RECOGNISED_LI_FROM = date(2026, 2, 5)
-VOLUNTARY = ("intervention", "charity")
-SC_CATEGORIES = ("identifiers_contact", "family_associates", "sc_religious", "criminal_offence_alleged")
 ALLOWED = ["pcm", "secure_email", "encrypted_portal", "in_meeting"]
 
 
@@ -366,7 +364,7 @@ class _Area:
             "started_on": min(started, self.as_of).isoformat(),
             "data_categories": list(SC_CATEGORIES),
             "subjects": {"children": children, "vulnerable_adults": not children},
-            "lawful_bases": [_basis(sender), _basis(recipient, min(started, self.as_of))],
+            "lawful_bases": [complete_basis(sender), complete_basis(recipient, min(started, self.as_of))],
             "large_scale": False,
             "dsa": dsa,
             "dpia": f"{r}-dpia-{'channel' if children else 'prevent'}",
@@ -448,40 +446,6 @@ class _Area:
         return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
 
 
-def _basis(party: str, started: date | None = None) -> dict[str, Any]:
-    """A complete basis; a voluntary partner's depends on when its flow started (`started`)."""
-    if party.startswith("police-"):
-        return {
-            "party": party,
-            "regime": "dpa_part3",
-            "part3": "s35_2_b_necessary",
-            "sch8_condition": "para 1",
-            "recorded_on": "2022-09-01",
-        }
-    return {
-        "party": party,
-        "regime": "uk_gdpr",
-        "art6": "e_public_task",
-        "art9": "g_substantial_public_interest",
-        "sch1_paragraph": 10,
-        "art10": "sch1_condition",
-        "recorded_on": "2022-09-01",
-    } | (_voluntary_basis(started) if started and party.endswith(tuple(f"-{v}" for v in VOLUNTARY)) else {})
-
-
-def _voluntary_basis(started: date) -> dict[str, Any]:
-    """Not a public authority, so neither (e) nor, before the Act, (ea): legitimate interests (f);
-    a flow started since the Act commenced rests on (ea) with the safeguarding condition, recorded
-    when it started."""
-    if started < RECOGNISED_LI_FROM:
-        return {"art6": "f_legitimate_interests"}
-    return {
-        "art6": "ea_recognised_legitimate_interest",
-        "annex1_condition": "safeguarding_vulnerable_individuals",
-        "recorded_on": started.isoformat(),
-    }
-
-
 def _label(programme: str) -> str:
     return programme.replace("_", " ").capitalize()
 
@@ -498,153 +462,3 @@ def _add_months(day: date, months: int) -> date:
 
 def _month_back(day: date, months: int) -> date:
     return _add_months(date(day.year, day.month, 1), -months + 1)
-
-
-# Gaps set on a whole area's shared records (a DSA, a DPIA, a panel...): each area has 3-5 of them.
-AREA_BREAKS = frozenset(
-    {
-        "apd_missing",
-        "children_no_best_interests",
-        "complaints_procedure_missing",
-        "confidentiality_unrecorded",
-        "confidentiality_verbal_only",
-        "contract_deficient",
-        "designation_unsourced",
-        "dpia_after_sharing",
-        "dpia_high_risk_not_consulted",
-        "dpia_review_overdue",
-        "dsa_content_incomplete",
-        "dsa_review_overdue",
-        "dsa_unsigned",
-        "mou_not_a_dsa",
-        "panel_constitution",
-        "panel_partner_ungoverned",
-        "privacy_notice_incomplete",
-        "privacy_notice_missing",
-        "storage_unassured",
-    }
-)
-
-# Gaps on a single flow; one flow in FLOW_BREAK_RATE has one of them.
-FLOW_BREAK_RATE = 0.36
-
-
-def _no_agreement(area: _Area, flow: dict[str, Any]) -> None:
-    del flow["dsa"]
-    flow["frequency"] = "routine"
-
-
-def _mou_only(area: _Area, flow: dict[str, Any]) -> None:
-    del flow["dsa"]
-    flow["mou"] = f"{area.ref}-mou"
-
-
-def _informal_channel(area: _Area, flow: dict[str, Any]) -> None:
-    flow["transfer_channel"] = "unsecure_email"
-
-
-def _one_basis(area: _Area, flow: dict[str, Any]) -> None:
-    flow["lawful_bases"] = flow["lawful_bases"][:1]
-
-
-def _no_art9(area: _Area, flow: dict[str, Any]) -> None:
-    flow["lawful_bases"] = [_without(b, "art9", "sch1_paragraph") for b in flow["lawful_bases"]]
-
-
-def _no_art10(area: _Area, flow: dict[str, Any]) -> None:
-    flow["lawful_bases"] = [_without(b, "art10") for b in flow["lawful_bases"]]
-
-
-def _police_under_gdpr(area: _Area, flow: dict[str, Any]) -> None:
-    if area.police not in (flow["sender"], flow["recipient"]):
-        _reroute(flow, area.council, area.police, f"{area.ref}-dsa-prevent")
-    # A complete UK GDPR basis for the police too, so that only the regime is wrong.
-    flow["lawful_bases"] = [_basis("any") | {"party": basis["party"]} for basis in flow["lawful_bases"]]
-
-
-def _no_dpia(area: _Area, flow: dict[str, Any]) -> None:
-    del flow["dpia"]
-    flow["subjects"] = {"children": False, "vulnerable_adults": True}
-
-
-def _unapproved_storage(area: _Area, flow: dict[str, Any]) -> None:
-    flow["storage_systems"] = [*flow["storage_systems"], f"{area.ref}-tracker"]
-
-
-def _joint_without_arrangement(area: _Area, flow: dict[str, Any]) -> None:
-    # The only arrangement in an area is between the council and the police.
-    flow["relationship"] = "joint_controllers"
-    if {flow["sender"], flow["recipient"]} == {area.council, area.police}:
-        _reroute(flow, f"{area.ref}-nhs", area.council, f"{area.ref}-dsa-prevent")
-
-
-def _hosted_without_contract(area: _Area, flow: dict[str, Any]) -> None:
-    flow["storage_systems"] = [*flow["storage_systems"], f"{area.ref}-shared-drive"]
-
-
-def _no_retention(area: _Area, flow: dict[str, Any]) -> None:
-    del flow["retention"]
-
-
-def _intelligence_to_partner(area: _Area, flow: dict[str, Any]) -> None:
-    _reroute(flow, area.police, area.council, f"{area.ref}-dsa-prevent")
-    flow["data_categories"] = [*SC_CATEGORIES, "intelligence_service_derived"]
-
-
-def _reroute(flow: dict[str, Any], sender: str, recipient: str, dsa: str) -> None:
-    flow["sender"], flow["recipient"], flow["dsa"] = sender, recipient, dsa
-    flow["lawful_bases"] = [_basis(sender), _basis(recipient)]
-    flow["privacy_notices"] = [f"{sender}-notice", f"{recipient}-notice"]
-
-
-def _no_ropa(area: _Area, flow: dict[str, Any]) -> None:
-    del flow["ropa_ref"]
-
-
-def _consent(area: _Area, flow: dict[str, Any]) -> None:
-    basis = flow["lawful_bases"][0]
-    if basis["regime"] == "uk_gdpr":
-        basis["art6"] = "a_consent"
-    else:
-        flow["lawful_bases"][1]["art6"] = "a_consent"
-
-
-def _recognised_li_misused(area: _Area, flow: dict[str, Any]) -> None:
-    """(ea) claimed for the sender's part: a public authority's, or (housing) a basis recorded
-    before (ea) existed. Either is G33."""
-    basis = next(b for b in flow["lawful_bases"] if b["regime"] == "uk_gdpr")
-    basis["art6"] = "ea_recognised_legitimate_interest"
-    basis["annex1_condition"] = "crime"
-
-
-def _legitimate_interests_by_public_authority(area: _Area, flow: dict[str, Any]) -> None:
-    """Art 6(1)(f) claimed by the council, or by the public authority sharing with it."""
-    voluntary = tuple(f"{area.ref}-{v}" for v in (*VOLUNTARY, "housing"))
-    basis = next(b for b in flow["lawful_bases"] if b["regime"] == "uk_gdpr" and b["party"] not in voluntary)
-    basis["art6"] = "f_legitimate_interests"
-    basis.pop("annex1_condition", None)
-
-
-def _without(basis: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {key: value for key, value in basis.items() if key not in keys}
-
-
-FLOW_BREAKS = {
-    "consent": _consent,
-    "hosted_without_contract": _hosted_without_contract,
-    "informal_channel": _informal_channel,
-    "intelligence_to_partner": _intelligence_to_partner,
-    "joint_without_arrangement": _joint_without_arrangement,
-    "legitimate_interests_by_public_authority": _legitimate_interests_by_public_authority,
-    "mou_only": _mou_only,
-    "no_agreement": _no_agreement,
-    "no_art10": _no_art10,
-    "no_art9": _no_art9,
-    "no_dpia": _no_dpia,
-    "no_retention": _no_retention,
-    "no_ropa": _no_ropa,
-    "one_basis": _one_basis,
-    "police_under_gdpr": _police_under_gdpr,
-    "recognised_li_misused": _recognised_li_misused,
-    "unapproved_storage": _unapproved_storage,
-}
