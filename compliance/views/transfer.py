@@ -102,7 +102,8 @@ def _preview(form: ImportForm) -> ResponseReturnValue:
 
 def _refused(form: ImportForm, error: Exception, name: str) -> ResponseReturnValue:
     problems = getattr(error, "problems", None) or [Problem(name, str(error))]
-    summary = error.summary() if isinstance(error, exchange.InvalidDocument) else f"{len(problems)} problem"
+    count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+    summary = error.summary() if isinstance(error, exchange.InvalidDocument) else count
     return _index(form, problems, summary, 400)
 
 
@@ -125,7 +126,7 @@ def preview(sha256: str) -> ResponseReturnValue:
         checked, name = workbook_import.kept_or_checked(scope(), path, sha256, actor=actor())
     except (exchange.InvalidDocument, workbook_import.UnreadableFile) as error:
         workbook_import.discard(path)
-        return _refused(ImportForm(formdata=None), error, path.name)
+        return _refused(ImportForm(formdata=None), error, "the file")
     confirm = ConfirmForm(sha256=checked.sha256, checked=checked.state)
     titles = [(sheet.key, sheet.title) for sheet in SHEETS if sheet.parent is None]
     rules = workbook_import.rule_titles(checked)
