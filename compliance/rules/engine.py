@@ -77,6 +77,16 @@ OWN_FIELDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Fields of a flow and the kinds of record whose rules read them (the flow's own included): a save
+# of a flow that changes only fields named here can move the findings of the flow and, of the
+# records it points at (before or after), those of the kinds named, and no others, so
+# findings.refresh_after_change decides those alone. tests/integration/test_flow_field_readers.py
+# runs each kind's rules alone over a register on which every rule fires and checks that no other
+# kind reads a field named here.
+FLOW_FIELD_READERS: dict[str, frozenset[SubjectType]] = {
+    "started_on": frozenset({SubjectType.DATA_FLOW, SubjectType.DPIA}),
+}
+
 
 def subject_name(subject_type: SubjectType, subject) -> str:
     name = getattr(subject, SUBJECT_NAME_FIELDS.get(subject_type, "name"), None)

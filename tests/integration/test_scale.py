@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from compliance import synthetic
 from compliance.exchange import fields as f
 from compliance.exchange import serialise
 from compliance.extensions import db
-from compliance.models import DataFlow, Organisation
+from compliance.models import Area, DataFlow, Dpia, Organisation
 from compliance.rules.base import REGISTRY
 from compliance.rules.engine import evaluate
 from compliance.services import area_scope, exchange, findings, register
@@ -322,3 +322,36 @@ def test_the_export_read_from_the_snapshot_gives_the_orm_exports_bytes(synthetic
     assert (
         '"name": ' in exported.split('"attendees"', 1)[1][:400]
     ) != redact  # attendees' names travel unless redacted
+
+
+@pytest.mark.parametrize("moved", ["before its DPIA", "after its DPIA"])
+def test_a_flow_start_date_refreshes_its_area_not_those_of_the_police_force_it_involves(
+    synthetic_register, monkeypatch, moved
+):
+    """A flow's start date is read by its own rules and its DPIA's (rules.engine.FLOW_FIELD_READERS):
+    the refresh decides the flow's area (and the DPIA's), not the areas of every organisation the
+    flow involves (a police force serves several), and every finding is still a full refresh's."""
+    as_of = register.default_as_of()
+    flow, area, completed = db.session.execute(
+        sa.select(DataFlow.ref, Area.ref, Dpia.completed_on)
+        .join(DataFlow.recipient)
+        .join(Dpia, Dpia.id == DataFlow.dpia_id)
+        .join(Area, Area.id == DataFlow.area_id)
+        .where(Organisation.partner_type == "police", Dpia.completed_on.is_not(None))
+        .order_by(DataFlow.ref)
+        .limit(1)
+    ).one()
+    dpia_areas = area_scope.areas_of({("dpias", _record("data_flows", flow)["dpia"])})
+    before = stored_state()
+    assert before == full_state(as_of)
+    full_refreshes, builds = [], []
+    original, original_build = findings.refresh, area_scope.build
+    monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
+    monkeypatch.setattr(area_scope, "build", lambda areas, **k: builds.append(set(areas)) or original_build(areas, **k))
+    started = completed - timedelta(days=30) if moved == "before its DPIA" else completed + timedelta(days=30)
+    _save("data_flows", _record("data_flows", flow) | {"started_on": started.isoformat()})
+    state = stored_state()
+    assert state == full_state(as_of)
+    assert (state != before) or moved == "after its DPIA", "the DPIA's finding names the flow's new date"
+    assert not full_refreshes
+    assert builds and builds[0] == {area} | dpia_areas, "the flow's and its DPIA's areas, no others"
