@@ -16,7 +16,8 @@ and keeps the outcome only for the subjects it sees whole ("owned"):
 
 `findings.refresh_after_change` widens the areas until every subject a change can affect is owned
 (a police force serving five areas brings in the five), and runs the full refresh when that fails.
-Tests compare the outcome with a full refresh after edits of each kind.
+Tests compare the outcome with a full refresh after edits of each kind. The statements that read
+the sets of ids below are in area_scope_sql.py, each built once per process.
 """
 
 from __future__ import annotations
