@@ -88,11 +88,13 @@ def run_backend(backend: str, url: str, import_url: str, args, work: Path) -> Fi
     out.rows["import of the national export"] = f"{seconds(imported['seconds'])}, {imported['peak_mb']:.0f} MB peak"
     log("refresh after one edit")
     edit = out.raw["edit"] = child("edit", url, "10")
-    out.rows["refresh after one edit"] = (
-        f"median {seconds(edit['refresh_median'])} ({seconds(edit['refresh_cpu_median'])} CPU, "
-        f"{edit['refresh_statements_median']:.0f} statements), max {seconds(edit['refresh_max'])} "
-        f"(whole save: median {seconds(edit['save_median'])})"
-    )
+    for row, prefix in ((EDIT, ""), (GENERAL_EDIT, "general_")):
+        figure = {name[len(prefix) :]: value for name, value in edit.items() if name.startswith(prefix)}
+        out.rows[row] = (
+            f"median {seconds(figure['refresh_median'])} ({seconds(figure['refresh_cpu_median'])} CPU, "
+            f"{figure['refresh_statements_median']:.0f} statements), max {seconds(figure['refresh_max'])} "
+            f"(whole save: median {seconds(figure['save_median'])})"
+        )
     log("reports")
     for label, name, task_args in (
         ("one area's PDF", "pdf", (str(work / f"{backend}-area.pdf"), "a001")),
@@ -152,12 +154,17 @@ def measure_pages(out: Figures, url: str, args, log, work: Path) -> None:
 
 PREVIEW = "import preview (an area's workbook)"
 UPLOAD = "import upload, checked (an area's workbook; an action)"
+# A flow's transfer channel is read by its own rules alone (rules.engine.OWN_FIELDS), its start date
+# by rules about other records too: the two refreshes take different paths, each measured.
+EDIT = "refresh after one edit"
+GENERAL_EDIT = "refresh after one edit (a flow's start date)"
 TARGETS = {
     "synth": "<= 60 s",
     "full findings refresh": "<= 5 s and <= 3x export",
     "export": "",
     "import of the national export": "<= 60 s, <= 1.5 GB",
-    "refresh after one edit": "median <= 30 ms (SQLite), <= 60 ms (PostgreSQL)",
+    EDIT: "median <= 30 ms (SQLite), <= 60 ms (PostgreSQL)",
+    GENERAL_EDIT: "median <= 30 ms (SQLite), <= 60 ms (PostgreSQL)",
     "one area's PDF": "<= 2 s",
     "national PDF": "<= 60 s, <= 1 GB",
     "national workbook": "<= 60 s, <= 1 GB",

@@ -77,6 +77,30 @@ OWN_FIELDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Fields of a record and the kinds of record whose rules read them (its own kind included, where
+# they do), per list: a save that changes only fields named here can move the findings of that
+# record and, of the records it points at (before or after), those of the kinds named, and no
+# others, so findings.refresh_after_change decides the areas of those alone (a flow's start date:
+# its area and its DPIA's, not the five areas of the police force it involves; a DSA's review
+# date: its flows' areas, not those of its parties). tests/integration/test_field_readers.py runs
+# each kind's rules alone over a register on which every rule fires and checks that no other kind
+# reads a field named here. Only plain fields: a link moves what the record points at.
+_FLOW, _DPIA, _DSA = SubjectType.DATA_FLOW, SubjectType.DPIA, SubjectType.DSA
+FIELD_READERS: dict[str, dict[str, frozenset[SubjectType]]] = {
+    "data_flows": {"started_on": frozenset({_FLOW, _DPIA})},
+    "dsas": {
+        **dict.fromkeys(("title", "status", "review_due", "expires_on", "checklist"), frozenset({_DSA})),
+        "allowed_channels": frozenset({_FLOW}),
+    },
+    "dpias": {
+        **dict.fromkeys(
+            ("title", "completed_on", "residual_risk", "ico_prior_consultation", "review_due"), frozenset({_DPIA})
+        ),
+        "status": frozenset({_FLOW, _DPIA}),
+        "best_interests_recorded": frozenset({_FLOW}),
+    },
+}
+
 
 def subject_name(subject_type: SubjectType, subject) -> str:
     name = getattr(subject, SUBJECT_NAME_FIELDS.get(subject_type, "name"), None)

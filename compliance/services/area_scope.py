@@ -16,7 +16,8 @@ and keeps the outcome only for the subjects it sees whole ("owned"):
 
 `findings.refresh_after_change` widens the areas until every subject a change can affect is owned
 (a police force serving five areas brings in the five), and runs the full refresh when that fails.
-Tests compare the outcome with a full refresh after edits of each kind.
+Tests compare the outcome with a full refresh after edits of each kind. The statements that read
+the sets of ids below are in area_scope_sql.py, each built once per process.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from ..models.data_flow import data_flow_storage_system as flow_system
 from ..models.enums import SubjectType
 from ..models.organisation import organisation_area as org_area
 from ..models.panel import panel_area, panel_police_force
+from . import area_scope_sql as sql
 
 MODELS = {key: record_type.model for key, record_type in f.BY_KEY.items()}
 
@@ -113,71 +115,33 @@ def build(area_refs: Iterable[str], *, shared_systems: Iterable[str] | None = No
     whether the panels' meetings are decided (their rules read only the meeting, its panel and
     its attendees' organisations: a change to none of those leaves them as they are, and the
     refresh need not load who accepted confidentiality at each)."""
-    rows = db.session.execute(sa.select(Area.ref, Area.id, Area.responsible_authority_id)).all()
+    rows = db.session.execute(sql.areas()).all()
     areas = {ref: area_id for ref, area_id, _ in rows}
     scope = AreaScope({areas[ref] for ref in area_refs if ref in areas}, meetings=meetings)
     inside = scope.area_ids
-    # The areas' flows as a condition and a subquery (a few area ids), not as a list of their ids:
-    # each statement below then sends a handful of parameters instead of hundreds.
-    in_areas = _where_in(DataFlow.area_id, inside)
-    flow_ids = sa.select(DataFlow.id).where(in_areas)
-    first = _ids_by(
-        [
-            ("flows", flow_ids),
-            ("panels", sa.select(panel_area.c.panel_id).where(_where_in(panel_area.c.area_id, inside))),
-            ("orgs", sa.select(org_area.c.organisation_id).where(_where_in(org_area.c.area_id, inside))),
-        ]
-    )
+    # Each statement is built once (area_scope_sql.py) and sent with the lists of ids it reads.
+    first = sql.run_named(sql.in_areas(), {"inside": inside}, ("flows", "panels", "orgs"))
     flows, panels, local_orgs = first["flows"], first["panels"], first["orgs"]
-    ids = scope.ids = _ids_by(
-        [
-            ("dsas", sa.select(DataFlow.dsa_id).where(in_areas).distinct()),
-            ("dsas", _unused_agreements(DsaParty.__table__, local_orgs)),
-            ("mous", sa.select(DataFlow.mou_id).where(in_areas).distinct()),
-            ("mous", _unused_agreements(mou_party, local_orgs)),
-            ("dpias", sa.select(DataFlow.dpia_id).where(in_areas).distinct()),
-            (
-                "storage_systems",
-                sa.select(flow_system.c.storage_system_id)
-                .join(DataFlow, DataFlow.id == flow_system.c.data_flow_id)
-                .where(in_areas)
-                .distinct(),
-            ),
-            (
-                "privacy_notices",
-                sa.select(flow_notice.c.privacy_notice_id)
-                .join(DataFlow, DataFlow.id == flow_notice.c.data_flow_id)
-                .where(in_areas)
-                .distinct(),
-            ),
-        ]
+    ids = scope.ids = sql.run_named(
+        sql.used_by_flows(),
+        {"inside": inside, "local_orgs": local_orgs},
+        ("dsas", "mous", "dpias", "storage_systems", "privacy_notices"),
     )
     ids |= {
         "areas": set(areas.values()),
         "data_flows": flows,
         "panels": panels,
     }  # all areas: orgs and panels link to them
-    orgs = local_orgs | _ids(*_involved(in_areas, panels), *_pointed_at(ids))
+    pointed = {key: ids.get(key, ()) for key in sql.POINTED_KEYS}
+    orgs = local_orgs | sql.run(sql.involved(), {"inside": inside, "panels": panels, **pointed})
     # What the rules look up by organisation: contracts by pair, arrangements by party, notices.
-    ids |= _ids_by(
-        [
-            (
-                "processing_contracts",
-                sa.select(ProcessingContract.id).where(
-                    _where_in(ProcessingContract.controller_id, orgs) | _where_in(ProcessingContract.processor_id, orgs)
-                ),
-            ),
-            (
-                "joint_controller_arrangements",
-                sa.select(joint_controller_party.c.arrangement_id).where(
-                    _where_in(joint_controller_party.c.organisation_id, orgs)
-                ),
-            ),
-            ("more_notices", sa.select(PrivacyNotice.id).where(_where_in(PrivacyNotice.controller_id, orgs))),
-        ]
+    ids |= sql.run_named(
+        sql.looked_up_by_organisation(),
+        {"orgs": orgs},
+        ("processing_contracts", "joint_controller_arrangements", "more_notices"),
     )
     ids["privacy_notices"] |= ids.pop("more_notices")
-    orgs |= _ids(*_pointed_at(ids))
+    orgs |= sql.run(sql.pointed_at(), {key: ids[key] for key in sql.POINTED_KEYS})
     ids["organisations"] = orgs | {authority for _, _, authority in rows if authority is not None}
     # A refresh reads of the other areas only their refs (an organisation's or a panel's areas),
     # never their designations or responsible authorities: those are not loaded for it.
@@ -266,94 +230,16 @@ def flows_alone(flow_refs: Iterable[str]) -> AreaScope:
     return scope
 
 
-def _unused_agreements(party_table: sa.Table, orgs: set[int]):
-    """DSAs (or MOUs) with a party among `orgs` that no flow rests on: they count in their parties'
-    areas (RuleContext.areas_of_dsa), so they can govern an organisation there."""
-    agreement = party_table.c.dsa_id if "dsa_id" in party_table.c else party_table.c.mou_id
-    flow_column = DataFlow.dsa_id if agreement.key == "dsa_id" else DataFlow.mou_id
-    return sa.select(agreement).where(
-        _where_in(party_table.c.organisation_id, orgs), ~sa.exists().where(flow_column == agreement)
-    )
-
-
-def _involved(in_areas, panels: set[int]) -> list:
-    """Statements for the organisations the flows (those meeting `in_areas`) and panels involve."""
-    meetings = sa.select(PanelMeeting.id).where(_where_in(PanelMeeting.panel_id, panels))
-    bases = sa.select(LawfulBasis.party_id).join(DataFlow, DataFlow.id == LawfulBasis.data_flow_id)
-    return [
-        sa.select(DataFlow.sender_id).where(in_areas).distinct(),
-        sa.select(DataFlow.recipient_id).where(in_areas).distinct(),
-        bases.where(in_areas).distinct(),
-        sa.select(Panel.chair_organisation_id).where(_where_in(Panel.id, panels)),
-        sa.select(panel_police_force.c.organisation_id).where(_where_in(panel_police_force.c.panel_id, panels)),
-        sa.select(MeetingAttendee.organisation_id).where(MeetingAttendee.meeting_id.in_(meetings)).distinct(),
-    ]
-
-
-def _pointed_at(ids: dict[str, set[int]]) -> list:
-    """Statements for the organisations the loaded agreements, assessments, systems and notices point at."""
-    statements = []
-    for key, (wanted, by) in (
-        ("dsas", (DsaParty.organisation_id, DsaParty.dsa_id)),
-        ("mous", (mou_party.c.organisation_id, mou_party.c.mou_id)),
-        ("dpias", (Dpia.controller_id, Dpia.id)),
-        ("storage_systems", (StorageSystem.owner_id, StorageSystem.id)),
-        ("storage_systems", (StorageSystem.processor_id, StorageSystem.id)),
-        ("privacy_notices", (PrivacyNotice.controller_id, PrivacyNotice.id)),
-        ("processing_contracts", (ProcessingContract.controller_id, ProcessingContract.id)),
-        ("processing_contracts", (ProcessingContract.processor_id, ProcessingContract.id)),
-        (
-            "joint_controller_arrangements",
-            (joint_controller_party.c.organisation_id, joint_controller_party.c.arrangement_id),
-        ),
-    ):
-        if ids.get(key):
-            statements.append(sa.select(wanted).where(_where_in(by, ids[key])))
-    return statements
-
-
 def _decide_ownership(scope: AreaScope, local_orgs: set[int], shared_wanted: set[str] | None) -> None:
     """The subjects whose findings the loaded records decide exactly (see the module's docstring)."""
-    ids, inside = scope.ids, sorted(scope.area_ids)
-    outside = DataFlow.area_id.not_in(inside)
-
-    def used_outside(key: str, model, link) -> sa.Select:
-        # Whether any flow outside the areas uses the record: EXISTS stops at the first one (the
-        # national case system is used by some 8,000 flows elsewhere).
-        return sa.select(model.id).where(_where_in(model.id, ids[key]), sa.exists().where(link == model.id, outside))
-
-    statements = []
-    for key, model, link in (
-        ("dsas", Dsa, DataFlow.dsa_id),
-        ("mous", Mou, DataFlow.mou_id),
-        ("dpias", Dpia, DataFlow.dpia_id),
-    ):
-        statements.append((key, used_outside(key, model, link)))
-    key = "storage_systems"
-    statements.append(
-        (
-            key,
-            sa.select(StorageSystem.id).where(
-                _where_in(StorageSystem.id, ids[key]),
-                sa.exists().where(
-                    flow_system.c.storage_system_id == StorageSystem.id,
-                    flow_system.c.data_flow_id == DataFlow.id,
-                    outside,
-                ),
-            ),
-        )
+    ids, inside = scope.ids, scope.area_ids
+    used_elsewhere = sql.run_named(
+        sql.used_outside(),
+        {"inside": inside, **{key: ids[key] for key in ("dsas", "mous", "dpias", "storage_systems", "panels")}},
+        ("dsas", "mous", "dpias", "storage_systems", "panels"),
     )
-    statements.append(
-        (
-            "panels",
-            sa.select(panel_area.c.panel_id)
-            .where(_where_in(panel_area.c.panel_id, ids["panels"]), panel_area.c.area_id.not_in(inside))
-            .distinct(),
-        )
-    )
-    used_elsewhere = _ids_by(statements)
     shared_panels = used_elsewhere["panels"]
-    owned_orgs = local_orgs - _involved_outside(scope, local_orgs)
+    owned_orgs = local_orgs - sql.run(sql.involved_outside(), {"inside": inside, "orgs": local_orgs})
     # Refs of what may be owned: the scope's own areas and organisations, not all of those loaded.
     refs = _refs(ids | {"areas": scope.area_ids, "organisations": owned_orgs})
     owned = scope.owned
@@ -362,8 +248,8 @@ def _decide_ownership(scope: AreaScope, local_orgs: set[int], shared_wanted: set
     owned_panels = ids["panels"] - shared_panels
     owned.update((SubjectType.PANEL, refs["panels"][i]) for i in owned_panels)
     if scope.meetings:
-        meetings = sa.select(PanelMeeting.ref).where(_where_in(PanelMeeting.panel_id, owned_panels))
-        owned.update((SubjectType.PANEL_MEETING, ref) for ref in db.session.scalars(meetings))
+        meetings = db.session.scalars(sql.meetings(), {"panels": sorted(owned_panels)})
+        owned.update((SubjectType.PANEL_MEETING, ref) for ref in meetings)
     for key, subject_type in (
         ("dsas", SubjectType.DSA),
         ("mous", SubjectType.MOU),
@@ -382,12 +268,10 @@ def _decide_ownership(scope: AreaScope, local_orgs: set[int], shared_wanted: set
     )
     owned.update((SubjectType.PRIVACY_NOTICE, ref) for ref in refs["privacy_notices"].values())
     owned.update((SubjectType.ORGANISATION, refs["organisations"][i]) for i in owned_orgs)
-    contracts = sa.select(ProcessingContract.ref, ProcessingContract.controller_id, ProcessingContract.processor_id)
+    contracts = db.session.execute(sql.contracts(), {"processing_contracts": sorted(ids["processing_contracts"])})
     owned.update(
         (SubjectType.PROCESSING_CONTRACT, ref)
-        for ref, controller, processor in db.session.execute(
-            contracts.where(_where_in(ProcessingContract.id, ids["processing_contracts"]))
-        )
+        for ref, controller, processor in contracts
         if controller in owned_orgs and processor in owned_orgs
     )
 
@@ -409,52 +293,11 @@ def live_users(system_ids: set[int]) -> dict[int, list[tuple[str, int]]]:
     return users
 
 
-def _involved_outside(scope: AreaScope, orgs: set[int]) -> set[int]:
-    """Which of `orgs` something outside the areas involves, in one statement. Each part starts
-    from the organisations (a few dozen, through an index), and a flow's part asks with EXISTS,
-    which stops at the first flow outside (a police force has thousands)."""
-    inside = sorted(scope.area_ids)
-    outside = DataFlow.area_id.not_in(inside)
-    org = Organisation.id
-    system_used_outside = sa.exists().where(
-        flow_system.c.storage_system_id == StorageSystem.id,
-        flow_system.c.data_flow_id == DataFlow.id,
-        outside,
-    )
-    panel_outside = sa.exists().where(
-        panel_area.c.panel_id == PanelMeeting.panel_id, panel_area.c.area_id.not_in(inside)
-    )
-    in_flows = sa.or_(
-        sa.exists().where(DataFlow.sender_id == org, outside),
-        sa.exists().where(DataFlow.recipient_id == org, outside),
-        sa.exists().where(LawfulBasis.party_id == org, DataFlow.id == LawfulBasis.data_flow_id, outside),
-    )
-    return _ids(
-        sa.select(org).where(_where_in(org, orgs), in_flows),
-        (
-            sa.select(MeetingAttendee.organisation_id)
-            .join(PanelMeeting, PanelMeeting.id == MeetingAttendee.meeting_id)
-            .where(_where_in(MeetingAttendee.organisation_id, orgs), panel_outside)
-            .distinct()
-        ),
-        sa.select(org_area.c.organisation_id).where(
-            _where_in(org_area.c.organisation_id, orgs), org_area.c.area_id.not_in(inside)
-        ),
-        sa.select(StorageSystem.owner_id).where(_where_in(StorageSystem.owner_id, orgs), system_used_outside),
-        sa.select(StorageSystem.processor_id).where(_where_in(StorageSystem.processor_id, orgs), system_used_outside),
-    )
-
-
 def _refs(ids: dict[str, set[int]]) -> dict[str, dict[int, str]]:
     """id -> ref of the records named in `ids`, per list, in one round trip."""
-    parts = [
-        sa.select(sa.literal(key).label("key"), MODELS[key].id, MODELS[key].ref).where(
-            _where_in(MODELS[key].id, wanted)
-        )
-        for key, wanted in ids.items()
-    ]
-    refs: dict[str, dict[int, str]] = {key: {} for key in ids}
-    for key, record_id, ref in db.session.execute(sa.union_all(*parts)):
+    keys = tuple(sorted(ids))
+    refs: dict[str, dict[int, str]] = {key: {} for key in keys}
+    for key, record_id, ref in db.session.execute(sql.refs(keys), {key: sorted(ids[key]) for key in keys}):
         refs[key][record_id] = ref
     return refs
 

@@ -22,7 +22,7 @@ from ..models.enums import FindingEventKind, FindingStatus, Severity, SubjectTyp
 from ..models.finding import finding_area
 from ..rules.base import REGISTRY, RaisedFinding
 from ..rules.context import RuleContext
-from ..rules.engine import DATED, OWN_FIELDS, evaluate
+from ..rules.engine import DATED, FIELD_READERS, OWN_FIELDS, evaluate
 from . import area_scope, finding_store, reference, refresh_marker, register, snapshot
 from .access import NotVisible, Scope
 from .finding_store import Refreshed
@@ -113,6 +113,12 @@ def refresh_after_change(
     if changed and _own_fields_only(touched, changed):
         scope = area_scope.flows_alone({ref for _, ref in touched})
         return _refresh_scope(scope, actor, as_of or register.default_as_of())
+    kinds = _readers_of_changes(touched, changed or {})
+    if kinds is not None:
+        # Only fields some kinds of record read changed (rules.engine.FIELD_READERS): of the
+        # records the flows point at, those of other kinds keep their findings, so their areas
+        # (the five of a police force a flow involves) need not be refreshed.
+        affected = {item for item in affected if item in touched or SUBJECT_TYPES.get(item[0]) in kinds}
     # An organisation is read by every record that points at it (its name is in their findings'
     # messages, its type and status in their rules): those are affected wherever they are.
     readers = area_scope.referrers({ref for key, ref in touched if key == "organisations"})
@@ -149,6 +155,24 @@ def _own_fields_only(touched: set[tuple[str, str]], changed: Mapping[tuple[str, 
         key == "data_flows" and (key, ref) in changed and _attributes(key, changed[(key, ref)]) <= OWN_FIELDS[key]
         for key, ref in touched
     )
+
+
+def _readers_of_changes(
+    touched: set[tuple[str, str]], changed: Mapping[tuple[str, str], frozenset[str]]
+) -> frozenset[SubjectType] | None:
+    """When every touched record was stored before and its save changed only fields named for its
+    list in rules.engine.FIELD_READERS, the kinds of record whose rules read those; else None."""
+    kinds: set[SubjectType] = set()
+    for item in touched:
+        key = item[0]
+        readers = FIELD_READERS.get(key, {})
+        if item not in changed:
+            return None
+        attributes = _attributes(key, changed[item])
+        if not attributes <= readers.keys():
+            return None
+        kinds.update(*(readers[attribute] for attribute in attributes))
+    return frozenset(kinds)
 
 
 def _attributes(key: str, record_keys: frozenset[str]) -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from compliance import synthetic
 from compliance.exchange import fields as f
 from compliance.exchange import serialise
 from compliance.extensions import db
-from compliance.models import DataFlow, Organisation
+from compliance.models import Area, DataFlow, Dpia, Organisation
 from compliance.rules.base import REGISTRY
 from compliance.rules.engine import evaluate
 from compliance.services import area_scope, exchange, findings, register
@@ -100,6 +100,26 @@ EDITS = {
         True,
     ),
     "a DPIA leaves high risk": ("dpias", "a007-dpia-prevent", lambda r: ("dpias", r | {"residual_risk": "high"}), True),
+    # Fields only some kinds of record read (rules.engine.FIELD_READERS): the DSA's or DPIA's own
+    # areas are refreshed, not those of the police force among its parties.
+    "a DSA is overdue for review": (
+        "dsas",
+        "a006-dsa-education",
+        lambda r: ("dsas", r | {"review_due": "2020-03-31", "title": "Renamed agreement"}),
+        True,
+    ),
+    "a DSA no longer allows meetings or the portal": (
+        "dsas",
+        "a006-dsa-education",
+        lambda r: ("dsas", r | {"allowed_channels": ["pcm", "secure_email"]}),
+        True,
+    ),
+    "a DPIA is back in progress, without best interests": (
+        "dpias",
+        "a007-dpia-prevent",
+        lambda r: ("dpias", r | {"status": "in_progress", "best_interests_recorded": False}),
+        True,
+    ),
     "the police chair a panel": (
         "panels",
         "a008-channel",
@@ -322,3 +342,65 @@ def test_the_export_read_from_the_snapshot_gives_the_orm_exports_bytes(synthetic
     assert (
         '"name": ' in exported.split('"attendees"', 1)[1][:400]
     ) != redact  # attendees' names travel unless redacted
+
+
+@pytest.mark.parametrize("moved", ["before its DPIA", "after its DPIA"])
+def test_a_flow_start_date_refreshes_its_area_not_those_of_the_police_force_it_involves(
+    synthetic_register, monkeypatch, moved
+):
+    """A flow's start date is read by its own rules and its DPIA's (rules.engine.FIELD_READERS):
+    the refresh decides the flow's area (and the DPIA's), not the areas of every organisation the
+    flow involves (a police force serves several), and every finding is still a full refresh's."""
+    as_of = register.default_as_of()
+    flow, area, completed = db.session.execute(
+        sa.select(DataFlow.ref, Area.ref, Dpia.completed_on)
+        .join(DataFlow.recipient)
+        .join(Dpia, Dpia.id == DataFlow.dpia_id)
+        .join(Area, Area.id == DataFlow.area_id)
+        .where(Organisation.partner_type == "police", Dpia.completed_on.is_not(None))
+        .order_by(DataFlow.ref)
+        .limit(1)
+    ).one()
+    dpia_areas = area_scope.areas_of({("dpias", _record("data_flows", flow)["dpia"])})
+    before = stored_state()
+    assert before == full_state(as_of)
+    full_refreshes, builds = [], []
+    original, original_build = findings.refresh, area_scope.build
+    monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
+    monkeypatch.setattr(area_scope, "build", lambda areas, **k: builds.append(set(areas)) or original_build(areas, **k))
+    started = completed - timedelta(days=30) if moved == "before its DPIA" else completed + timedelta(days=30)
+    _save("data_flows", _record("data_flows", flow) | {"started_on": started.isoformat()})
+    state = stored_state()
+    assert state == full_state(as_of)
+    assert (state != before) or moved == "after its DPIA", "the DPIA's finding names the flow's new date"
+    assert not full_refreshes
+    assert builds and builds[0] == {area} | dpia_areas, "the flow's and its DPIA's areas, no others"
+
+
+@pytest.mark.parametrize(
+    "key, ref, change",
+    [
+        ("dsas", "a006-dsa-education", {"review_due": "2020-03-31"}),
+        ("dsas", "a006-dsa-education", {"allowed_channels": ["pcm"]}),
+        ("dpias", "a007-dpia-prevent", {"residual_risk": "high", "review_due": "2020-06-01"}),
+    ],
+)
+def test_a_field_of_an_agreement_refreshes_its_areas_not_those_of_its_parties(
+    synthetic_register, monkeypatch, key, ref, change
+):
+    """A DSA's review date or channels, a DPIA's risk: read by the rules of the record itself and
+    of its flows alone (rules.engine.FIELD_READERS), so the refresh decides the areas where the
+    record is used, not those of the police force among its parties; every finding is a full
+    refresh's."""
+    as_of = register.default_as_of()
+    areas = area_scope.areas_of({(key, ref)})
+    before = stored_state()
+    full_refreshes, builds = [], []
+    original, original_build = findings.refresh, area_scope.build
+    monkeypatch.setattr(findings, "refresh", lambda *a, **k: full_refreshes.append(1) or original(*a, **k))
+    monkeypatch.setattr(area_scope, "build", lambda areas, **k: builds.append(set(areas)) or original_build(areas, **k))
+    _save(key, _record(key, ref) | change)
+    state = stored_state()
+    assert state != before and state == full_state(as_of)
+    assert not full_refreshes
+    assert builds and builds[0] == areas, "the areas where the record is used, no others"
