@@ -11,10 +11,10 @@ same bytes (reportlab's invariant mode: no random document id, no creation time 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -67,7 +67,11 @@ MATRIX_HEAD = ParagraphStyle("matrix-head", parent=SMALL, fontName="Helvetica-Bo
 
 @dataclass(frozen=True)
 class ReportInput:
-    ctx: RuleContext
+    as_of: date
+    area_names: Mapping[str, str]  # every area of the register, ref -> name, in the register's order
+    # The rules' view of the register an area's section is drawn from: that area's records (and what
+    # they rest on) alone, so that a national report holds one or two areas' records at a time.
+    area_context: Callable[[str], RuleContext]
     area_refs: Sequence[str]
     gaps: Sequence[Any]  # services.gaps.Gap
     accepted: Mapping[tuple[str, str, str], Mapping[str, Any]]  # key -> reason, by, review_on
@@ -78,8 +82,9 @@ class ReportInput:
     # The head hash of each audit chain when the report was built (services/audit_chain.py).
     chain_heads: Mapping[str, str] = field(default_factory=dict)
     law: str = ""  # "Rules as of 4 December 2026: UK GDPR and the Data Protection Act 2018 as amended by ..."
-    # Per area ref, its data-flow map (reports/flow_map.FlowMap); empty when Graphviz is not installed.
-    maps: Mapping[str, Any] = field(default_factory=dict)
+    # An area's data-flow map (reports/flow_map.FlowMap) from its context; None when Graphviz is not
+    # installed.
+    flow_map: Callable[[RuleContext, str], Any] | None = None
 
 
 class _Document(BaseDocTemplate):
@@ -127,15 +132,18 @@ def _sections(data: ReportInput, index: _Index) -> Iterator[list[Any]]:
     yield _summary(data)
     from . import flow_map
 
-    # dot lays out the next area's map in its own process while reportlab lays out this area's pages.
+    # dot lays out the next area's map in its own process while reportlab lays out this area's pages;
+    # so the next area's records are loaded a section ahead, and each area's let go after its section.
     with ThreadPoolExecutor(max_workers=1) as dot:
         refs = list(data.area_refs)
-        ahead = {}
+        ahead: dict[str, tuple[RuleContext, Any, Future | None]] = {}
         for n, ref in enumerate(refs):
             for later in refs[n : n + 2]:
-                if later not in ahead and data.maps.get(later) is not None:
-                    ahead[later] = dot.submit(flow_map.layout, data.maps[later])
-            yield _area(data, index, ref, ahead.pop(ref, None))
+                if later not in ahead:
+                    ctx = data.area_context(later)
+                    drawn = data.flow_map(ctx, later) if data.flow_map is not None else None
+                    ahead[later] = (ctx, drawn, dot.submit(flow_map.layout, drawn) if drawn is not None else None)
+            yield _area(data, index, ref, *ahead.pop(ref))
     yield _catalogue(data)
 
 
@@ -161,33 +169,36 @@ class _Story(list):
 
 
 class _Index:
-    """What the area sections look up, computed once rather than once per area."""
+    """The gaps the sections look up, by area and by record, computed once rather than once per area."""
 
     def __init__(self, data: ReportInput) -> None:
-        ctx = data.ctx
-        self.flows: dict[str, list[Any]] = defaultdict(list)
-        for flow in ctx.data_flows:
-            self.flows[flow.area.ref].append(flow)
         self.gaps: dict[str, list[Any]] = defaultdict(list)
         self.raised: dict[str, set[str]] = defaultdict(set)
         for gap in data.gaps:
             self.raised[gap.subject_ref].add(gap.rule)
             for ref in gap.areas:
                 self.gaps[ref].append(gap)
+
+
+class _AreaIndex:
+    """What an area's section looks up in its context: its flows and panels, and the rules raised on
+    each flow (with those raised on the storage systems it is live on)."""
+
+    def __init__(self, ctx: RuleContext, index: _Index, ref: str) -> None:
+        self.flows = [flow for flow in ctx.data_flows if flow.area.ref == ref]
+        self.panels = [panel for panel in ctx.panels if any(area.ref == ref for area in panel.areas)]
+        self.raised: dict[str, set[str]] = {flow.ref: set(index.raised.get(flow.ref, _NONE)) for flow in self.flows}
         for system in ctx.storage_systems:
-            storage_rules = {rule for rule in self.raised.get(system.ref, ()) if rule.startswith("STORAGE_")}
+            storage_rules = {rule for rule in index.raised.get(system.ref, ()) if rule.startswith("STORAGE_")}
             if storage_rules:
                 for flow in ctx.live_flows_by_storage_system.get(system, ()):
-                    self.raised[flow.ref] |= storage_rules
-        self.panels: dict[str, list[Any]] = defaultdict(list)
-        for panel in ctx.panels:
-            for area in panel.areas:
-                self.panels[area.ref].append(panel)
+                    if flow.ref in self.raised:
+                        self.raised[flow.ref] |= storage_rules
 
 
 def _contents(data: ReportInput, index: _Index) -> list[Any]:
     """The areas in the report with their open findings (the PDF's bookmarks lead to each)."""
-    names = {a.ref: a.name for a in data.ctx.areas}
+    names = data.area_names
     rows = [["Area", "High", "Medium", "Low"]]
     for ref in data.area_refs:
         counts = Counter(g.severity.value for g in index.gaps[ref] if g.status.value == "open")
@@ -205,10 +216,10 @@ def _contents(data: ReportInput, index: _Index) -> list[Any]:
 
 
 def _cover(data: ReportInput) -> list[Any]:
-    names = [a.name for a in data.ctx.areas if a.ref in data.area_refs]
+    names = [name for ref, name in data.area_names.items() if ref in data.area_refs]
     rows = [
         ["Areas", ", ".join(names) or "None"],
-        ["Evaluation date", data.ctx.as_of.strftime("%-d %B %Y")],
+        ["Evaluation date", data.as_of.strftime("%-d %B %Y")],
         ["Law applied", cell(data.law, SMALL)],
         ["Generated by", data.generated_by],
         ["Generated at", data.generated_at.strftime("%-d %B %Y %H:%M")],
@@ -279,9 +290,10 @@ def _chart(items: Sequence[tuple[str, int]]) -> Drawing:
     return drawing
 
 
-def _area(data: ReportInput, index: _Index, ref: str, layout: Future | None = None) -> list[Any]:
-    ctx = data.ctx
+def _area(data: ReportInput, index: _Index, ref: str, ctx: RuleContext, drawn: Any, layout: Future | None) -> list[Any]:
+    """One area's section from its context (`drawn`: its data-flow map, being laid out by `layout`)."""
     area = next(a for a in ctx.areas if a.ref == ref)
+    own = _AreaIndex(ctx, index, ref)
     story: list[Any] = [Paragraph(f"Area: {_esc(area.name)}", H1)]
     year = financial_year(ctx.as_of)
     rows = [["Designation", "Financial year", "Value", "Source"]] + [
@@ -292,8 +304,8 @@ def _area(data: ReportInput, index: _Index, ref: str, layout: Future | None = No
         Paragraph(f"Designations (evaluation year {year})", H2),
         _table(rows, [45 * mm, 28 * mm, 18 * mm, 80 * mm]),
     ]
-    story += _matrix(ctx, index, ref)
-    story += _partners_and_bases(ctx, index, ref)
+    story += _matrix(ctx, own)
+    story += _partners_and_bases(ctx, own)
     gaps = index.gaps[ref]
     story.append(Paragraph("Findings", H2))
     story += _findings([g for g in gaps if g.status.value == "open"])
@@ -315,9 +327,9 @@ def _area(data: ReportInput, index: _Index, ref: str, layout: Future | None = No
         story.append(_table(rows, [38 * mm, 32 * mm, 60 * mm, 26 * mm, 18 * mm]))
     else:
         story.append(Paragraph("No risks have been accepted.", BODY))
-    story += _panels(index.panels[ref])
+    story += _panels(own.panels)
     story.append(PageBreak())
-    story += _map(data.maps.get(ref), layout)
+    story += _map(drawn, layout)
     return story
 
 
@@ -378,9 +390,9 @@ def _findings(open_gaps: list[Any]) -> list[Any]:
     return story
 
 
-def _matrix(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
-    flows = sorted(index.flows[ref], key=lambda f: f.ref)
-    raised = index.raised
+def _matrix(ctx: RuleContext, own: _AreaIndex) -> list[Any]:
+    flows = sorted(own.flows, key=lambda f: f.ref)
+    raised = own.raised
     header = [cell(name, MATRIX_HEAD) for name in ("Data flow", *(name for name, _ in CONTROLS))]
     rows: list[list[Any]] = [header]
     for flow in flows:
@@ -397,10 +409,10 @@ def _matrix(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
     ]
 
 
-def _partners_and_bases(ctx: RuleContext, index: _Index, ref: str) -> list[Any]:
+def _partners_and_bases(ctx: RuleContext, own: _AreaIndex) -> list[Any]:
     """The organisations in the area's live flows (public authority or not, complaints procedure),
     then each party's lawful basis, the Art 6 basis in words."""
-    flows = sorted((flow for flow in index.flows[ref] if flow.is_live), key=lambda f: f.ref)
+    flows = sorted((flow for flow in own.flows if flow.is_live), key=lambda f: f.ref)
     if not flows:
         return []
     partners = sorted({party for flow in flows for party in (flow.sender, flow.recipient)}, key=lambda o: o.ref)

@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Finding
+from ..models import Area, Finding
 from ..models.enums import FindingStatus
+from ..rules.context import RuleContext
 from . import audit, audit_chain, exchange, findings, flow_map, gaps, reference, register, snapshot
 
 
@@ -58,11 +59,19 @@ def pdf(
     from ..reports import pdf as builder
 
     result = gaps.report(actor=actor, area=area, as_of=as_of)
-    at_register_date = result.as_of == register.default_as_of()
-    ctx = (
-        findings.area_context(area, result.as_of) if area and at_register_date else register.rule_context(result.as_of)
-    )
-    area_refs = [area] if area else sorted(a.ref for a in ctx.areas)
+    names = dict(db.session.execute(sa.select(Area.ref, Area.name).order_by(Area.id)).all())
+    area_refs = [area] if area else sorted(names)
+    if result.as_of == register.default_as_of():
+        # Each area's section from its own records (and what they rest on), loaded as it is drawn:
+        # a national report holds an area or two at a time, not the whole register.
+        def area_context(ref: str) -> RuleContext:
+            return findings.area_context(ref, result.as_of)
+    else:
+        whole = register.rule_context(result.as_of)
+
+        def area_context(ref: str) -> RuleContext:
+            return whole
+
     keys = {(g.rule, g.subject_type, g.subject_ref) for g in result.gaps if g.status.value == "accepted_risk"}
     accepted = {
         (f.rule_code, f.subject_type.value, f.subject_ref): {
@@ -73,9 +82,12 @@ def pdf(
         for f in db.session.scalars(sa.select(Finding).where(Finding.status == FindingStatus.ACCEPTED_RISK))
         if (f.rule_code, f.subject_type.value, f.subject_ref) in keys
     }
-    maps = {}
+    drawn = None
     if flow_map_drawing.graphviz_available():  # without Graphviz the report leaves the maps out
-        maps = {ref: flow_map.from_report(ctx, result.gaps, ref) for ref in area_refs}
+
+        def drawn(ctx: RuleContext, ref: str) -> Any:
+            return flow_map.from_report(ctx, result.gaps, ref)
+
     generated_at = (generated_at or datetime.now(UTC)).replace(microsecond=0)
     filters = ", ".join(
         part
@@ -85,7 +97,9 @@ def pdf(
     pages = builder.build(
         path,
         builder.ReportInput(
-            ctx=ctx,
+            as_of=result.as_of,
+            area_names=names,
+            area_context=area_context,
             area_refs=area_refs,
             gaps=result.gaps,
             accepted=accepted,
@@ -95,7 +109,7 @@ def pdf(
             filters=filters,
             chain_heads=audit_chain.heads(),
             law=reference.rules_as_of(result.as_of),
-            maps=maps,
+            flow_map=drawn,
         ),
     )
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -94,6 +94,34 @@ def test_the_same_data_and_date_give_the_same_report_and_each_generation_is_audi
     assert entries[0].actor == "cli:test" and entries[0].after["filters"] == "all areas"
 
 
+def test_each_area_drawn_from_its_own_records_gives_the_report_the_whole_register_gives(app, tmp_path, monkeypatch):
+    """A report for every area draws each area's section from that area's records alone (loaded as
+    it is drawn, so that memory does not grow with the register): byte for byte the report drawn
+    from the whole register loaded at once, on a register of areas sharing a police force."""
+    from compliance import synthetic
+    from compliance.services import exchange, findings, register
+
+    exchange.import_text(synthetic.register(4, seed=2), actor="test", source="import")
+    db.session.commit()
+    stamp = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    loaded: list[str] = []
+    area_context = findings.area_context
+
+    def one_area(ref, as_of):
+        loaded.append(ref)
+        return area_context(ref, as_of)
+
+    monkeypatch.setattr(findings, "area_context", one_area)
+    per_area = reports.pdf(str(tmp_path / "per-area.pdf"), actor="cli:test", generated_at=stamp)
+    assert sorted(loaded) == sorted(set(loaded)) and len(loaded) == 4  # each area loaded once, alone
+    db.session.rollback()
+    monkeypatch.setattr(findings, "area_context", lambda ref, as_of: register.rule_context(as_of))
+    whole = reports.pdf(str(tmp_path / "whole.pdf"), actor="cli:test", generated_at=stamp)
+    db.session.rollback()
+    assert per_area["pages"] == whole["pages"] > 4
+    assert (tmp_path / "per-area.pdf").read_bytes() == (tmp_path / "whole.pdf").read_bytes()
+
+
 def test_one_area_and_an_unknown_area(cli, demo, tmp_path):
     assert cli(["report", "pdf", str(tmp_path / "r.pdf"), "--area", "riverford"]).exit_code == 0
     assert "Area: Riverford" in "\n".join(pages_text(tmp_path / "r.pdf"))
