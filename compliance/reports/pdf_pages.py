@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import zlib
+from contextlib import nullcontext
 from typing import IO, Any
 
 from reportlab import rl_config
@@ -21,6 +22,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as pdfcanvas
 
 MARKING = "OFFICIAL-SENSITIVE"
+STREAMED = True  # write the file object by object (False: reportlab's own writer, for comparison)
 _UNSET = object()
 _OWN = ("_pages", "_fresh", "_spool")  # this class's own attributes, not the page's
 
@@ -62,7 +64,10 @@ class _NumberedCanvas(pdfcanvas.Canvas):
                 self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
                 super().showPage()
                 _compress_contents(self._doc.Pages.pages[-1], self._spool)
-            super().save()
+            if STREAMED:
+                _save_streamed(self)
+            else:
+                super().save()
         finally:
             self._spool.close()
 
@@ -114,3 +119,77 @@ def _compress_contents(page: pdfdoc.PDFPage, spool: IO[bytes]) -> None:
     stream.__Comment__ = "page stream"
     page.Contents = stream
     page.stream = None
+
+
+# --- the file written as it is made ----------------------------------------------------------------
+#
+# reportlab's PDFDocument.format() collects every object's bytes in a list, joins them into one bytes
+# object and only then writes the file: at the end of a national report, two copies of the whole
+# file are in memory. Here the same objects, in the same order, are written to the file as each is
+# formatted (their offsets kept for the cross-reference table), so the same bytes reach the file and
+# none of it is held. This follows PDFDocument.format() of reportlab 4.x (tests/integration/
+# test_pdf_report.py compares the two writers' files byte for byte, and fails if reportlab changes).
+
+
+class _StreamedFile(pdfdoc.PDFFile):
+    """reportlab's output collector, writing to the file instead of a list."""
+
+    def __init__(self, out: IO[bytes], pdf_version: Any) -> None:
+        super().__init__(pdf_version)  # the header, collected
+        for data in self.strings:
+            out.write(data)
+        self.strings = []
+        self.write = out.write
+
+    def format(self, document: Any) -> bytes:
+        return b""
+
+
+def _save_streamed(canvas: pdfcanvas.Canvas) -> None:
+    """What Canvas.save does (PDFDocument.SaveToFile), the file written as it is formatted."""
+    if len(canvas._code):
+        canvas.showPage()
+    doc = canvas._doc
+    if getattr(doc, "_digiSigs", None):
+        raise ValueError("signed PDFs are written by reportlab's own writer")
+    target = canvas._filename
+    with nullcontext(target) if hasattr(target, "write") else open(target, "wb") as out:
+        doc.format = lambda: _format(doc, out)  # what GetPDFData calls once it has prepared the document
+        doc.GetPDFData(canvas)
+
+
+def _format(doc: pdfdoc.PDFDocument, out: IO[bytes]) -> bytes:
+    """PDFDocument.format(), each object written to `out` as it is formatted."""
+    doc.encrypt.prepare(doc)
+    doc.Reference(doc.Catalog)
+    doc.Reference(doc.info)
+    encrypt = doc.encrypt.info()
+    encrypt_ref = doc.Reference(encrypt) if encrypt else None
+    number_to_id, id_to_object, id_to_offset = doc.numberToId, doc.idToObject, doc.idToOffset
+    doc.__accum__ = file = _StreamedFile(out, doc._pdfVersion)
+    ids = []
+    counter = 1
+    while counter in number_to_id:  # objects may be added while others are formatted
+        oid = number_to_id[counter]
+        formatted = pdfdoc.PDFIndirectObject(oid, id_to_object[oid]).format(doc)
+        if not rl_config.invariant and rl_config.pdfComments:
+            raise ValueError("PDF comments are written by reportlab's own writer")
+        id_to_offset[oid] = file.add(formatted)
+        ids.append(oid)
+        counter += 1
+    del doc.__accum__
+    if counter - 1 != len(number_to_id):
+        raise ValueError(f"object {counter} is missing of {len(number_to_id)}")
+    xref = pdfdoc.PDFCrossReferenceTable()
+    xref.addsection(0, ids)
+    at = file.add(xref.format(doc))
+    trailer = pdfdoc.PDFTrailer(
+        startxref=at,
+        Size=len(number_to_id) + 1,
+        Root=doc.Reference(doc.Catalog),
+        Info=doc.Reference(doc.info),
+        Encrypt=encrypt_ref,
+        ID=doc.ID(),
+    )
+    file.add(trailer.format(doc))
+    return b""

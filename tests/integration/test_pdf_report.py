@@ -122,6 +122,22 @@ def test_each_area_drawn_from_its_own_records_gives_the_report_the_whole_registe
     assert (tmp_path / "per-area.pdf").read_bytes() == (tmp_path / "whole.pdf").read_bytes()
 
 
+def test_the_file_written_as_it_is_made_is_the_file_reportlab_writes(app, demo, tmp_path, monkeypatch):
+    """The report's PDF is written object by object as reportlab formats it (reports/pdf_pages.py),
+    not collected in memory first: the same bytes as reportlab's own writer, read back whole."""
+    from compliance.reports import pdf_pages
+
+    stamp = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    streamed = reports.pdf(str(tmp_path / "streamed.pdf"), actor="cli:test", generated_at=stamp)
+    db.session.rollback()
+    monkeypatch.setattr(pdf_pages, "STREAMED", False)
+    collected = reports.pdf(str(tmp_path / "collected.pdf"), actor="cli:test", generated_at=stamp)
+    db.session.rollback()
+    assert (tmp_path / "streamed.pdf").read_bytes() == (tmp_path / "collected.pdf").read_bytes()
+    assert streamed["pages"] == collected["pages"] == len(PdfReader(str(tmp_path / "streamed.pdf")).pages) >= 5
+    assert [item.title for item in PdfReader(str(tmp_path / "streamed.pdf")).outline[:1]] == ["Executive summary"]
+
+
 def test_one_area_and_an_unknown_area(cli, demo, tmp_path):
     assert cli(["report", "pdf", str(tmp_path / "r.pdf"), "--area", "riverford"]).exit_code == 0
     assert "Area: Riverford" in "\n".join(pages_text(tmp_path / "r.pdf"))
