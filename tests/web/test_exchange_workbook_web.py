@@ -174,7 +174,7 @@ def test_a_register_changed_after_the_preview_is_checked_again_before_importing(
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/transfer/import/{fields['sha256']}")
     assert _audit_entries() == before  # nothing imported
     shown = client.get(response.headers["Location"]).data.decode()
-    assert "The register changed after this workbook was checked" in shown
+    assert "The register changed, or a day passed, after this workbook was checked" in shown
     # The flow changed by someone else is now one the workbook would change back.
     assert re.search(r"Data flows</th><td[^>]*>0</td><td[^>]*>2</td>", shown), shown
     fresh = _confirm_fields(shown)
@@ -192,3 +192,27 @@ def test_a_preview_is_its_uploaders_alone(client_for, demo):
     response = client.get(f"/transfer/import/{sha}")
     assert response.status_code == 400 and "changed since it was checked" in response.data.decode()
     assert not kept.exists()
+
+
+def test_a_preview_from_an_earlier_day_is_checked_again(client_for, demo, monkeypatch):
+    """Rules read the date (reviews due, expiries): a preview kept from yesterday is worked out again,
+    and a confirmation made from it imports nothing."""
+    from datetime import date, timedelta
+
+    from compliance.services import workbook_import
+
+    client = client_for("admin")
+    page = _upload(client, _edited_demo_workbook(client)).data.decode()
+    fields = _confirm_fields(page)
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return date.today() + timedelta(days=1)
+
+    monkeypatch.setattr(workbook_import, "date", Tomorrow)
+    before = _audit_entries()
+    response = client.post("/transfer/import/confirm", data=fields)
+    assert response.status_code == 303 and _audit_entries() == before
+    shown = client.get(response.headers["Location"]).data.decode()
+    assert "or a day passed" in shown and _confirm_fields(shown)["checked"] != fields["checked"]
