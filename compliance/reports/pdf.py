@@ -10,7 +10,7 @@ same bytes (reportlab's invariant mode: no random document id, no creation time 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -73,7 +73,10 @@ class ReportInput:
     # they rest on) alone, so that a national report holds one or two areas' records at a time.
     area_context: Callable[[str], RuleContext]
     area_refs: Sequence[str]
-    gaps: Sequence[Any]  # services.gaps.Gap
+    # The open and accepted findings about an area (services.gaps.Gap), worst first, read as the
+    # area's section is drawn; and all of them counted, for the contents and the summary.
+    area_gaps: Callable[[str], Sequence[Any]]
+    counts: Any  # services.gaps.Counts
     accepted: Mapping[tuple[str, str, str], Mapping[str, Any]]  # key -> reason, by, review_on
     rules: Mapping[str, Any]  # code -> Rule (with references)
     generated_by: str
@@ -82,9 +85,9 @@ class ReportInput:
     # The head hash of each audit chain when the report was built (services/audit_chain.py).
     chain_heads: Mapping[str, str] = field(default_factory=dict)
     law: str = ""  # "Rules as of 4 December 2026: UK GDPR and the Data Protection Act 2018 as amended by ..."
-    # An area's data-flow map (reports/flow_map.FlowMap) from its context; None when Graphviz is not
-    # installed.
-    flow_map: Callable[[RuleContext, str], Any] | None = None
+    # An area's data-flow map (reports/flow_map.FlowMap) from its context and its findings; None when
+    # Graphviz is not installed.
+    flow_map: Callable[[RuleContext, Sequence[Any], str], Any] | None = None
 
 
 class _Document(BaseDocTemplate):
@@ -119,31 +122,32 @@ class _Document(BaseDocTemplate):
 def build(path: str, data: ReportInput) -> int:
     """Write the report in one pass (a national report runs to thousands of pages); returns the
     number of pages."""
-    index = _Index(data)
     document = _Document(path)
-    document.build(_Story(_sections(data, index)), canvasmaker=_NumberedCanvas)
+    document.build(_Story(_sections(data)), canvasmaker=_NumberedCanvas)
     return document.page
 
 
-def _sections(data: ReportInput, index: _Index) -> Iterator[list[Any]]:
+def _sections(data: ReportInput) -> Iterator[list[Any]]:
     """The report a section at a time, each ending with a page break."""
     yield _cover(data)
-    yield _contents(data, index)
+    yield _contents(data)
     yield _summary(data)
     from . import flow_map
 
     # dot lays out the next area's map in its own process while reportlab lays out this area's pages;
-    # so the next area's records are loaded a section ahead, and each area's let go after its section.
+    # so the next area's records and findings are loaded a section ahead, and each area's let go
+    # after its section.
     with ThreadPoolExecutor(max_workers=1) as dot:
         refs = list(data.area_refs)
-        ahead: dict[str, tuple[RuleContext, Any, Future | None]] = {}
+        ahead: dict[str, tuple[RuleContext, Sequence[Any], Any, Future | None]] = {}
         for n, ref in enumerate(refs):
             for later in refs[n : n + 2]:
                 if later not in ahead:
-                    ctx = data.area_context(later)
-                    drawn = data.flow_map(ctx, later) if data.flow_map is not None else None
-                    ahead[later] = (ctx, drawn, dot.submit(flow_map.layout, drawn) if drawn is not None else None)
-            yield _area(data, index, ref, *ahead.pop(ref))
+                    ctx, gaps = data.area_context(later), data.area_gaps(later)
+                    drawn = data.flow_map(ctx, gaps, later) if data.flow_map is not None else None
+                    layout = dot.submit(flow_map.layout, drawn) if drawn is not None else None
+                    ahead[later] = (ctx, gaps, drawn, layout)
+            yield _area(data, ref, *ahead.pop(ref))
     yield _catalogue(data)
 
 
@@ -168,41 +172,34 @@ class _Story(list):
         return super().__len__()
 
 
-class _Index:
-    """The gaps the sections look up, by area and by record, computed once rather than once per area."""
-
-    def __init__(self, data: ReportInput) -> None:
-        self.gaps: dict[str, list[Any]] = defaultdict(list)
-        self.raised: dict[str, set[str]] = defaultdict(set)
-        for gap in data.gaps:
-            self.raised[gap.subject_ref].add(gap.rule)
-            for ref in gap.areas:
-                self.gaps[ref].append(gap)
-
-
 class _AreaIndex:
-    """What an area's section looks up in its context: its flows and panels, and the rules raised on
-    each flow (with those raised on the storage systems it is live on)."""
+    """What an area's section looks up in its context and its findings: its flows and panels, and the
+    rules raised on each flow (with those raised on the storage systems it is live on). A finding
+    about a flow is about the flow's area, and one about a storage system about the areas of the
+    flows live on it (RuleContext.areas_of): the area's own findings are all this reads."""
 
-    def __init__(self, ctx: RuleContext, index: _Index, ref: str) -> None:
+    def __init__(self, ctx: RuleContext, gaps: Sequence[Any], ref: str) -> None:
+        raised: dict[str, set[str]] = defaultdict(set)
+        for gap in gaps:
+            raised[gap.subject_ref].add(gap.rule)
         self.flows = [flow for flow in ctx.data_flows if flow.area.ref == ref]
         self.panels = [panel for panel in ctx.panels if any(area.ref == ref for area in panel.areas)]
-        self.raised: dict[str, set[str]] = {flow.ref: set(index.raised.get(flow.ref, _NONE)) for flow in self.flows}
+        self.raised: dict[str, set[str]] = {flow.ref: set(raised.get(flow.ref, _NONE)) for flow in self.flows}
         for system in ctx.storage_systems:
-            storage_rules = {rule for rule in index.raised.get(system.ref, ()) if rule.startswith("STORAGE_")}
+            storage_rules = {rule for rule in raised.get(system.ref, ()) if rule.startswith("STORAGE_")}
             if storage_rules:
                 for flow in ctx.live_flows_by_storage_system.get(system, ()):
                     if flow.ref in self.raised:
                         self.raised[flow.ref] |= storage_rules
 
 
-def _contents(data: ReportInput, index: _Index) -> list[Any]:
+def _contents(data: ReportInput) -> list[Any]:
     """The areas in the report with their open findings (the PDF's bookmarks lead to each)."""
     names = data.area_names
     rows = [["Area", "High", "Medium", "Low"]]
     for ref in data.area_refs:
-        counts = Counter(g.severity.value for g in index.gaps[ref] if g.status.value == "open")
-        rows.append([f"{names.get(ref, ref)} ({ref})", *(str(counts[s]) for s in SEVERITIES)])
+        counts = data.counts.open_by_area.get(ref, {})
+        rows.append([f"{names.get(ref, ref)} ({ref})", *(str(counts.get(s, 0)) for s in SEVERITIES)])
     return [
         Paragraph("Contents", ParagraphStyle("contents", parent=H1)),
         Paragraph(
@@ -246,18 +243,12 @@ def _cover(data: ReportInput) -> list[Any]:
 
 
 def _summary(data: ReportInput) -> list[Any]:
-    open_gaps = [g for g in data.gaps if g.status.value == "open"]
-    counts = Counter(g.severity.value for g in open_gaps)
+    counts = data.counts
     rows = [["Severity", "Open", "Accepted risk"]] + [
-        [
-            s.capitalize(),
-            str(counts[s]),
-            str(sum(1 for g in data.gaps if g.severity.value == s and g.status.value == "accepted_risk")),
-        ]
-        for s in SEVERITIES
+        [s.capitalize(), str(counts.open.get(s, 0)), str(counts.accepted.get(s, 0))] for s in SEVERITIES
     ]
-    by_rule = Counter(g.rule for g in open_gaps)
-    by_area = Counter(a for g in open_gaps for a in g.areas)
+    by_rule = counts.open_by_rule
+    by_area = {ref: sum(levels.values()) for ref, levels in counts.open_by_area.items()}
     return [
         Paragraph("Executive summary", H1),
         _table(rows, [50 * mm, 30 * mm, 35 * mm]),
@@ -290,10 +281,13 @@ def _chart(items: Sequence[tuple[str, int]]) -> Drawing:
     return drawing
 
 
-def _area(data: ReportInput, index: _Index, ref: str, ctx: RuleContext, drawn: Any, layout: Future | None) -> list[Any]:
-    """One area's section from its context (`drawn`: its data-flow map, being laid out by `layout`)."""
+def _area(
+    data: ReportInput, ref: str, ctx: RuleContext, gaps: Sequence[Any], drawn: Any, layout: Future | None
+) -> list[Any]:
+    """One area's section from its context and findings (`drawn`: its data-flow map, being laid out
+    by `layout`)."""
     area = next(a for a in ctx.areas if a.ref == ref)
-    own = _AreaIndex(ctx, index, ref)
+    own = _AreaIndex(ctx, gaps, ref)
     story: list[Any] = [Paragraph(f"Area: {_esc(area.name)}", H1)]
     year = financial_year(ctx.as_of)
     rows = [["Designation", "Financial year", "Value", "Source"]] + [
@@ -306,7 +300,6 @@ def _area(data: ReportInput, index: _Index, ref: str, ctx: RuleContext, drawn: A
     ]
     story += _matrix(ctx, own)
     story += _partners_and_bases(ctx, own)
-    gaps = index.gaps[ref]
     story.append(Paragraph("Findings", H2))
     story += _findings([g for g in gaps if g.status.value == "open"])
     accepted = [g for g in gaps if g.status.value == "accepted_risk"]

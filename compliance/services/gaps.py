@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,8 +14,9 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..labels import label, long_date, value_label
-from ..models import Area
+from ..models import Area, Finding
 from ..models.enums import FindingStatus, Severity
+from ..models.finding import finding_area
 from ..rules.base import RaisedFinding
 from . import findings, reference, register
 from .register import UnknownArea
@@ -77,25 +79,105 @@ def report(*, actor: str, as_of: date | None = None, area: str | None = None, re
     At any other date the rules run without storing anything, and each finding takes its status
     from the stored finding with the same rule and subject: the stored findings are for the
     register's date, and an audit question about another date is rare enough to run every rule."""
-    if area is not None and db.session.scalar(sa.select(Area.id).where(Area.ref == area)) is None:
-        raise UnknownArea(area)
+    _known(area)
     default = register.default_as_of()
     as_of = as_of or default
     rules = reference.rules_by_code()
     if as_of == default and not recompute:
         findings.bring_up_to_date(actor, as_of, area)
-        made = _GapMaker(rules)
-        gaps = [made(item, status) for item, status in findings.in_area(area)]
-        return GapsReport(as_of=as_of, area=area, gaps=_worst_first(gaps))
+        return GapsReport(as_of=as_of, area=area, gaps=stored(area))
     if as_of == default:
         raised = findings.refresh(actor=actor, as_of=as_of).raised
     else:
         raised = findings.evaluate_at(as_of)
-    stored = findings.statuses(item.key for item in raised)
-    gaps = [_gap(item, rules[item.rule], _status(stored.get(item.key))) for item in raised]
+    statuses = findings.statuses(item.key for item in raised)
+    gaps = [_gap(item, rules[item.rule], _status(statuses.get(item.key))) for item in raised]
     if area is not None:
         gaps = [gap for gap in gaps if area in gap.areas]
     return GapsReport(as_of=as_of, area=area, gaps=_worst_first(gaps))
+
+
+def up_to_date(*, actor: str, area: str | None = None) -> date:
+    """The register's date, with the stored findings (of `area`, or all) made exact for it: what
+    stored() and stored_counts() then read, an area at a time if need be (a national PDF)."""
+    _known(area)
+    as_of = register.default_as_of()
+    findings.bring_up_to_date(actor, as_of, area)
+    return as_of
+
+
+def stored(area: str | None) -> list[Gap]:
+    """The stored findings about an area (every area: None), not closed, as gaps, worst first."""
+    made = _GapMaker(reference.rules_by_code())
+    return _worst_first([made(item, status) for item, status in findings.in_area(area)])
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The stored findings about an area (every area: None), counted: what a report's summary and
+    contents show, without holding the findings themselves."""
+
+    open: dict[str, int]  # severity -> open findings
+    accepted: dict[str, int]  # severity -> findings accepted as a risk
+    open_by_rule: dict[str, int]  # rule code -> open findings
+    # area ref -> severity -> open findings, over every area those findings are about (a finding
+    # about a DSA shared by two areas counts in both)
+    open_by_area: dict[str, dict[str, int]]
+
+    @classmethod
+    def of(cls, gaps: list[Gap]) -> Counts:
+        """The same counts of gaps in hand (a report at another date than the register's)."""
+        open_, accepted, by_rule = defaultdict(int), defaultdict(int), defaultdict(int)
+        by_area: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for gap in gaps:
+            level = gap.severity.value
+            if gap.status == FindingStatus.ACCEPTED_RISK:
+                accepted[level] += 1
+            elif gap.status == FindingStatus.OPEN:
+                open_[level] += 1
+                by_rule[gap.rule] += 1
+                for ref in gap.areas:
+                    by_area[ref][level] += 1
+        return cls(dict(open_), dict(accepted), dict(by_rule), {ref: dict(c) for ref, c in by_area.items()})
+
+
+def stored_counts(area: str | None = None) -> Counts:
+    """The counts of what stored(area) gives, by the database (tests/integration/test_gaps_stored.py
+    checks them against the gaps counted one by one)."""
+    finding, area_table = Finding.__table__.c, Area.__table__.c
+    severity, status = sa.type_coerce(finding.severity, sa.String), sa.type_coerce(finding.status, sa.String)
+    chosen = [status != FindingStatus.REMEDIATED.value]
+    if area is not None:
+        about = sa.select(finding_area.c.finding_id).join(Area.__table__).where(area_table.ref == area)
+        chosen.append(finding.id.in_(about))
+    counted = sa.func.count()
+    open_, accepted = defaultdict(int), defaultdict(int)
+    for level, state, count in db.session.execute(
+        sa.select(severity, status, counted).where(*chosen).group_by(severity, status)
+    ):
+        if state == FindingStatus.OPEN.value:
+            open_[level] += count
+        elif state == FindingStatus.ACCEPTED_RISK.value:
+            accepted[level] += count
+    is_open = [*chosen[1:], status == FindingStatus.OPEN.value]
+    by_rule = dict(
+        db.session.execute(sa.select(finding.rule_code, counted).where(*is_open).group_by(finding.rule_code)).all()
+    )
+    by_area: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = db.session.execute(
+        sa.select(area_table.ref, severity, counted)
+        .select_from(finding_area.join(Area.__table__).join(Finding.__table__))
+        .where(*is_open)
+        .group_by(area_table.ref, severity)
+    )
+    for ref, level, count in rows:
+        by_area[ref][level] = count
+    return Counts(open=dict(open_), accepted=dict(accepted), open_by_rule=by_rule, open_by_area=dict(by_area))
+
+
+def _known(area: str | None) -> None:
+    if area is not None and db.session.scalar(sa.select(Area.id).where(Area.ref == area)) is None:
+        raise UnknownArea(area)
 
 
 def _worst_first(gaps: list[Gap]) -> list[Gap]:

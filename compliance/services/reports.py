@@ -58,21 +58,36 @@ def pdf(
     from ..reports import flow_map as flow_map_drawing
     from ..reports import pdf as builder
 
-    result = gaps.report(actor=actor, area=area, as_of=as_of)
     names = dict(db.session.execute(sa.select(Area.ref, Area.name).order_by(Area.id)).all())
     area_refs = [area] if area else sorted(names)
-    if result.as_of == register.default_as_of():
-        # Each area's section from its own records (and what they rest on), loaded as it is drawn:
-        # a national report holds an area or two at a time, not the whole register.
+    if as_of is None or as_of == register.default_as_of():
+        # Each area's section from its own records (and what they rest on) and its own findings,
+        # loaded as it is drawn; the findings of all of them counted by the database: a national
+        # report holds an area or two at a time, not the whole register.
+        evaluated = gaps.up_to_date(actor=actor, area=area)
+        counts = gaps.stored_counts(area)
+
         def area_context(ref: str) -> RuleContext:
-            return findings.area_context(ref, result.as_of)
+            return findings.area_context(ref, evaluated)
+
+        def area_gaps(ref: str) -> list[gaps.Gap]:
+            return gaps.stored(ref)
     else:
-        whole = register.rule_context(result.as_of)
+        result = gaps.report(actor=actor, area=area, as_of=as_of)
+        evaluated, counts, whole = result.as_of, gaps.Counts.of(result.gaps), register.rule_context(as_of)
+        by_area: dict[str, list[gaps.Gap]] = {ref: [] for ref in area_refs}
+        for gap in result.gaps:
+            for ref in gap.areas:
+                if ref in by_area:
+                    by_area[ref].append(gap)
 
         def area_context(ref: str) -> RuleContext:
             return whole
 
-    keys = {(g.rule, g.subject_type, g.subject_ref) for g in result.gaps if g.status.value == "accepted_risk"}
+        def area_gaps(ref: str) -> list[gaps.Gap]:
+            return by_area[ref]
+
+    # Accepted risks are few: all of them, looked up by the findings each section shows.
     accepted = {
         (f.rule_code, f.subject_type.value, f.subject_ref): {
             "reason": f.accepted_reason,
@@ -80,14 +95,10 @@ def pdf(
             "review_on": f.review_on,
         }
         for f in db.session.scalars(sa.select(Finding).where(Finding.status == FindingStatus.ACCEPTED_RISK))
-        if (f.rule_code, f.subject_type.value, f.subject_ref) in keys
     }
     drawn = None
     if flow_map_drawing.graphviz_available():  # without Graphviz the report leaves the maps out
-
-        def drawn(ctx: RuleContext, ref: str) -> Any:
-            return flow_map.from_report(ctx, result.gaps, ref)
-
+        drawn = flow_map.from_report
     generated_at = (generated_at or datetime.now(UTC)).replace(microsecond=0)
     filters = ", ".join(
         part
@@ -97,33 +108,40 @@ def pdf(
     pages = builder.build(
         path,
         builder.ReportInput(
-            as_of=result.as_of,
+            as_of=evaluated,
             area_names=names,
             area_context=area_context,
             area_refs=area_refs,
-            gaps=result.gaps,
+            area_gaps=area_gaps,
+            counts=counts,
             accepted=accepted,
             rules=reference.rules_by_code(),
             generated_by=actor,
             generated_at=generated_at,
             filters=filters,
             chain_heads=audit_chain.heads(),
-            law=reference.rules_as_of(result.as_of),
+            law=reference.rules_as_of(evaluated),
             flow_map=drawn,
         ),
     )
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    digest = _sha256(path)
     audit.record_report(
         kind="pdf",
         area_ref=area,
         sha256=digest,
         details={
             "filters": filters,
-            "as_of": result.as_of.isoformat(),
+            "as_of": evaluated.isoformat(),
             "generated_at": generated_at.isoformat(),
             "pages": pages,
         },
         actor=actor,
         source="report",
     )
-    return {"pages": pages, "sha256": digest, "as_of": result.as_of}
+    return {"pages": pages, "sha256": digest, "as_of": evaluated}
+
+
+def _sha256(path: str) -> str:
+    """A report file's SHA-256, read a block at a time (a national PDF is tens of megabytes)."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from compliance.exchange import fields as f
 from compliance.exchange import serialise
 from compliance.extensions import db
-from compliance.models import DataFlow, Finding, PanelMeeting, RegisterInfo
+from compliance.models import Area, DataFlow, Finding, PanelMeeting, RegisterInfo
 from compliance.models.enums import FindingStatus, Role
+from compliance.models.finding import finding_area
 from compliance.rules.engine import DATED
 from compliance.services import (
     audit,
@@ -313,3 +314,30 @@ def test_another_date_is_evaluated_and_nothing_stored(national, cli, rules_run):
     assert code == 0 and json.loads(out)["as_of"] == earlier
     assert rules_run == [None]
     assert refresh_marker.current() == marker
+
+
+def test_the_stored_findings_counted_by_the_database_are_the_findings_counted_one_by_one(national):
+    """A national PDF's summary and contents count the findings in the database (gaps.stored_counts)
+    rather than holding them all: the same counts as the findings read and counted one by one,
+    for the whole register and for an area, with accepted risks and findings about several areas."""
+    from compliance.services import gaps
+
+    gaps.up_to_date(actor="test")
+    open_findings = db.session.scalars(
+        sa.select(Finding).where(Finding.status == FindingStatus.OPEN).order_by(Finding.id)
+    ).all()
+    for finding in open_findings[:: max(1, len(open_findings) // 5)]:
+        findings.accept_risk(finding, actor="test", reason="mitigated elsewhere", review_on=date(2099, 1, 1))
+    # Findings about two areas (as one about a DSA whose flows are in both would be), open and accepted.
+    other = db.session.scalar(sa.select(Area.id).where(Area.ref == "a002"))
+    shared = [finding.id for finding in open_findings[1:40:3] if other not in {area.id for area in finding.areas}]
+    db.session.execute(sa.insert(finding_area), [{"finding_id": i, "area_id": other} for i in shared])
+    db.session.commit()
+    everything = gaps.stored(None)
+    assert len([gap for gap in everything if len(gap.areas) > 1]) == len(shared) > 0
+    assert {gap.status for gap in everything} == {FindingStatus.OPEN, FindingStatus.ACCEPTED_RISK}
+    for area in (None, "a002"):
+        counted = gaps.stored_counts(area)
+        assert counted == gaps.Counts.of(gaps.stored(area))
+        assert sum(counted.open.values()) + sum(counted.accepted.values()) == len(gaps.stored(area)) > 0
+    assert sorted(gaps.stored_counts().open_by_area) == [f"a{n:03d}" for n in range(1, AREAS + 1)]
