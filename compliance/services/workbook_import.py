@@ -110,7 +110,7 @@ def preview(scope: Scope, path: Path, *, actor: str) -> Preview:
     decided (those the changed records can affect, or every subject): their open findings are read
     before the rollback, and again after it (the register as it was); nothing else can differ."""
     digest = sha256(path)
-    state = refresh_marker.state(date.today())
+    state = current_state()
     doc, located = read([path])
     seen: dict[str, Any] = {}
 
@@ -149,10 +149,11 @@ def _upload_path(folder: Path, digest: str, actor: str) -> Path:
 
 def stash(stream, folder: Path, actor: str) -> Path:
     """Keep an uploaded workbook under the instance folder, named by its SHA-256 and its uploader,
-    until it is confirmed (uploads older than a day are removed)."""
+    until it is confirmed. Uploads older than a day are removed, with their kept previews and any
+    file an upload or a preview was being written to when its worker stopped (`.part`)."""
     uploads = folder / UPLOADS
     uploads.mkdir(parents=True, exist_ok=True)
-    for old in [*uploads.glob("*.xlsx"), *uploads.glob("*.json")]:
+    for old in [*uploads.glob("*.xlsx"), *uploads.glob("*.json"), *uploads.glob("*.part")]:
         if time.time() - old.stat().st_mtime > KEEP_SECONDS:
             old.unlink(missing_ok=True)
     partial = uploads / f"upload-{hashlib.sha256(actor.encode()).hexdigest()[:16]}-{time.time_ns()}.part"
@@ -198,7 +199,7 @@ def kept_or_checked(scope: Scope, path: Path, expected_sha256: str, *, actor: st
         raise UnreadableFile("the file changed since it was checked: upload it again")
     kept = _kept(path)
     name = kept["name"] if kept else path.name
-    if kept is not None and kept["state"] == refresh_marker.state(date.today()):
+    if kept is not None and kept["state"] == current_state():
         result = exchange.ImportResult(True, kept["created"], kept["updated"], kept["unchanged"])
         raised, closed = (list(map(tuple, kept[k])) for k in ("raised", "closed"))
         return Preview(result, expected_sha256, raised, closed, kept["state"]), name

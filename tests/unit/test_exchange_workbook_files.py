@@ -217,3 +217,23 @@ def test_openpyxl_is_loaded_only_when_a_workbook_is_written_or_read():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_an_upload_sweeps_away_what_was_kept_for_more_than_a_day(tmp_path):
+    """Kept uploads, their previews, and files a stopped worker left half-written (.part) go once
+    they are a day old; a file being written now, and what was kept today, stay."""
+    import io
+    import os
+
+    uploads = tmp_path / workbook_import.UPLOADS
+    uploads.mkdir()
+    old = [uploads / name for name in ("a-x.xlsx", "a-x.json", "upload-x-1.part", "a-x.17.part")]
+    young = [uploads / name for name in ("b-y.xlsx", "b-y.json", "upload-y-2.part")]
+    for path in (*old, *young):
+        path.write_bytes(b"kept")
+    two_days_ago = time.time() - 2 * workbook_import.KEEP_SECONDS
+    for path in old:
+        os.utime(path, (two_days_ago, two_days_ago))
+    kept = workbook_import.stash(io.BytesIO(b"a workbook"), tmp_path, "dpo@example.org")
+    assert sorted(uploads.iterdir()) == sorted([*young, kept])
+    assert kept.read_bytes() == b"a workbook" and kept.suffix == ".xlsx"
