@@ -2,14 +2,19 @@
 "Page N of M", drawn once the number of pages is known.
 
 Each page's drawing is held back until then (the number goes at the end of its content). A
-national report runs to thousands of pages, so what is held for a page is kept small: its content
-compressed in a temporary file (not in memory), and only those of the canvas's settings that differ
-from a fresh canvas's. Once numbered, a page's content is compressed as the PDF will store it and
-goes back to the temporary file until reportlab writes the PDF, which then reads it from there.
+national report runs to thousands of pages, so nothing of a page is held in memory while the others
+are made: its content, compressed, and those of the canvas's settings that differ from a fresh
+canvas's go to a temporary file, and memory keeps where they are in it. Once numbered, a page's
+content is compressed as the PDF will store it, and the page itself (reportlab's page object, its
+resources and annotations) goes back to the temporary file, until the PDF is written and each
+page is read back from there as it is formatted. The bytes are those reportlab writes from pages
+held in memory (tests/integration/test_pdf_report.py).
 """
 
 from __future__ import annotations
 
+import io
+import pickle
 import tempfile
 import zlib
 from contextlib import nullcontext
@@ -24,7 +29,10 @@ from reportlab.pdfgen import canvas as pdfcanvas
 MARKING = "OFFICIAL-SENSITIVE"
 STREAMED = True  # write the file object by object (False: reportlab's own writer, for comparison)
 _UNSET = object()
-_OWN = ("_pages", "_fresh", "_spool")  # this class's own attributes, not the page's
+_OWN = ("_pages", "_fresh", "_spool", "_whole")  # this class's own attributes, not the page's
+# Set on the canvas after it is made and the same for every page (the document template laying the
+# pages out): held once in memory, not written to the temporary file with each page.
+_WHOLE_DOCUMENT = ("_doctemplate",)
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):
@@ -32,7 +40,8 @@ class _NumberedCanvas(pdfcanvas.Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._pages: list[dict | None] = []
+        self._pages: list[tuple[int, int] | None] = []  # where each page's settings are in the spool
+        self._whole: dict[str, Any] = {}
         self._fresh = dict(self.__dict__)  # the settings a page starts from, shared by every page
         self._spool: IO[bytes] = tempfile.TemporaryFile(prefix="report-pages-")
 
@@ -43,17 +52,22 @@ class _NumberedCanvas(pdfcanvas.Canvas):
             for key, value in self.__dict__.items()
             if key not in _OWN and key != "_code" and fresh.get(key, _UNSET) is not value
         }
+        for key in _WHOLE_DOCUMENT:
+            if key in state:
+                self._whole[key] = state.pop(key)
         state["_code"] = _spool(self._spool, zlib.compress("\n".join(self._code).encode("utf-8"), 1))
-        self._pages.append(state)
+        self._pages.append(_spool(self._spool, _dumps(state, self._spool)))
         self._startPage()
 
     def save(self) -> None:
         pages = self._pages
         total = len(pages)
         try:
-            for n, state in enumerate(pages):
+            for n, where in enumerate(pages):
                 pages[n] = None
+                state = _loads(_unspool(self._spool, where), self._spool)
                 self.__dict__.update({key: value for key, value in self._fresh.items() if key not in _OWN})
+                self.__dict__.update(self._whole)
                 self.__dict__.update(state)
                 self._code = [zlib.decompress(_unspool(self._spool, state["_code"])).decode("utf-8")]
                 width, height = A4
@@ -63,7 +77,7 @@ class _NumberedCanvas(pdfcanvas.Canvas):
                 self.setFont("Helvetica", 8)
                 self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
                 super().showPage()
-                _compress_contents(self._doc.Pages.pages[-1], self._spool)
+                _hold(self._doc, self._spool)
             if STREAMED:
                 _save_streamed(self)
             else:
@@ -82,6 +96,43 @@ def _spool(spool: IO[bytes], data: bytes) -> tuple[int, int]:
 def _unspool(spool: IO[bytes], where: tuple[int, int]) -> bytes:
     spool.seek(where[0])
     return spool.read(where[1])
+
+
+def _dumps(value: Any, spool: IO[bytes]) -> bytes:
+    """`value` pickled, the temporary file it refers to (a spooled stream's) by a name."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: "spool" if obj is spool else None
+    pickler.dump(value)
+    return out.getvalue()
+
+
+def _loads(data: bytes, spool: IO[bytes]) -> Any:
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = lambda name: spool
+    return unpickler.load()
+
+
+class _HeldPage(pdfdoc.PDFObject):
+    """A numbered page in the temporary file, standing for reportlab's page object in the document
+    (under its name) until the PDF is written, when the page is read back to be formatted."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, page: pdfdoc.PDFPage, spool: IO[bytes]) -> None:
+        self.__InternalName__ = page.__InternalName__  # reportlab's name for it: "Page" and its number
+        self._spool, self._where = spool, _spool(spool, _dumps(page, spool))
+
+    def format(self, document: Any) -> bytes:
+        return _loads(_unspool(self._spool, self._where), self._spool).format(document)
+
+
+def _hold(doc: pdfdoc.PDFDocument, spool: IO[bytes]) -> None:
+    """The page just added to the document, its content compressed, held in the temporary file."""
+    page = doc.Pages.pages[-1]
+    _compress_contents(page, spool)
+    held = _HeldPage(page, spool)
+    doc.Pages.pages[-1] = doc.idToObject[held.__InternalName__] = held
 
 
 class _SpooledStream(pdfdoc.PDFStream):
@@ -171,10 +222,16 @@ def _format(doc: pdfdoc.PDFDocument, out: IO[bytes]) -> bytes:
     counter = 1
     while counter in number_to_id:  # objects may be added while others are formatted
         oid = number_to_id[counter]
-        formatted = pdfdoc.PDFIndirectObject(oid, id_to_object[oid]).format(doc)
+        obj = id_to_object[oid]
+        formatted = pdfdoc.PDFIndirectObject(oid, obj).format(doc)
         if not rl_config.invariant and rl_config.pdfComments:
             raise ValueError("PDF comments are written by reportlab's own writer")
         id_to_offset[oid] = file.add(formatted)
+        if isinstance(obj, _HeldPage | _SpooledStream):
+            # Written, and referred to by nothing else: let go (the name stays registered). The
+            # pages come first and each registers its content stream, so otherwise every page's
+            # stream would be in memory at once.
+            id_to_object[oid] = None
         ids.append(oid)
         counter += 1
     del doc.__accum__

@@ -161,3 +161,28 @@ def test_the_report_names_the_law_of_its_evaluation_date_and_the_act_s_fields(cl
     assert "Partners in live flows" in flat and "Lawful bases" in flat
     assert "Riverford Pathways Mentoring CIC No (default for its partner type) Not recorded" in flat
     assert "Art 6(1)(ea) recognised legitimate interest: safeguarding vulnerable individuals" in flat
+
+
+def test_pages_held_in_the_temporary_file_give_the_file_pages_held_in_memory(app, demo, tmp_path, monkeypatch):
+    """Each numbered page waits for the PDF to be written in the temporary file, not in memory
+    (reports/pdf_pages.py, so that a national report's memory does not grow with its pages): the
+    same bytes as the pages kept in memory as reportlab keeps them."""
+    from compliance.reports import pdf_pages
+
+    held: list[str] = []
+    hold = pdf_pages._hold
+
+    def counted(doc, spool):
+        hold(doc, spool)
+        held.append(type(doc.Pages.pages[-1]).__name__)
+
+    stamp = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(pdf_pages, "_hold", counted)
+    spooled = reports.pdf(str(tmp_path / "held.pdf"), actor="cli:test", generated_at=stamp)
+    db.session.rollback()
+    assert held == ["_HeldPage"] * spooled["pages"]
+    monkeypatch.setattr(pdf_pages, "_hold", lambda doc, spool: pdf_pages._compress_contents(doc.Pages.pages[-1], spool))
+    in_memory = reports.pdf(str(tmp_path / "in-memory.pdf"), actor="cli:test", generated_at=stamp)
+    db.session.rollback()
+    assert (tmp_path / "held.pdf").read_bytes() == (tmp_path / "in-memory.pdf").read_bytes()
+    assert in_memory["pages"] == len(PdfReader(str(tmp_path / "held.pdf")).pages) >= 5
