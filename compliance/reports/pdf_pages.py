@@ -108,6 +108,8 @@ def _dumps(value: Any, spool: IO[bytes]) -> bytes:
 
 
 def _loads(data: bytes, spool: IO[bytes]) -> Any:
+    """What _dumps wrote. Only ever this process's own writing: the temporary file has no name
+    (tempfile.TemporaryFile), so nothing else can put there what is unpickled."""
     unpickler = pickle.Unpickler(io.BytesIO(data))
     unpickler.persistent_load = lambda name: spool
     return unpickler.load()
