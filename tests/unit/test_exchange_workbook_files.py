@@ -152,13 +152,16 @@ def test_a_date_typed_as_text_and_other_cells_of_the_wrong_kind(workbook_file):
         raise InvalidDocument([])
 
 
-def test_text_that_looks_like_a_formula_is_written_as_text_and_read_back(tmp_path):
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x.example","click")', "=", "#N/A", "#REF!", "+1", "plain"])
+def test_text_that_looks_like_a_formula_is_written_as_text_and_read_back(tmp_path, text):
+    """Text is written as text: a formula or an error code is never what a cell holds, whether it
+    goes in as a text cell or as a plain value (workbook_out._value)."""
     doc = json.loads(json.dumps(FULL))
-    doc["data_flows"][0]["name"] = '=HYPERLINK("http://x.example","click")'
+    doc["data_flows"][0]["name"] = text
     path = tmp_path / "inert.xlsx"
     workbook_out.write(doc, path)
     cell = load_workbook(path)["Data flows"]["B3"]
-    assert cell.data_type == "s"
+    assert cell.data_type == "s" and cell.value == text
     assert workbook_import.read([path])[0] == doc
 
 
