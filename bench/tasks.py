@@ -190,6 +190,17 @@ def workbook(url: str, path: str) -> dict[str, Any]:
 
 
 @task
+def exchange_workbook(url: str, path: str) -> dict[str, Any]:
+    """The whole register as the exchange workbook, as an admin downloads it (/transfer/export?format=xlsx)."""
+    from compliance.exchange import workbook_out
+    from compliance.services import exchange
+
+    with app_context(url):
+        seconds, _ = timed(lambda: workbook_out.write(exchange.export_document(None), path))
+    return {"seconds": seconds, "megabytes": Path(path).stat().st_size / 1e6}
+
+
+@task
 def users(url: str, password: str) -> dict[str, Any]:
     """The two users the load test signs in as: a national admin and one area's DPO."""
     from compliance.extensions import db

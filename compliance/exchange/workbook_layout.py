@@ -184,22 +184,22 @@ def _row(sheet: Sheet, item: Mapping[str, Any], parent_ref: str | None = None) -
     return row
 
 
-def rows(doc: Mapping[str, Any]) -> dict[str, list[list[Any]]]:
-    """Every sheet's rows (cell values, in column order) for a document."""
-    out: dict[str, list[list[Any]]] = {sheet.title: [] for sheet in SHEETS}
-    for record_type in f.RECORD_TYPES:
-        sheet = BY_KEY[record_type.key]
-        for record in doc.get(record_type.key, ()):
-            out[sheet.title].append(_row(sheet, record))
-            _child_rows(sheet.key, record, out)
-    return out
+def sheet_rows(doc: Mapping[str, Any], sheet: Sheet) -> Iterator[list[Any]]:
+    """One sheet's rows (cell values, in column order), made as the sheet is written: a national
+    register's rows are never all in memory at once."""
+    chain = [sheet]
+    while chain[0].parent:
+        chain.insert(0, BY_KEY[chain[0].parent])
+    last = len(chain) - 1
 
+    def walk(items: Any, depth: int, parent_ref: str | None) -> Iterator[list[Any]]:
+        for item in items:
+            if depth == last:
+                yield _row(chain[depth], item, parent_ref)
+            else:
+                yield from walk(item.get(chain[depth + 1].key, ()), depth + 1, item["ref"])
 
-def _child_rows(parent_key: str, item: Mapping[str, Any], out: dict[str, list[list[Any]]]) -> None:
-    for child in CHILD_SHEETS.get(parent_key, ()):
-        for sub in item.get(child.key, ()):
-            out[child.title].append(_row(child, sub, item["ref"]))
-            _child_rows(child.key, sub, out)
+    return walk(doc.get(chain[0].key, ()), 0, None)
 
 
 # --- rows to document --------------------------------------------------------------------------
@@ -444,4 +444,4 @@ def problem_order(problem: Problem) -> tuple:
     return (sheet, int(match.group(3)), len(letters), letters, problem.path)
 
 
-__all__ = ["SHEETS", "BY_TITLE", "DATA_ROW", "Formula", "Located", "document", "json_path", "rows"]
+__all__ = ["SHEETS", "BY_TITLE", "DATA_ROW", "Formula", "Located", "document", "json_path", "sheet_rows"]

@@ -9,9 +9,10 @@ and is read back exactly as it was.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,10 @@ def write(doc: Mapping[str, Any], path: str | Path) -> None:
     workbook = Workbook(write_only=True)
     _readme(workbook, doc.get("as_of"))
     ranges, lists = _list_ranges()
-    sheet_rows = layout.rows(doc)
     sizes = [(README_ROWS, 4)]
     for sheet in layout.SHEETS:
-        _sheet(workbook, sheet, sheet_rows[sheet.title], ranges)
-        sizes.append((len(sheet_rows[sheet.title]) + 2, len(sheet.columns)))
+        count = _sheet(workbook, sheet, layout.sheet_rows(doc, sheet), ranges)
+        sizes.append((count + 2, len(sheet.columns)))
     _lists(workbook, lists)
     sizes.append((max(len(labels) for labels in lists), len(lists)))
     with tempfile.TemporaryDirectory() as folder:
@@ -56,15 +56,22 @@ def _with_dimensions(source: Path, target: Path, sizes: list[tuple[int, int]]) -
     mode leaves it out, and a reader without it parses each sheet twice to find it)."""
     with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for item in archive.infolist():
-            data = archive.read(item.filename)
-            found = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", item.filename)
-            if found and int(found.group(1)) <= len(sizes) and b"<dimension" not in data[:4096]:
-                rows, columns = sizes[int(found.group(1)) - 1]
-                extent = f'<dimension ref="A1:{layout.column_letter(max(columns, 1) - 1)}{max(rows, 1)}"/>'.encode()
-                found = re.search(rb"</sheetPr>|<sheetPr[^>]*/>", data)
-                if found:
-                    data = data[: found.end()] + extent + data[found.end() :]
-            out.writestr(item, data)
+            # Each part copied a block at a time (a national register's largest sheet is tens of
+            # megabytes of XML): the extent goes after the sheet's properties, at its very start.
+            with archive.open(item) as part, out.open(item, "w") as copy:
+                head = part.read(HEAD)
+                found = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", item.filename)
+                if found and int(found.group(1)) <= len(sizes) and b"<dimension" not in head:
+                    rows, columns = sizes[int(found.group(1)) - 1]
+                    extent = f'<dimension ref="A1:{layout.column_letter(max(columns, 1) - 1)}{max(rows, 1)}"/>'
+                    found = re.search(rb"</sheetPr>|<sheetPr[^>]*/>", head)
+                    if found:
+                        head = head[: found.end()] + extent.encode() + head[found.end() :]
+                copy.write(head)
+                shutil.copyfileobj(part, copy, 1 << 20)
+
+
+HEAD = 4096  # a sheet's properties and extent are within its first bytes
 
 
 def _text_cell(ws, value: Any, bold: bool = False) -> WriteOnlyCell:
@@ -76,7 +83,8 @@ def _text_cell(ws, value: Any, bold: bool = False) -> WriteOnlyCell:
     return cell
 
 
-def _sheet(workbook, sheet: layout.Sheet, rows: list[list[Any]], lists: dict[str, str]) -> None:
+def _sheet(workbook, sheet: layout.Sheet, rows: Iterable[list[Any]], lists: dict[str, str]) -> int:
+    """A sheet of the workbook; returns the number of rows below its headings."""
     ws = workbook.create_sheet(sheet.title)
     ws.freeze_panes = "B3"
     ws.row_dimensions[2].hidden = True
@@ -98,7 +106,8 @@ def _sheet(workbook, sheet: layout.Sheet, rows: list[list[Any]], lists: dict[str
     ws.append([_text_cell(ws, column.label, bold=True) for column in sheet.columns])
     ws.append([_text_cell(ws, column.name) for column in sheet.columns])
     dates = [column.kind == "date" for column in sheet.columns]
-    for row in rows:
+    count = 0
+    for count, row in enumerate(rows, 1):  # noqa: B007 (the count is returned)
         cells = []
         for is_date, value in zip(dates, row, strict=True):
             if is_date and value is not None:
@@ -108,6 +117,7 @@ def _sheet(workbook, sheet: layout.Sheet, rows: list[list[Any]], lists: dict[str
             else:
                 cells.append(_value(ws, value))
         ws.append(cells)
+    return count
 
 
 def _value(ws, value: Any) -> Any:

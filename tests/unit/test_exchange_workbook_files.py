@@ -240,3 +240,21 @@ def test_an_upload_sweeps_away_what_was_kept_for_more_than_a_day(tmp_path):
     kept = workbook_import.stash(io.BytesIO(b"a workbook"), tmp_path, "dpo@example.org")
     assert sorted(uploads.iterdir()) == sorted([*young, kept])
     assert kept.read_bytes() == b"a workbook" and kept.suffix == ".xlsx"
+
+
+def test_each_sheet_records_its_extent_as_excel_does(workbook_file):
+    """openpyxl's write-only mode leaves out a sheet's extent (<dimension>), and a reader without it
+    parses the sheet twice: the workbook is copied part by part with each sheet's extent added
+    (workbook_out._with_dimensions), every row and column of the sheet within it."""
+    from compliance.exchange import workbook_layout as layout
+
+    titles = ["README", *(sheet.title for sheet in layout.SHEETS)]
+    with zipfile.ZipFile(workbook_file) as archive:
+        for n, title in enumerate(titles, 1):
+            text = archive.read(f"xl/worksheets/sheet{n}.xml").decode("utf-8")
+            extent = re.search(r'<dimension ref="A1:([A-Z]+)(\d+)"/>', text)
+            assert extent is not None, title
+            last_row = max((int(r) for r in re.findall(r'<row r="(\d+)"', text)), default=1)
+            assert int(extent.group(2)) >= last_row, title
+    sheet = load_workbook(workbook_file, read_only=True)["Data flows"]
+    assert sheet.max_row == len(FULL["data_flows"]) + 2
