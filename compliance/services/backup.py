@@ -19,7 +19,6 @@ counts and revision after.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -36,6 +35,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..files import sha256
 from . import planner_statistics
 
 FORMAT = "prevent-compliance-register-backup"
@@ -141,14 +141,6 @@ def _sqlite_path() -> Path:
     if not name or name == ":memory:":
         raise BackupError("DATABASE_URL is an in-memory SQLite database: there is no file to back up or restore into")
     return Path(name)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # -- PostgreSQL client programs -----------------------------------------------------------------
@@ -260,7 +252,7 @@ def take_backup(out: Path) -> Manifest:
             schema_revision=revision,
             tables=tables,
             dump_file=dump.name,
-            dump_sha256=_sha256(dump),
+            dump_sha256=sha256(dump),
             dump_bytes=dump.stat().st_size,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
@@ -298,7 +290,7 @@ def _read_archive(source: Path, work: Path) -> tuple[Manifest, Path]:
     except (OSError, tarfile.TarError, KeyError) as error:
         raise BackupError(f"{source} is not a backup made by `compliance backup`: {error}") from None
     dump = work / manifest.dump_file
-    if _sha256(dump) != manifest.dump_sha256:
+    if sha256(dump) != manifest.dump_sha256:
         raise BackupError(f"{source}: {manifest.dump_file} does not match the SHA-256 in its manifest (damaged?)")
     return manifest, dump
 

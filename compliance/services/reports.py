@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..files import sha256
 from ..models import Area, Finding
 from ..models.enums import FindingStatus
 from ..rules.context import RuleContext
@@ -42,7 +41,7 @@ def workbook(path: str, *, area: str | None = None, actor: str) -> dict[str, int
     audit.record_report(
         kind="workbook",
         area_ref=area,
-        sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        sha256=sha256(path),
         details={"as_of": result.as_of.isoformat()},
         actor=actor,
         source="report",
@@ -124,7 +123,7 @@ def pdf(
             flow_map=drawn,
         ),
     )
-    digest = _sha256(path)
+    digest = sha256(path)
     audit.record_report(
         kind="pdf",
         area_ref=area,
@@ -139,9 +138,3 @@ def pdf(
         source="report",
     )
     return {"pages": pages, "sha256": digest, "as_of": evaluated}
-
-
-def _sha256(path: str) -> str:
-    """A report file's SHA-256, read a block at a time (a national PDF is tens of megabytes)."""
-    with open(path, "rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()

@@ -24,6 +24,7 @@ from ..exchange import workbook_in
 from ..exchange import workbook_layout as layout
 from ..exchange.validate import InvalidDocument, Problems
 from ..extensions import db
+from ..files import sha256
 from ..models import Finding, Rule
 from ..models.enums import FindingStatus, SubjectType
 from . import exchange, finding_store, refresh_marker, write_scope
@@ -60,14 +61,6 @@ def import_files(paths: list[Path], *, actor: str, dry_run: bool = False, progre
     count = sum(len(doc.get(key, ())) for key in layout.BY_KEY if layout.BY_KEY[key].parent is None)
     progress(f"Checking and importing {count:,} records")
     return _by_cell(located, lambda: exchange.import_text(doc, actor=actor, source="import", dry_run=dry_run))
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass
