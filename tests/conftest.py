@@ -95,9 +95,14 @@ def scratch_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
         drop_database(database_url, name)
 
 
-def make_app(url: str) -> Flask:
+def make_app(url: str, instance: Path | None = None) -> Flask:
+    """The app on `url`; its runtime files (kept uploads, previews) in `instance` when given, so
+    that tests running at once (xdist workers) do not share them."""
+
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = url
+        if instance is not None:
+            INSTANCE_PATH = str(instance)
 
     return create_app(Config)
 
@@ -198,8 +203,8 @@ def _follow_sequences(connection, tables, rows) -> None:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = make_app(database_url)
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = make_app(database_url, tmp_path_factory.mktemp("instance"))
     with app.app_context():
         try:
             yield app
